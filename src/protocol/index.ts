@@ -1,0 +1,11 @@
+export * from './assert.ts';
+export * from './client.ts';
+export * from './message.ts';
+export * from './mutation.ts';
+export * from './output.ts';
+export * from './quorum.ts';
+export * from './replica.ts';
+export * from './state-machine.ts';
+export * from './timing.ts';
+export * from './types.ts';
+export { parseKvCommand } from './state-machines/kv.ts';

@@ -1,0 +1,174 @@
+/**
+ * The paper's messages (VR Revisited, fig. 2-4 and §5.2), one discriminated union on `type`.
+ * Names are the paper's in snake case; fields are the paper's: v = view, n = op-number, k = commit-number.
+ */
+import type { ClientId, ReplicaId } from './types.ts';
+
+/** One log slot: the client request that was assigned an op-number, and the view it was prepared in. */
+export interface LogEntry {
+  readonly op: string;
+  readonly client: ClientId;
+  readonly request: number;
+  readonly view: number;
+}
+
+/** The state machine's changes after a commit-number (what state transfer ships instead of re-execution). */
+export type StateDelta =
+  | {
+      readonly kind: 'kv';
+      readonly sinceCommit: number;
+      readonly entries: readonly (readonly [string, string])[];
+    }
+  | {
+      readonly kind: 'log';
+      readonly sinceCommit: number;
+      readonly from: number;
+      readonly entries: readonly string[];
+    };
+
+/** A client-table row: the latest executed request of a client and its cached reply. */
+export interface ClientTableRow {
+  readonly client: ClientId;
+  readonly request: number;
+  readonly result: string;
+  /** The op-number that executed it: lets a delta ship only rows changed after a commit-number. */
+  readonly op: number;
+}
+
+/** What NewState and the primary's RecoveryResponse carry beside the log suffix. */
+export interface StateTransfer {
+  readonly delta: StateDelta;
+  readonly clientTable: readonly ClientTableRow[];
+}
+
+export interface RequestMessage {
+  readonly type: 'request';
+  readonly client: ClientId;
+  readonly request: number;
+  readonly op: string;
+}
+export interface PrepareMessage {
+  readonly type: 'prepare';
+  readonly view: number;
+  readonly opNumber: number;
+  readonly commitNumber: number;
+  readonly entry: LogEntry;
+}
+export interface PrepareOkMessage {
+  readonly type: 'prepare_ok';
+  readonly view: number;
+  readonly opNumber: number;
+  readonly replica: ReplicaId;
+}
+export interface ReplyMessage {
+  readonly type: 'reply';
+  readonly view: number;
+  readonly request: number;
+  readonly result: string;
+  readonly replica: ReplicaId;
+}
+export interface CommitMessage {
+  readonly type: 'commit';
+  readonly view: number;
+  readonly commitNumber: number;
+}
+export interface StartViewChangeMessage {
+  readonly type: 'start_view_change';
+  readonly view: number;
+  readonly replica: ReplicaId;
+}
+export interface DoViewChangeMessage {
+  readonly type: 'do_view_change';
+  readonly view: number;
+  readonly log: readonly LogEntry[];
+  readonly lastNormalView: number;
+  readonly opNumber: number;
+  readonly commitNumber: number;
+  readonly replica: ReplicaId;
+}
+export interface StartViewMessage {
+  readonly type: 'start_view';
+  readonly view: number;
+  readonly log: readonly LogEntry[];
+  readonly opNumber: number;
+  readonly commitNumber: number;
+}
+export interface GetStateMessage {
+  readonly type: 'get_state';
+  readonly view: number;
+  /** The requester holds log entries 1..opNumber that agree with `view`'s log. */
+  readonly opNumber: number;
+  /** The requester's state machine is at this commit-number: the delta starts after it. */
+  readonly commitNumber: number;
+  readonly replica: ReplicaId;
+}
+export interface NewStateMessage {
+  readonly type: 'new_state';
+  readonly view: number;
+  /** Entries below stay as the requester had them; `entries` are ops fromOp+1..opNumber. */
+  readonly fromOp: number;
+  readonly entries: readonly LogEntry[];
+  readonly opNumber: number;
+  readonly commitNumber: number;
+  readonly state: StateTransfer;
+}
+export interface RecoveryMessage {
+  readonly type: 'recovery';
+  readonly replica: ReplicaId;
+  readonly nonce: number;
+}
+export interface RecoveryResponseMessage {
+  readonly type: 'recovery_response';
+  readonly view: number;
+  readonly nonce: number;
+  readonly replica: ReplicaId;
+  /** Only the primary of `view` sends its state; the others send null. */
+  readonly primaryState: {
+    readonly log: readonly LogEntry[];
+    readonly opNumber: number;
+    readonly commitNumber: number;
+    readonly state: StateTransfer;
+  } | null;
+}
+
+export type Message =
+  | RequestMessage
+  | PrepareMessage
+  | PrepareOkMessage
+  | ReplyMessage
+  | CommitMessage
+  | StartViewChangeMessage
+  | DoViewChangeMessage
+  | StartViewMessage
+  | GetStateMessage
+  | NewStateMessage
+  | RecoveryMessage
+  | RecoveryResponseMessage;
+
+export type MessageType = Message['type'];
+
+export const messageTypes: readonly MessageType[] = [
+  'request',
+  'prepare',
+  'prepare_ok',
+  'reply',
+  'commit',
+  'start_view_change',
+  'do_view_change',
+  'start_view',
+  'get_state',
+  'new_state',
+  'recovery',
+  'recovery_response',
+];
+
+/** The view a message speaks for, or null for messages that carry none (request, recovery). */
+export function messageView(message: Message): number | null {
+  switch (message.type) {
+    case 'request':
+    case 'recovery':
+      return null;
+    default:
+      return message.view;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * What a step of a replica or client produces beside its new state: messages to send and notes
+ * (protocol facts for the trace, captions and checkers). Timers are deadlines held in the node's
+ * state, read by the driver with nextDeadline() after each step.
+ */
+import type { LogEntry, Message, MessageType } from './message.ts';
+import type { ClientId, NodeId, ReplicaId } from './types.ts';
+
+export type ReplicaStatus = 'normal' | 'view-change' | 'recovering';
+
+export interface Envelope {
+  readonly to: NodeId;
+  readonly message: Message;
+}
+
+export type Note =
+  /** A message was ignored; the reason doubles as its caption. */
+  | { readonly kind: 'ignored'; readonly messageType: MessageType; readonly reason: string }
+  | {
+      readonly kind: 'status';
+      readonly from: ReplicaStatus;
+      readonly to: ReplicaStatus;
+      readonly view: number;
+    }
+  | { readonly kind: 'view-change-started'; readonly view: number; readonly reason: string }
+  | {
+      readonly kind: 'view-started';
+      readonly view: number;
+      readonly primary: ReplicaId;
+      readonly via: string;
+    }
+  /** The primary assigned an op-number to a request. */
+  | { readonly kind: 'prepared'; readonly opNumber: number; readonly entry: LogEntry }
+  /** An op was executed by the state machine, in order. */
+  | {
+      readonly kind: 'executed';
+      readonly opNumber: number;
+      readonly entry: LogEntry;
+      readonly result: string;
+      readonly digest: number;
+    }
+  /** Committed ops were installed from a delta instead of being executed one by one. */
+  | {
+      readonly kind: 'state-installed';
+      readonly via: 'new_state' | 'recovery';
+      readonly commitNumber: number;
+      readonly opNumber: number;
+      readonly deltaItems: number;
+      readonly digest: number;
+    }
+  | {
+      readonly kind: 'state-requested';
+      readonly view: number;
+      readonly target: ReplicaId;
+      readonly reason: string;
+    }
+  | { readonly kind: 'recovery-started'; readonly nonce: number }
+  | {
+      readonly kind: 'recovered';
+      readonly view: number;
+      readonly primary: ReplicaId;
+      readonly responders: ReplicaId[];
+    }
+  /** Client side: a request was issued (invoke) or its reply accepted (return). */
+  | { readonly kind: 'invoked'; readonly client: ClientId; readonly request: number; readonly op: string }
+  | {
+      readonly kind: 'completed';
+      readonly client: ClientId;
+      readonly request: number;
+      readonly op: string;
+      readonly result: string;
+      readonly replica: ReplicaId;
+      readonly view: number;
+    }
+  | { readonly kind: 'client-retry'; readonly client: ClientId; readonly request: number }
+  /** A driver's remark (e.g. an action that had nothing to act on). */
+  | { readonly kind: 'info'; readonly text: string };
+
+/** Collects a step's sends and notes. One Outbox per step; the driver drains it. */
+export class Outbox {
+  readonly sends: Envelope[] = [];
+  readonly notes: Note[] = [];
+
+  send(to: NodeId, message: Message): void {
+    this.sends.push({ to, message });
+  }
+
+  note(note: Note): void {
+    this.notes.push(note);
+  }
+
+  ignore(messageType: MessageType, reason: string): void {
+    this.notes.push({ kind: 'ignored', messageType, reason });
+  }
+}

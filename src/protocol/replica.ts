@@ -1,0 +1,1002 @@
+/**
+ * A VR Revisited replica as a sans-I/O state machine (Liskov & Cowling 2012).
+ *
+ * Inputs: onMessage(from, message, now), onTimer(kind, now), and construction (a fresh start, or a
+ * restart after a crash, which enters recovery). Outputs go to an Outbox: messages and notes.
+ * Timers are deadlines in `deadlines`; the driver asks nextDeadline() and calls onTimer when due.
+ * Nothing here reads a clock or a random source: `now` and the recovery entropy come with the input.
+ *
+ * Handlers read in one direction: ignore with a reason, assert, act.
+ */
+import { AppendOnly } from './append-only.ts';
+import { assert, assertNever } from './assert.ts';
+import type {
+  ClientTableRow,
+  CommitMessage,
+  DoViewChangeMessage,
+  GetStateMessage,
+  LogEntry,
+  Message,
+  NewStateMessage,
+  PrepareMessage,
+  PrepareOkMessage,
+  RecoveryMessage,
+  RecoveryResponseMessage,
+  RequestMessage,
+  StartViewChangeMessage,
+  StartViewMessage,
+  StateTransfer,
+} from './message.ts';
+import type { Mutation } from './mutation.ts';
+import { type Outbox, type ReplicaStatus } from './output.ts';
+import { ackWatermark, QuorumTally } from './quorum.ts';
+import {
+  createStateMachine,
+  deltaItemCount,
+  type StateMachine,
+  type StateMachineKind,
+} from './state-machine.ts';
+import type { Timing } from './timing.ts';
+import { faultsTolerated, primaryOf, type ClientId, type NodeId, type ReplicaId } from './types.ts';
+
+export const timerKinds = [
+  'heartbeat',
+  'prepareRetry',
+  'viewChange',
+  'viewChangeResend',
+  'stateTransfer',
+  'recovery',
+] as const;
+export type ReplicaTimer = (typeof timerKinds)[number];
+
+/** Prepares a primary resends to one lagging backup per retry tick: bounded, the rest follow. */
+export const prepareResendMax = 4;
+/** Out-of-order prepares a backup holds while it fetches the gap. */
+export const pendingPreparesMax = 64;
+
+export interface ReplicaConfig {
+  readonly id: ReplicaId;
+  readonly replicaCount: number;
+  readonly stateMachine: StateMachineKind;
+  readonly timing: Timing;
+  readonly mutation: Mutation;
+}
+
+interface PendingTransfer {
+  /** The view whose state we asked for. */
+  readonly view: number;
+  /** We asked for everything after this op-number. */
+  readonly fromOp: number;
+  attempt: number;
+  target: ReplicaId;
+}
+
+type Deadlines = Record<ReplicaTimer, number>;
+
+function noDeadlines(): Deadlines {
+  return {
+    heartbeat: Infinity,
+    prepareRetry: Infinity,
+    viewChange: Infinity,
+    viewChangeResend: Infinity,
+    stateTransfer: Infinity,
+    recovery: Infinity,
+  };
+}
+
+/** A nonce never used before by this incarnation: the entropy comes with the restart input. */
+export function recoveryNonce(entropy: number, attempt: number): number {
+  return (Math.imul(entropy ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(attempt + 1, 0x9e3779b1)) >>> 0;
+}
+
+export class Replica {
+  readonly id: ReplicaId;
+  readonly replicaCount: number;
+  readonly f: number;
+  readonly config: ReplicaConfig;
+
+  status: ReplicaStatus = 'normal';
+  view = 0;
+  /** The latest view in which this replica's status was normal (the paper's v'). */
+  lastNormalView = 0;
+  commitNumber = 0;
+  log = new AppendOnly<LogEntry>();
+  stateMachine: StateMachine;
+  /** Latest executed request per client, with its cached reply. */
+  clientTable = new Map<ClientId, ClientTableRow>();
+  /** Latest request-number per client, executed or still in the log: duplicates are dropped against it. */
+  latestRequest = new Map<ClientId, number>();
+  deadlines: Deadlines = noDeadlines();
+
+  // Primary in normal status: each backup's cumulative PrepareOk ("I hold 1..n").
+  acks: Int32Array;
+  /** Whether a Prepare went out since the last heartbeat tick (then no Commit is needed). */
+  preparedSinceHeartbeat = false;
+
+  // View change.
+  startViewChanges: QuorumTally;
+  doViewChanges: (DoViewChangeMessage | null)[];
+  doViewChangeSent = false;
+
+  // State transfer.
+  pendingTransfer: PendingTransfer | null = null;
+  pendingPrepares = new Map<number, PrepareMessage>();
+
+  // Recovery.
+  recoveryEntropy = 0;
+  recoveryAttempt = 0;
+  nonce = 0;
+  recoveryResponses: (RecoveryResponseMessage | null)[];
+
+  constructor(config: ReplicaConfig) {
+    assert(
+      config.id >= 0 && config.id < config.replicaCount,
+      `replica ${config.id} is not in the configuration`,
+    );
+    this.config = config;
+    this.id = config.id;
+    this.replicaCount = config.replicaCount;
+    this.f = faultsTolerated(config.replicaCount);
+    this.stateMachine = createStateMachine(config.stateMachine);
+    this.acks = new Int32Array(config.replicaCount);
+    this.startViewChanges = new QuorumTally(this.f);
+    this.doViewChanges = new Array<DoViewChangeMessage | null>(config.replicaCount).fill(null);
+    this.recoveryResponses = new Array<RecoveryResponseMessage | null>(config.replicaCount).fill(null);
+  }
+
+  /** A replica of a brand-new cluster: view 0, normal, empty log. */
+  static start(config: ReplicaConfig, now: number): Replica {
+    const replica = new Replica(config);
+    if (replica.isPrimary()) replica.deadlines.heartbeat = now + config.timing.heartbeatMs;
+    else replica.deadlines.viewChange = now + config.timing.viewChangeTimeoutMs;
+    return replica;
+  }
+
+  /** A replica restarted after a crash: it has lost its state and must recover (§4.3). */
+  static restart(config: ReplicaConfig, now: number, entropy: number, out: Outbox): Replica {
+    const replica = new Replica(config);
+    replica.status = 'recovering';
+    replica.recoveryEntropy = entropy >>> 0;
+    replica.sendRecovery(now, out);
+    return replica;
+  }
+
+  get opNumber(): number {
+    return this.log.length;
+  }
+
+  get primary(): ReplicaId {
+    return primaryOf(this.view, this.replicaCount);
+  }
+
+  isPrimary(): boolean {
+    return this.primary === this.id;
+  }
+
+  nextDeadline(): number {
+    const d = this.deadlines;
+    return Math.min(
+      d.heartbeat,
+      d.prepareRetry,
+      d.viewChange,
+      d.viewChangeResend,
+      d.stateTransfer,
+      d.recovery,
+    );
+  }
+
+  /** The earliest timer due at `now`, if any. */
+  dueTimer(now: number): ReplicaTimer | null {
+    let due: ReplicaTimer | null = null;
+    for (const kind of timerKinds)
+      if (this.deadlines[kind] <= now && (due === null || this.deadlines[kind] < this.deadlines[due]))
+        due = kind;
+    return due;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  onMessage(from: NodeId, message: Message, now: number, out: Outbox): void {
+    if (this.status === 'recovering' && message.type !== 'recovery_response') {
+      // §4.3: a recovering replica takes no part in the protocol until it has recovered.
+      out.ignore(message.type, 'recovering: answers nothing until recovery completes');
+      return;
+    }
+    switch (message.type) {
+      case 'request':
+        return this.onRequest(from, message, now, out);
+      case 'prepare':
+        return this.onPrepare(message, now, out);
+      case 'prepare_ok':
+        return this.onPrepareOk(from, message, now, out);
+      case 'commit':
+        return this.onCommit(message, now, out);
+      case 'start_view_change':
+        return this.onStartViewChange(message, now, out);
+      case 'do_view_change':
+        return this.onDoViewChange(message, now, out);
+      case 'start_view':
+        return this.onStartView(message, now, out);
+      case 'get_state':
+        return this.onGetState(message, out);
+      case 'new_state':
+        return this.onNewState(message, now, out);
+      case 'recovery':
+        return this.onRecovery(message, out);
+      case 'recovery_response':
+        return this.onRecoveryResponse(message, now, out);
+      case 'reply':
+        return out.ignore('reply', 'replies are for clients');
+      default:
+        return assertNever(message, 'message');
+    }
+  }
+
+  onTimer(kind: ReplicaTimer, now: number, out: Outbox): void {
+    this.deadlines[kind] = Infinity;
+    switch (kind) {
+      case 'heartbeat':
+        return this.onHeartbeatTimeout(now, out);
+      case 'prepareRetry':
+        return this.onPrepareRetryTimeout(now, out);
+      case 'viewChange':
+        return this.onViewChangeTimeout(now, out);
+      case 'viewChangeResend':
+        return this.onViewChangeResendTimeout(now, out);
+      case 'stateTransfer':
+        return this.onStateTransferTimeout(now, out);
+      case 'recovery':
+        return this.onRecoveryTimeout(now, out);
+      default:
+        return assertNever(kind, 'timer');
+    }
+  }
+
+  // ---------------------------------------------------------------- normal operation (§4.1)
+
+  private onRequest(from: NodeId, message: RequestMessage, now: number, out: Outbox): void {
+    if (this.status !== 'normal') return out.ignore('request', 'not in normal status');
+    if (!this.isPrimary()) return out.ignore('request', `not the primary of view ${this.view}`);
+    if (from !== message.client) return out.ignore('request', 'sender is not the client it names');
+    if (this.config.mutation !== 'ignore-client-table') {
+      const latest = this.latestRequest.get(message.client) ?? 0;
+      if (message.request < latest)
+        return out.ignore('request', `older than request ${latest} of ${message.client}`);
+      if (message.request === latest) {
+        const row = this.clientTable.get(message.client);
+        if (row === undefined || row.request !== message.request)
+          return out.ignore('request', 'already in progress');
+        // §4.1 step 2: resend the cached reply for the latest request.
+        out.send(message.client, {
+          type: 'reply',
+          view: this.view,
+          request: row.request,
+          result: row.result,
+          replica: this.id,
+        });
+        return;
+      }
+    }
+    const entry: LogEntry = {
+      op: message.op,
+      client: message.client,
+      request: message.request,
+      view: this.view,
+    };
+    this.log.push(entry);
+    this.latestRequest.set(message.client, message.request);
+    const opNumber = this.opNumber;
+    out.note({ kind: 'prepared', opNumber, entry });
+    const prepare: PrepareMessage = {
+      type: 'prepare',
+      view: this.view,
+      opNumber,
+      commitNumber: this.commitNumber,
+      entry,
+    };
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id) out.send(replica, prepare);
+    this.preparedSinceHeartbeat = true;
+    if (this.deadlines.prepareRetry === Infinity)
+      this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+    this.commitAcknowledged(out);
+  }
+
+  private onPrepare(message: PrepareMessage, now: number, out: Outbox): void {
+    if (message.view < this.view) {
+      if (this.config.mutation === 'prepare-during-view-change' && this.status === 'view-change')
+        return this.acceptPrepareOfOldView(message, out);
+      return out.ignore('prepare', `older view ${message.view} < ${this.view}`);
+    }
+    if (message.view > this.view) return this.learnOfLaterView(message.view, 'prepare', now, out);
+    if (this.status !== 'normal')
+      return out.ignore('prepare', 'view change in progress: waiting for start_view');
+    if (this.isPrimary()) return out.ignore('prepare', 'the primary does not take prepares');
+    assert(this.status === 'normal', 'a backup accepts prepares only in normal status');
+    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    if (message.opNumber > this.opNumber + 1) {
+      // §4.1 step 4: never acknowledge op n before holding 1..n-1; hold it and fetch the gap.
+      if (this.pendingPrepares.size < pendingPreparesMax) this.pendingPrepares.set(message.opNumber, message);
+      if (this.config.mutation === 'ack-with-gap')
+        out.send(this.primary, {
+          type: 'prepare_ok',
+          view: this.view,
+          opNumber: message.opNumber,
+          replica: this.id,
+        });
+      this.requestState(
+        this.view,
+        this.opNumber,
+        `missing ops ${this.opNumber + 1}..${message.opNumber - 1}`,
+        now,
+        out,
+      );
+      return;
+    }
+    if (message.opNumber === this.opNumber + 1) {
+      this.appendPrepared(message.entry);
+      this.appendPendingPrepares();
+    }
+    // Acknowledge cumulatively: a lost PrepareOk is repaired by the next one.
+    out.send(this.primary, {
+      type: 'prepare_ok',
+      view: this.view,
+      opNumber: this.opNumber,
+      replica: this.id,
+    });
+    this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
+  }
+
+  /** Mutation `prepare-during-view-change`: the rule of §4.2 step 1 switched off. */
+  private acceptPrepareOfOldView(message: PrepareMessage, out: Outbox): void {
+    if (message.opNumber !== this.opNumber + 1) return out.ignore('prepare', 'out of order');
+    this.appendPrepared(message.entry);
+    const oldPrimary = primaryOf(message.view, this.replicaCount);
+    out.send(oldPrimary, {
+      type: 'prepare_ok',
+      view: message.view,
+      opNumber: this.opNumber,
+      replica: this.id,
+    });
+  }
+
+  private appendPrepared(entry: LogEntry): void {
+    this.log.push(entry);
+    const latest = this.latestRequest.get(entry.client) ?? 0;
+    if (entry.request > latest) this.latestRequest.set(entry.client, entry.request);
+  }
+
+  private appendPendingPrepares(): void {
+    for (const [opNumber, prepare] of this.pendingPrepares)
+      if (opNumber <= this.opNumber) this.pendingPrepares.delete(opNumber);
+    let next = this.pendingPrepares.get(this.opNumber + 1);
+    while (next !== undefined) {
+      this.pendingPrepares.delete(next.opNumber);
+      this.appendPrepared(next.entry);
+      next = this.pendingPrepares.get(this.opNumber + 1);
+    }
+  }
+
+  private onPrepareOk(from: NodeId, message: PrepareOkMessage, _now: number, out: Outbox): void {
+    if (message.view < this.view)
+      return out.ignore('prepare_ok', `older view ${message.view} < ${this.view}`);
+    if (message.view > this.view) return out.ignore('prepare_ok', `from a later view ${message.view}`);
+    if (this.status !== 'normal') return out.ignore('prepare_ok', 'not in normal status');
+    if (!this.isPrimary()) return out.ignore('prepare_ok', 'not the primary');
+    if (from !== message.replica || message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('prepare_ok', 'sender is not a backup of this configuration');
+    if (message.opNumber > this.opNumber)
+      return out.ignore('prepare_ok', `op ${message.opNumber} was never prepared`);
+    if (message.opNumber <= this.acks[message.replica]) return out.ignore('prepare_ok', 'already counted');
+    this.acks[message.replica] = message.opNumber;
+    this.commitAcknowledged(out);
+  }
+
+  /** Commit every op that f backups hold (§4.1 step 5): the primary's own copy makes f+1. */
+  private commitAcknowledged(out: Outbox): void {
+    assert(this.isPrimary() && this.status === 'normal', 'only a normal primary commits');
+    const required = this.config.mutation === 'commit-without-quorum' ? this.f - 1 : this.f;
+    const held = Math.min(ackWatermark(this.acks, this.id, required), this.opNumber);
+    if (held > this.commitNumber) this.executeUpTo(held, true, out);
+  }
+
+  /** Executes committed ops in order up to `target`; the primary replies to each client. */
+  private executeUpTo(target: number, reply: boolean, out: Outbox): void {
+    assert(target <= this.opNumber, `cannot execute op ${target} beyond op-number ${this.opNumber}`);
+    while (this.commitNumber < target) {
+      const opNumber = this.commitNumber + 1;
+      const entry = this.log.at(opNumber - 1);
+      const result = this.stateMachine.apply(entry.op, opNumber);
+      this.commitNumber = opNumber;
+      this.clientTable.set(entry.client, {
+        client: entry.client,
+        request: entry.request,
+        result,
+        op: opNumber,
+      });
+      out.note({ kind: 'executed', opNumber, entry, result, digest: this.stateMachine.digest() });
+      if (reply)
+        out.send(entry.client, {
+          type: 'reply',
+          view: this.view,
+          request: entry.request,
+          result,
+          replica: this.id,
+        });
+    }
+  }
+
+  private onCommit(message: CommitMessage, now: number, out: Outbox): void {
+    if (message.view < this.view) return out.ignore('commit', `older view ${message.view} < ${this.view}`);
+    if (message.view > this.view) return this.learnOfLaterView(message.view, 'commit', now, out);
+    if (this.status !== 'normal')
+      return out.ignore('commit', 'view change in progress: waiting for start_view');
+    if (this.isPrimary()) return out.ignore('commit', 'the primary sends commits, it does not take them');
+    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    if (message.commitNumber > this.opNumber)
+      this.requestState(
+        this.view,
+        this.opNumber,
+        `commit ${message.commitNumber} beyond op ${this.opNumber}`,
+        now,
+        out,
+      );
+    this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
+  }
+
+  private onHeartbeatTimeout(now: number, out: Outbox): void {
+    if (this.status !== 'normal' || !this.isPrimary()) return;
+    // §4.1 step 6: an idle primary tells the backups it is alive, and what is committed.
+    if (!this.preparedSinceHeartbeat) {
+      const commit: CommitMessage = { type: 'commit', view: this.view, commitNumber: this.commitNumber };
+      for (let replica = 0; replica < this.replicaCount; replica++)
+        if (replica !== this.id) out.send(replica, commit);
+    }
+    this.preparedSinceHeartbeat = false;
+    this.deadlines.heartbeat = now + this.config.timing.heartbeatMs;
+  }
+
+  /** Resends the first unacknowledged prepares to each lagging backup, so lost messages do not stall commits. */
+  private onPrepareRetryTimeout(now: number, out: Outbox): void {
+    if (this.status !== 'normal' || !this.isPrimary()) return;
+    let lagging = false;
+    for (let replica = 0; replica < this.replicaCount; replica++) {
+      if (replica === this.id || this.acks[replica] >= this.opNumber) continue;
+      lagging = true;
+      const last = Math.min(this.opNumber, this.acks[replica] + prepareResendMax);
+      for (let opNumber = this.acks[replica] + 1; opNumber <= last; opNumber++) {
+        const entry = this.log.at(opNumber - 1);
+        out.send(replica, {
+          type: 'prepare',
+          view: this.view,
+          opNumber,
+          commitNumber: this.commitNumber,
+          entry,
+        });
+      }
+    }
+    if (lagging) this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+  }
+
+  // ---------------------------------------------------------------- view change (§4.2)
+
+  private onViewChangeTimeout(now: number, out: Outbox): void {
+    if (this.status === 'recovering') return;
+    if (this.pendingTransfer !== null && this.pendingTransfer.view > this.view) {
+      // We already know a later view exists: wait for its state rather than start an older view.
+      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+      return;
+    }
+    const reason =
+      this.status === 'normal'
+        ? `no word from primary ${this.primary} for ${this.config.timing.viewChangeTimeoutMs} ms`
+        : `view change to view ${this.view} stalled`;
+    this.startViewChange(this.view + 1, reason, now, out);
+  }
+
+  /** Fires the view-change timer now (the scenario's `timeout` action). */
+  forceViewChangeTimeout(now: number, out: Outbox): void {
+    if (this.status === 'recovering')
+      return out.ignore('start_view_change', 'recovering: cannot start a view change');
+    this.startViewChange(this.view + 1, 'view-change timer fired by hand', now, out);
+  }
+
+  private startViewChange(view: number, reason: string, now: number, out: Outbox): void {
+    assert(view > this.view, `a view change moves to a later view (${view} > ${this.view})`);
+    assert(this.status !== 'recovering', 'a recovering replica takes no part in view changes');
+    const previous = this.status;
+    this.view = view;
+    this.status = 'view-change';
+    this.resetViewChangeState();
+    this.clearNormalState();
+    out.note({ kind: 'view-change-started', view, reason });
+    if (previous !== 'view-change') out.note({ kind: 'status', from: previous, to: 'view-change', view });
+    this.broadcastStartViewChange(out);
+    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
+    // With f = 0 no other replica's word is needed.
+    if (this.startViewChanges.checkReached()) this.sendDoViewChange(now, out);
+  }
+
+  private resetViewChangeState(): void {
+    this.startViewChanges = new QuorumTally(this.f);
+    this.doViewChanges.fill(null);
+    this.doViewChangeSent = false;
+  }
+
+  /** Forget what only a normal replica of the old view needs. */
+  private clearNormalState(): void {
+    this.acks.fill(0);
+    this.pendingPrepares.clear();
+    this.pendingTransfer = null;
+    this.deadlines.heartbeat = Infinity;
+    this.deadlines.prepareRetry = Infinity;
+    this.deadlines.stateTransfer = Infinity;
+  }
+
+  private broadcastStartViewChange(out: Outbox): void {
+    const message: StartViewChangeMessage = { type: 'start_view_change', view: this.view, replica: this.id };
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id) out.send(replica, message);
+  }
+
+  /** A lost StartViewChange or DoViewChange delays the view change but never wedges it. */
+  private onViewChangeResendTimeout(now: number, out: Outbox): void {
+    if (this.status !== 'view-change') return;
+    this.broadcastStartViewChange(out);
+    if (this.doViewChangeSent && this.primary !== this.id) out.send(this.primary, this.doViewChangeMessage());
+    this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
+  }
+
+  private onStartViewChange(message: StartViewChangeMessage, now: number, out: Outbox): void {
+    if (message.view < this.view)
+      return out.ignore('start_view_change', `older view ${message.view} < ${this.view}`);
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('start_view_change', 'sender is not another replica of this configuration');
+    if (message.view > this.view)
+      this.startViewChange(
+        message.view,
+        `replica ${message.replica} moved to view ${message.view}`,
+        now,
+        out,
+      );
+    if (this.status === 'normal') return this.resendStartView(message.replica, 'start_view_change', out);
+    assert(
+      this.status === 'view-change' && this.view === message.view,
+      'counting votes for our own view change',
+    );
+    if (this.startViewChanges.add(message.replica)) this.sendDoViewChange(now, out);
+  }
+
+  private doViewChangeMessage(): DoViewChangeMessage {
+    return {
+      type: 'do_view_change',
+      view: this.view,
+      log: this.log.slice(),
+      lastNormalView: this.lastNormalView,
+      opNumber: this.opNumber,
+      commitNumber: this.commitNumber,
+      replica: this.id,
+    };
+  }
+
+  /** §4.2 step 2: after f StartViewChange from others, tell the new primary what we hold. */
+  private sendDoViewChange(now: number, out: Outbox): void {
+    assert(this.status === 'view-change', 'DoViewChange is sent in view-change status');
+    assert(!this.doViewChangeSent, 'DoViewChange is sent once per view (then only resent)');
+    this.doViewChangeSent = true;
+    const message = this.doViewChangeMessage();
+    if (this.primary === this.id) this.onDoViewChange(message, now, out);
+    else out.send(this.primary, message);
+  }
+
+  private onDoViewChange(message: DoViewChangeMessage, now: number, out: Outbox): void {
+    if (message.view < this.view)
+      return out.ignore('do_view_change', `older view ${message.view} < ${this.view}`);
+    if (message.replica >= this.replicaCount)
+      return out.ignore('do_view_change', 'sender is not in this configuration');
+    if (message.view > this.view)
+      this.startViewChange(
+        message.view,
+        `replica ${message.replica} moved to view ${message.view}`,
+        now,
+        out,
+      );
+    if (this.status === 'normal') return this.resendStartView(message.replica, 'do_view_change', out);
+    if (this.primary !== this.id) return out.ignore('do_view_change', `not the primary of view ${this.view}`);
+    if (this.doViewChanges[message.replica] !== null) return out.ignore('do_view_change', 'already counted');
+    this.doViewChanges[message.replica] = message;
+    // §4.2 step 3: f+1 DoViewChange, our own among them.
+    const received = this.doViewChanges.filter((m) => m !== null).length;
+    const required = this.config.mutation === 'start-view-without-quorum' ? 1 : this.f + 1;
+    if (this.doViewChanges[this.id] !== null && received >= required) this.startView(now, out);
+  }
+
+  /** The replica missed our StartView: it is still in view change for the view we lead. */
+  private resendStartView(
+    replica: ReplicaId,
+    because: 'start_view_change' | 'do_view_change',
+    out: Outbox,
+  ): void {
+    if (!this.isPrimary() || replica === this.id) return out.ignore(because, 'view already started');
+    out.send(replica, this.startViewMessage());
+  }
+
+  private startViewMessage(): StartViewMessage {
+    return {
+      type: 'start_view',
+      view: this.view,
+      log: this.log.slice(),
+      opNumber: this.opNumber,
+      commitNumber: this.commitNumber,
+    };
+  }
+
+  /** The log the new view starts from: greatest last-normal view, then greatest op-number (§4.2 step 3). */
+  chooseLog(received: readonly DoViewChangeMessage[]): DoViewChangeMessage {
+    assert(received.length > 0, 'a log is chosen from at least one DoViewChange');
+    let best = received[0];
+    for (const candidate of received) {
+      const later =
+        this.config.mutation === 'longest-log-wins'
+          ? candidate.opNumber > best.opNumber
+          : candidate.lastNormalView > best.lastNormalView ||
+            (candidate.lastNormalView === best.lastNormalView && candidate.opNumber > best.opNumber);
+      if (later) best = candidate;
+    }
+    return best;
+  }
+
+  private startView(now: number, out: Outbox): void {
+    assert(this.status === 'view-change' && this.isPrimary(), 'only the new primary starts a view');
+    const received = this.doViewChanges.filter((m): m is DoViewChangeMessage => m !== null);
+    const best = this.chooseLog(received);
+    const commitNumber = Math.max(...received.map((m) => m.commitNumber));
+    this.installLog(best.log, 0);
+    this.transitionToNormal('view-change', now, out);
+    out.note({
+      kind: 'view-started',
+      view: this.view,
+      primary: this.id,
+      via: `log of replica ${best.replica}`,
+    });
+    const startView = this.startViewMessage();
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id) out.send(replica, startView);
+    this.executeUpTo(Math.min(commitNumber, this.opNumber), true, out);
+    this.commitAcknowledged(out);
+  }
+
+  private onStartView(message: StartViewMessage, now: number, out: Outbox): void {
+    if (message.view < this.view)
+      return out.ignore('start_view', `older view ${message.view} < ${this.view}`);
+    if (message.view === this.view && this.status === 'normal')
+      return out.ignore('start_view', 'already in this view');
+    if (primaryOf(message.view, this.replicaCount) === this.id)
+      return out.ignore('start_view', 'we are its primary');
+    const previous = this.status;
+    this.view = message.view;
+    this.installLog(message.log, 0);
+    this.transitionToNormal(previous, now, out);
+    out.note({ kind: 'view-started', view: this.view, primary: this.primary, via: 'start_view' });
+    // §4.2 step 5: execute what is committed; acknowledge the uncommitted suffix we now hold.
+    this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
+    if (this.opNumber > 0)
+      out.send(this.primary, {
+        type: 'prepare_ok',
+        view: this.view,
+        opNumber: this.opNumber,
+        replica: this.id,
+      });
+  }
+
+  /** Keeps our first `keep` entries, appends `entries` after them, and recomputes the latest request per client. */
+  private installLog(entries: readonly LogEntry[], keep: number): void {
+    assert(keep <= this.opNumber, `cannot keep ${keep} entries of a log of ${this.opNumber}`);
+    const log = this.log.slice(0, keep);
+    for (const entry of entries) log.push(entry);
+    this.log = new AppendOnly(log);
+    // Ops up to our commit-number are the same in every log (agreement), so executed state stays valid.
+    assert(this.opNumber >= this.commitNumber, 'an installed log holds every op we executed');
+    this.recomputeLatestRequests();
+  }
+
+  private recomputeLatestRequests(): void {
+    this.latestRequest.clear();
+    for (const [client, row] of this.clientTable) this.latestRequest.set(client, row.request);
+    for (let opNumber = this.commitNumber + 1; opNumber <= this.opNumber; opNumber++) {
+      const entry = this.log.at(opNumber - 1);
+      if (entry.request > (this.latestRequest.get(entry.client) ?? 0))
+        this.latestRequest.set(entry.client, entry.request);
+    }
+  }
+
+  /** Status becomes normal in the current view; every timer is armed or stopped for the new role. */
+  private transitionToNormal(from: ReplicaStatus, now: number, out: Outbox): void {
+    assert(
+      from !== 'normal' || this.view > this.lastNormalView || this.pendingTransfer !== null,
+      'a transition changes something',
+    );
+    this.status = 'normal';
+    this.lastNormalView = this.view;
+    this.resetViewChangeState();
+    this.clearNormalState();
+    this.deadlines.viewChangeResend = Infinity;
+    this.deadlines.recovery = Infinity;
+    if (this.isPrimary()) {
+      this.deadlines.viewChange = Infinity;
+      this.deadlines.heartbeat = now + this.config.timing.heartbeatMs;
+      this.preparedSinceHeartbeat = false;
+      if (this.opNumber > this.commitNumber)
+        this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+    } else {
+      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    }
+    if (from !== 'normal') out.note({ kind: 'status', from, to: 'normal', view: this.view });
+  }
+
+  // ---------------------------------------------------------------- state transfer (§5.2)
+
+  /**
+   * We heard from a later view. Our uncommitted suffix may be wrong, so we fetch everything after our
+   * commit-number, but keep our log and view until the new state arrives and is installed at once:
+   * truncating first could lose a committed op if another view change happens meanwhile (§5.2).
+   */
+  private learnOfLaterView(view: number, via: 'prepare' | 'commit', now: number, out: Outbox): void {
+    if (this.config.mutation === 'truncate-before-new-state') {
+      this.log.truncate(this.commitNumber);
+      this.recomputeLatestRequests();
+      const previous = this.status;
+      this.view = view;
+      this.transitionToNormal(previous, now, out);
+    }
+    if (this.pendingTransfer !== null && this.pendingTransfer.view >= view)
+      return out.ignore(via, `waiting for the state of view ${this.pendingTransfer.view}`);
+    this.requestState(view, this.commitNumber, `heard of later view ${view}`, now, out);
+  }
+
+  private requestState(view: number, fromOp: number, reason: string, now: number, out: Outbox): void {
+    if (this.pendingTransfer !== null && this.pendingTransfer.view >= view) return;
+    const target = primaryOf(view, this.replicaCount);
+    this.pendingTransfer = {
+      view,
+      fromOp,
+      attempt: 0,
+      target: target === this.id ? (target + 1) % this.replicaCount : target,
+    };
+    out.note({ kind: 'state-requested', view, target: this.pendingTransfer.target, reason });
+    this.sendGetState(now, out);
+  }
+
+  private sendGetState(now: number, out: Outbox): void {
+    const pending = this.pendingTransfer;
+    assert(pending !== null, 'a state request is pending');
+    out.send(pending.target, {
+      type: 'get_state',
+      view: pending.view,
+      opNumber: pending.fromOp,
+      commitNumber: this.commitNumber,
+      replica: this.id,
+    });
+    this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
+  }
+
+  /** No NewState yet: ask the next replica (the first may be down or have moved on). */
+  private onStateTransferTimeout(now: number, out: Outbox): void {
+    const pending = this.pendingTransfer;
+    if (pending === null || this.status === 'recovering') return;
+    pending.attempt++;
+    pending.target = (pending.target + 1) % this.replicaCount;
+    if (pending.target === this.id) pending.target = (pending.target + 1) % this.replicaCount;
+    this.sendGetState(now, out);
+  }
+
+  private onGetState(message: GetStateMessage, out: Outbox): void {
+    if (this.status !== 'normal' || this.view !== message.view)
+      return out.ignore('get_state', `not normal in view ${message.view}`);
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('get_state', 'sender is not another replica');
+    if (message.opNumber > this.opNumber)
+      return out.ignore('get_state', `we hold less than op ${message.opNumber}`);
+    out.send(message.replica, {
+      type: 'new_state',
+      view: this.view,
+      fromOp: message.opNumber,
+      entries: this.log.slice(message.opNumber),
+      opNumber: this.opNumber,
+      commitNumber: this.commitNumber,
+      state: this.stateSince(message.commitNumber),
+    });
+  }
+
+  /** Only what changed after `sinceCommit`: the state machine's delta and the client-table rows. */
+  private stateSince(sinceCommit: number): StateTransfer {
+    const since = Math.min(sinceCommit, this.commitNumber);
+    const clientTable: ClientTableRow[] = [];
+    for (const row of this.clientTable.values()) if (row.op > since) clientTable.push(row);
+    return { delta: this.stateMachine.delta(since), clientTable };
+  }
+
+  private onNewState(message: NewStateMessage, now: number, out: Outbox): void {
+    if (message.view < this.view) return out.ignore('new_state', `older view ${message.view} < ${this.view}`);
+    if (message.view === this.view && this.status !== 'normal')
+      return out.ignore('new_state', 'view change in progress');
+    if (message.view > this.view && message.fromOp > this.commitNumber)
+      return out.ignore('new_state', 'does not start within our committed prefix');
+    if (message.view === this.view && message.fromOp > this.opNumber)
+      return out.ignore('new_state', 'leaves a gap in our log');
+    if (message.opNumber < this.commitNumber)
+      return out.ignore('new_state', 'holds less than our committed prefix');
+    const laterView = message.view > this.view;
+    if (!laterView && message.opNumber <= this.opNumber && message.commitNumber <= this.commitNumber)
+      return out.ignore('new_state', 'nothing new');
+    if (laterView || message.opNumber > this.opNumber) this.installLog(message.entries, message.fromOp);
+    if (message.commitNumber > this.commitNumber) this.installCommitted(message, out);
+    if (laterView) {
+      const previous = this.status;
+      this.view = message.view;
+      this.transitionToNormal(previous, now, out);
+      out.note({ kind: 'view-started', view: this.view, primary: this.primary, via: 'new_state' });
+    } else {
+      this.appendPendingPrepares();
+      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    }
+    if (this.pendingTransfer !== null && this.pendingTransfer.view <= this.view) {
+      this.pendingTransfer = null;
+      this.deadlines.stateTransfer = Infinity;
+    }
+    if (!this.isPrimary())
+      out.send(this.primary, {
+        type: 'prepare_ok',
+        view: this.view,
+        opNumber: this.opNumber,
+        replica: this.id,
+      });
+  }
+
+  /** Takes committed state from a NewState: the delta when it starts at or below our commit, else execution. */
+  private installCommitted(message: NewStateMessage, out: Outbox): void {
+    const { delta, clientTable } = message.state;
+    if (delta.sinceCommit > this.commitNumber)
+      return this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
+    this.stateMachine.applyDelta(delta, message.commitNumber);
+    for (const row of clientTable) {
+      const mine = this.clientTable.get(row.client);
+      if (mine === undefined || mine.op < row.op) this.clientTable.set(row.client, row);
+    }
+    this.commitNumber = message.commitNumber;
+    this.recomputeLatestRequests();
+    out.note({
+      kind: 'state-installed',
+      via: 'new_state',
+      commitNumber: this.commitNumber,
+      opNumber: this.opNumber,
+      deltaItems: deltaItemCount(delta) + clientTable.length,
+      digest: this.stateMachine.digest(),
+    });
+  }
+
+  // ---------------------------------------------------------------- recovery (§4.3)
+
+  private sendRecovery(now: number, out: Outbox): void {
+    assert(this.status === 'recovering', 'only a recovering replica sends Recovery');
+    this.nonce = recoveryNonce(this.recoveryEntropy, this.recoveryAttempt);
+    this.recoveryResponses.fill(null);
+    out.note({ kind: 'recovery-started', nonce: this.nonce });
+    const message: RecoveryMessage = { type: 'recovery', replica: this.id, nonce: this.nonce };
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id) out.send(replica, message);
+    this.deadlines.recovery = now + this.config.timing.recoveryRetryMs;
+  }
+
+  private onRecoveryTimeout(now: number, out: Outbox): void {
+    if (this.status !== 'recovering') return;
+    this.recoveryAttempt++;
+    this.sendRecovery(now, out);
+  }
+
+  private onRecovery(message: RecoveryMessage, out: Outbox): void {
+    if (this.status !== 'normal') return out.ignore('recovery', 'only normal replicas answer recovery');
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('recovery', 'sender is not another replica');
+    const primaryState = this.isPrimary()
+      ? {
+          log: this.log.slice(),
+          opNumber: this.opNumber,
+          commitNumber: this.commitNumber,
+          state: this.stateSince(0),
+        }
+      : null;
+    out.send(message.replica, {
+      type: 'recovery_response',
+      view: this.view,
+      nonce: message.nonce,
+      replica: this.id,
+      primaryState,
+    });
+  }
+
+  private onRecoveryResponse(message: RecoveryResponseMessage, now: number, out: Outbox): void {
+    if (this.status !== 'recovering') return out.ignore('recovery_response', 'not recovering');
+    if (message.nonce !== this.nonce) return out.ignore('recovery_response', 'stale nonce');
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('recovery_response', 'sender is not another replica');
+    this.recoveryResponses[message.replica] = message;
+    const responses = this.recoveryResponses.filter((m): m is RecoveryResponseMessage => m !== null);
+    if (responses.length < this.f + 1) return;
+    const latestView = Math.max(...responses.map((m) => m.view));
+    const fromPrimary =
+      this.config.mutation === 'recovery-without-primary'
+        ? responses.filter((m) => m.primaryState !== null).sort((a, b) => b.view - a.view)[0]
+        : responses.find(
+            (m) => m.view === latestView && m.replica === primaryOf(latestView, this.replicaCount),
+          );
+    if (fromPrimary === undefined || fromPrimary.primaryState === null) return; // §4.3: wait for the latest primary
+    this.completeRecovery(fromPrimary, responses, now, out);
+  }
+
+  private completeRecovery(
+    fromPrimary: RecoveryResponseMessage,
+    responses: readonly RecoveryResponseMessage[],
+    now: number,
+    out: Outbox,
+  ): void {
+    const state = fromPrimary.primaryState;
+    assert(state !== null, 'recovery adopts the state of a primary');
+    assert(this.commitNumber === 0 && this.opNumber === 0, 'a recovering replica starts from nothing');
+    this.view = fromPrimary.view;
+    this.stateMachine.applyDelta(state.state.delta, state.commitNumber);
+    for (const row of state.state.clientTable) this.clientTable.set(row.client, row);
+    this.commitNumber = state.commitNumber;
+    this.installLog(state.log, 0);
+    this.transitionToNormal('recovering', now, out);
+    out.note({
+      kind: 'state-installed',
+      via: 'recovery',
+      commitNumber: this.commitNumber,
+      opNumber: this.opNumber,
+      deltaItems: deltaItemCount(state.state.delta) + state.state.clientTable.length,
+      digest: this.stateMachine.digest(),
+    });
+    out.note({
+      kind: 'recovered',
+      view: this.view,
+      primary: fromPrimary.replica,
+      responders: responses.map((m) => m.replica),
+    });
+    if (this.opNumber > 0 && !this.isPrimary())
+      out.send(this.primary, {
+        type: 'prepare_ok',
+        view: this.view,
+        opNumber: this.opNumber,
+        replica: this.id,
+      });
+  }
+
+  // ---------------------------------------------------------------- time travel
+
+  clone(): Replica {
+    const copy = new Replica(this.config);
+    copy.status = this.status;
+    copy.view = this.view;
+    copy.lastNormalView = this.lastNormalView;
+    copy.commitNumber = this.commitNumber;
+    copy.log = this.log.clone();
+    copy.stateMachine = this.stateMachine.clone();
+    copy.clientTable = new Map(this.clientTable);
+    copy.latestRequest = new Map(this.latestRequest);
+    copy.deadlines = { ...this.deadlines };
+    copy.acks = this.acks.slice();
+    copy.preparedSinceHeartbeat = this.preparedSinceHeartbeat;
+    copy.startViewChanges = this.startViewChanges.clone();
+    copy.doViewChanges = this.doViewChanges.slice();
+    copy.doViewChangeSent = this.doViewChangeSent;
+    copy.pendingTransfer = this.pendingTransfer === null ? null : { ...this.pendingTransfer };
+    copy.pendingPrepares = new Map(this.pendingPrepares);
+    copy.recoveryEntropy = this.recoveryEntropy;
+    copy.recoveryAttempt = this.recoveryAttempt;
+    copy.nonce = this.nonce;
+    copy.recoveryResponses = this.recoveryResponses.slice();
+    return copy;
+  }
+}

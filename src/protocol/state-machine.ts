@@ -1,0 +1,39 @@
+/**
+ * The pluggable state machine. Replicas execute committed ops in order with apply(); state transfer
+ * ships delta(sinceCommit), only what changed after a commit-number, and the receiver installs it
+ * with applyDelta() instead of re-executing ops.
+ */
+import type { StateDelta } from './message.ts';
+import { KeyValueStore } from './state-machines/kv.ts';
+import { AppendLog } from './state-machines/append-log.ts';
+
+export type StateMachineKind = 'kv' | 'log';
+export const stateMachineKinds: readonly StateMachineKind[] = ['kv', 'log'];
+
+export interface StateMachine {
+  readonly kind: StateMachineKind;
+  /** Execute the op that holds op-number `opNumber`; returns the reply's result text. */
+  apply(op: string, opNumber: number): string;
+  /** Everything that changed after commit-number `sinceCommit`. */
+  delta(sinceCommit: number): StateDelta;
+  /** Install a delta produced by a replica whose state was at `commitNumber`. */
+  applyDelta(delta: StateDelta, commitNumber: number): void;
+  /** A cheap, order-independent digest of the contents, for agreement checks. */
+  digest(): number;
+  /** The contents as plain data, for display and JSON output. */
+  contents(): Record<string, string> | string[];
+  clone(): StateMachine;
+}
+
+export function createStateMachine(kind: StateMachineKind): StateMachine {
+  return kind === 'kv' ? new KeyValueStore() : new AppendLog();
+}
+
+/** Validates an op's text for a state machine; returns an error sentence or null. */
+export function validateOp(kind: StateMachineKind, op: string): string | null {
+  return kind === 'kv' ? KeyValueStore.validate(op) : AppendLog.validate(op);
+}
+
+export function deltaItemCount(delta: StateDelta): number {
+  return delta.entries.length;
+}

@@ -1,0 +1,61 @@
+/**
+ * What the simulator runs: a fully resolved scenario (every default filled in). The public JSON
+ * format, its schema and defaults live in src/scenario; this is the shape after validation.
+ */
+import type { MessageType, Mutation, NodeId, StateMachineKind, Timing } from '../protocol/index.ts';
+
+export interface NetworkParams {
+  readonly latencyMs: readonly [number, number];
+  readonly dropRate: number;
+  readonly duplicateRate: number;
+}
+
+export interface Workload {
+  readonly requestsPerClient: number;
+  readonly keys: number;
+}
+
+export type Action =
+  | { readonly at: number; readonly type: 'request'; readonly client: number; readonly op: string }
+  | { readonly at: number; readonly type: 'crash'; readonly replica: number }
+  | { readonly at: number; readonly type: 'restart'; readonly replica: number }
+  | { readonly at: number; readonly type: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
+  | { readonly at: number; readonly type: 'heal' }
+  | { readonly at: number; readonly type: 'cut'; readonly from: NodeId; readonly to: NodeId }
+  | { readonly at: number; readonly type: 'mend'; readonly from: NodeId; readonly to: NodeId }
+  | {
+      readonly at: number;
+      readonly type: 'drop';
+      readonly from?: NodeId;
+      readonly to?: NodeId;
+      readonly message?: MessageType;
+      readonly count?: number;
+      /** Drop the message in flight with this id (instead of the next matching ones). */
+      readonly id?: number;
+    }
+  | { readonly at: number; readonly type: 'duplicate'; readonly id: number }
+  | {
+      readonly at: number;
+      readonly type: 'network';
+      readonly latencyMs?: readonly [number, number];
+      readonly dropRate?: number;
+      readonly duplicateRate?: number;
+    }
+  | { readonly at: number; readonly type: 'timeout'; readonly replica: number };
+
+export type ActionType = Action['type'];
+
+export interface Scenario {
+  readonly version: 1;
+  readonly name: string;
+  readonly seed: number;
+  readonly replicas: number;
+  readonly clients: number;
+  readonly stateMachine: StateMachineKind;
+  readonly network: NetworkParams;
+  readonly timing: Timing;
+  readonly workload: Workload | null;
+  readonly mutation: Mutation;
+  readonly until: number;
+  readonly actions: readonly Action[];
+}
