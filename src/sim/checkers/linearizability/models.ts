@@ -65,7 +65,6 @@ export const casRegisterModel: Model<RegisterValue, RegisterInput, RegisterOutpu
   init: () => null,
   step: stepRegister,
   equal: (a, b) => a === b,
-  // null would otherwise share a Map key with nothing; -1 may collide with a written -1, which `equal` resolves.
   hash: (state) => (state === null ? 'nil' : state),
   describe: describeRegister,
 };
