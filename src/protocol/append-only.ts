@@ -5,10 +5,13 @@
 export class AppendOnly<T> {
   private items: T[];
   private count: number;
+  /** Whether another AppendOnly may read `items`: then we never write below its end. */
+  private shared: boolean;
 
-  constructor(items: T[] = [], count = items.length) {
+  constructor(items: T[] = [], count = items.length, shared = false) {
     this.items = items;
     this.count = count;
+    this.shared = shared;
   }
 
   get length(): number {
@@ -21,8 +24,12 @@ export class AppendOnly<T> {
   }
 
   push(item: T): void {
-    // Another holder appended past our end or we truncated: take a private copy before writing.
-    if (this.items.length !== this.count) this.items = this.items.slice(0, this.count);
+    if (this.items.length !== this.count) {
+      // We truncated, or a clone appended past our end: write in place only if no clone can see it.
+      if (this.shared) this.items = this.items.slice(0, this.count);
+      else this.items.length = this.count;
+      this.shared = false;
+    }
     this.items.push(item);
     this.count++;
   }
@@ -37,6 +44,7 @@ export class AppendOnly<T> {
   }
 
   clone(): AppendOnly<T> {
-    return new AppendOnly(this.items, this.count);
+    this.shared = true;
+    return new AppendOnly(this.items, this.count, true);
   }
 }

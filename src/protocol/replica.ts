@@ -121,6 +121,8 @@ export class Replica {
   // State transfer.
   pendingTransfer: PendingTransfer | null = null;
   pendingPrepares = new Map<number, PrepareMessage>();
+  /** The highest commit-number a commit message announced beyond what we hold (a gap to fetch). */
+  knownCommit = 0;
 
   // Recovery.
   recoveryEntropy = 0;
@@ -324,13 +326,7 @@ export class Replica {
           opNumber: message.opNumber,
           replica: this.id,
         });
-      this.requestState(
-        this.view,
-        this.opNumber,
-        `missing ops ${this.opNumber + 1}..${message.opNumber - 1}`,
-        now,
-        out,
-      );
+      this.watchGap(now);
       return;
     }
     if (message.opNumber === this.opNumber + 1) {
@@ -367,7 +363,7 @@ export class Replica {
   }
 
   private appendPendingPrepares(): void {
-    for (const [opNumber, prepare] of this.pendingPrepares)
+    for (const opNumber of this.pendingPrepares.keys())
       if (opNumber <= this.opNumber) this.pendingPrepares.delete(opNumber);
     let next = this.pendingPrepares.get(this.opNumber + 1);
     while (next !== undefined) {
@@ -433,14 +429,10 @@ export class Replica {
       return out.ignore('commit', 'view change in progress: waiting for start_view');
     if (this.isPrimary()) return out.ignore('commit', 'the primary sends commits, it does not take them');
     this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
-    if (message.commitNumber > this.opNumber)
-      this.requestState(
-        this.view,
-        this.opNumber,
-        `commit ${message.commitNumber} beyond op ${this.opNumber}`,
-        now,
-        out,
-      );
+    if (message.commitNumber > this.opNumber) {
+      this.knownCommit = Math.max(this.knownCommit, message.commitNumber);
+      this.watchGap(now);
+    }
     this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
   }
 
@@ -528,6 +520,7 @@ export class Replica {
   private clearNormalState(): void {
     this.acks.fill(0);
     this.pendingPrepares.clear();
+    this.knownCommit = 0;
     this.pendingTransfer = null;
     this.deadlines.heartbeat = Infinity;
     this.deadlines.prepareRetry = Infinity;
@@ -693,9 +686,11 @@ export class Replica {
   /** Keeps our first `keep` entries, appends `entries` after them, and recomputes the latest request per client. */
   private installLog(entries: readonly LogEntry[], keep: number): void {
     assert(keep <= this.opNumber, `cannot keep ${keep} entries of a log of ${this.opNumber}`);
-    const log = this.log.slice(0, keep);
-    for (const entry of entries) log.push(entry);
-    this.log = new AppendOnly(log);
+    if (keep === 0) this.log = new AppendOnly(entries.slice());
+    else {
+      this.log.truncate(keep);
+      for (const entry of entries) this.log.push(entry);
+    }
     // Ops up to our commit-number are the same in every log (agreement), so executed state stays valid.
     assert(this.opNumber >= this.commitNumber, 'an installed log holds every op we executed');
     this.recomputeLatestRequests();
@@ -781,10 +776,27 @@ export class Replica {
     this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
   }
 
+  /** A backup missing ops in its own view gives reordering a moment to fill the gap before fetching. */
+  private watchGap(now: number): void {
+    if (this.pendingTransfer === null && this.deadlines.stateTransfer === Infinity)
+      this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
+  }
+
+  private hasGap(): boolean {
+    if (this.knownCommit > this.opNumber) return true;
+    for (const opNumber of this.pendingPrepares.keys()) if (opNumber > this.opNumber + 1) return true;
+    return false;
+  }
+
   /** No NewState yet: ask the next replica (the first may be down or have moved on). */
   private onStateTransferTimeout(now: number, out: Outbox): void {
+    if (this.status === 'recovering') return;
     const pending = this.pendingTransfer;
-    if (pending === null || this.status === 'recovering') return;
+    if (pending === null) {
+      if (this.status === 'normal' && !this.isPrimary() && this.hasGap())
+        this.requestState(this.view, this.opNumber, `ops missing after op ${this.opNumber}`, now, out);
+      return;
+    }
     pending.attempt++;
     pending.target = (pending.target + 1) % this.replicaCount;
     if (pending.target === this.id) pending.target = (pending.target + 1) % this.replicaCount;
@@ -993,6 +1005,7 @@ export class Replica {
     copy.doViewChangeSent = this.doViewChangeSent;
     copy.pendingTransfer = this.pendingTransfer === null ? null : { ...this.pendingTransfer };
     copy.pendingPrepares = new Map(this.pendingPrepares);
+    copy.knownCommit = this.knownCommit;
     copy.recoveryEntropy = this.recoveryEntropy;
     copy.recoveryAttempt = this.recoveryAttempt;
     copy.nonce = this.nonce;

@@ -24,10 +24,10 @@ export const scenarioVersion = 1;
 /** A scenario file or decoded link larger than this is refused before parsing. */
 export const scenarioBytesMax = 512 * 1024;
 export const actionsMax = 10_000;
-export const untilMsMax = 3_600_000;
+export const untilMsMax = 86_400_000;
 export const latencyMsMax = 10_000;
 export const timingMsMax = 60_000;
-export const requestsPerClientMax = 100_000;
+export const requestsPerClientMax = 10_000_000;
 
 export const scenarioDefaults = {
   name: 'untitled',
@@ -95,7 +95,7 @@ function rate(value: Json, path: string): number {
   return value;
 }
 
-function text(value: Json, path: string, maxLength: number): string {
+function stringField(value: Json, path: string, maxLength: number): string {
   if (typeof value !== 'string') fail(path, `must be a string, got ${describe(value)}`);
   if (value.length > maxLength) fail(path, `must be at most ${maxLength} characters, got ${value.length}`);
   return value;
@@ -245,7 +245,7 @@ function parseAction(value: Json, path: string, cluster: Cluster): Action {
   const field = (name: string) => `${path}.${name}`;
   switch (actionType) {
     case 'request': {
-      const op = text(raw.op, field('op'), opBytesMax);
+      const op = stringField(raw.op, field('op'), opBytesMax);
       const problem = validateOp(cluster.stateMachine, op);
       if (problem !== null) fail(field('op'), `${problem} (state machine ${cluster.stateMachine})`);
       return { at, type: 'request', client: clientOf(raw.client, field('client'), cluster), op };
@@ -335,7 +335,7 @@ export function parseScenario(value: Json): Scenario {
     fail('actions', `at most ${actionsMax} actions, got ${rawActions.length}`);
   return {
     version: 1,
-    name: raw.name === undefined ? scenarioDefaults.name : text(raw.name, 'name', 200),
+    name: raw.name === undefined ? scenarioDefaults.name : stringField(raw.name, 'name', 200),
     seed: raw.seed === undefined ? scenarioDefaults.seed : integer(raw.seed, 'seed', 0, 0xffffffff),
     replicas,
     clients,

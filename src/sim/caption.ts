@@ -82,7 +82,9 @@ export function actionCaption(action: Action): string {
     case 'mend':
       return `link ${action.from} → ${action.to} mended`;
     case 'drop':
-      return action.id !== undefined ? `message #${action.id} dropped by hand` : `drop the next ${action.count ?? 1} ${action.message ?? 'message'}(s)${action.from !== undefined ? ` from ${action.from}` : ''}${action.to !== undefined ? ` to ${action.to}` : ''}`;
+      return action.id !== undefined
+        ? `message #${action.id} dropped by hand`
+        : `drop the next ${action.count ?? 1} ${action.message ?? 'message'}(s)${action.from !== undefined ? ` from ${action.from}` : ''}${action.to !== undefined ? ` to ${action.to}` : ''}`;
     case 'duplicate':
       return `message #${action.id} duplicated by hand`;
     case 'network':
@@ -120,6 +122,7 @@ export function eventCaption(event: TraceEvent, messages: readonly MessageRecord
       head = `${who}protocol assertion failed: ${event.error}`;
       break;
   }
-  const notes = event.notes === null || event.notes.length === 0 ? '' : `; ${event.notes.map(noteCaption).join('; ')}`;
+  const notes =
+    event.notes === null || event.notes.length === 0 ? '' : `; ${event.notes.map(noteCaption).join('; ')}`;
   return head + notes;
 }

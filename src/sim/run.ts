@@ -8,7 +8,7 @@ import type { Checker } from './checkers/checker.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 import { sortActions, World, type Journal } from './world.ts';
 
-export const checkpointEveryDefault = 1000;
+export const checkpointEveryDefault = 500;
 
 export interface RunOptions {
   readonly checkpointEvery?: number;

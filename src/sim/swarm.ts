@@ -42,10 +42,14 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     actions.push(...randomFault(rng, at, replicas, clients, mortal));
   }
   // Everything a fault undoes (restart, heal, mend) happens by the time faults stop.
-  for (let i = 0; i < actions.length; i++) if (actions[i].at > faultsEndAt) actions[i] = { ...actions[i], at: faultsEndAt };
+  for (let i = 0; i < actions.length; i++)
+    if (actions[i].at > faultsEndAt) actions[i] = { ...actions[i], at: faultsEndAt };
   actions.sort((a, b) => a.at - b.at);
   recomputeCrashes(actions);
-  actions.push({ at: faultsEndAt, type: 'heal' }, { at: faultsEndAt, type: 'network', dropRate: 0, duplicateRate: 0 });
+  actions.push(
+    { at: faultsEndAt, type: 'heal' },
+    { at: faultsEndAt, type: 'network', dropRate: 0, duplicateRate: 0 },
+  );
   for (const replica of crashedAtEnd(actions)) actions.push({ at: faultsEndAt, type: 'restart', replica });
   const workloadKeys = rng.int(1, 5);
   const scenario: Scenario = {
@@ -74,7 +78,8 @@ function pickDistinct(rng: Rng, n: number, count: number): number[] {
 
 function randomFault(rng: Rng, at: number, replicas: number, clients: number, mortal: number[]): Action[] {
   const roll = rng.next();
-  const node = (): NodeId => (clients > 0 && rng.chance(0.2) ? `c${rng.int(0, clients - 1)}` : rng.int(0, replicas - 1));
+  const node = (): NodeId =>
+    clients > 0 && rng.chance(0.2) ? `c${rng.int(0, clients - 1)}` : rng.int(0, replicas - 1);
   if (roll < 0.3 && mortal.length > 0) {
     const replica = rng.pick(mortal);
     return [
@@ -100,7 +105,16 @@ function randomFault(rng: Rng, at: number, replicas: number, clients: number, mo
   }
   if (roll < 0.75) return [{ at, type: 'timeout', replica: rng.int(0, replicas - 1) }];
   if (roll < 0.85) {
-    const message = rng.pick(['prepare', 'prepare_ok', 'commit', 'start_view_change', 'do_view_change', 'start_view', 'recovery_response', 'new_state'] as const);
+    const message = rng.pick([
+      'prepare',
+      'prepare_ok',
+      'commit',
+      'start_view_change',
+      'do_view_change',
+      'start_view',
+      'recovery_response',
+      'new_state',
+    ] as const);
     return [{ at, type: 'drop', message, count: rng.int(1, 5) }];
   }
   return [{ at, type: 'network', dropRate: rng.pick([0, 0.05, 0.2]), duplicateRate: rng.pick([0, 0.05]) }];

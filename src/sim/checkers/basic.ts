@@ -4,6 +4,7 @@
  * and no committed op lost from a later view.
  */
 import type { LogEntry, Note, Replica } from '../../protocol/index.ts';
+import { AppendOnly } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import type { Checker } from './checker.ts';
@@ -28,9 +29,12 @@ function describeEntry(entry: LogEntry): string {
 export class BasicSafetyChecker implements Checker {
   readonly name = 'basic-safety';
   constructor(
-    /** Op-number -> the op first executed there, and the state digest after it. */
-    private committed: Committed[] = [],
-    private digests: number[] = [],
+    /**
+     * Op-number n at index n-1: the op first executed there and the state digest after it. Append-only
+     * and shared by clones, so a checkpoint costs O(1) however long the run.
+     */
+    private committed = new AppendOnly<Committed | undefined>(),
+    private digests = new AppendOnly<number>(),
     private lastCommit: number[] = [],
   ) {}
 
@@ -50,10 +54,9 @@ export class BasicSafetyChecker implements Checker {
   private checkNote(world: World, event: TraceEvent, replica: Replica, note: Note): Violation | null {
     const id = replica.id;
     if (note.kind === 'executed') {
-      const first = this.committed[note.opNumber];
+      const first = this.committedAt(note.opNumber);
       if (first === undefined) {
-        this.committed[note.opNumber] = { entry: note.entry, replica: id };
-        this.digests[note.opNumber] = note.digest;
+        this.record(note.opNumber, { entry: note.entry, replica: id }, note.digest);
       } else if (!sameEntry(first.entry, note.entry)) {
         return violation(
           'agreement',
@@ -63,7 +66,7 @@ export class BasicSafetyChecker implements Checker {
           [id, first.replica],
           [note.opNumber],
         );
-      } else if (this.digests[note.opNumber] !== note.digest) {
+      } else if (this.digestAt(note.opNumber) !== note.digest) {
         return violation(
           'agreement',
           world,
@@ -74,7 +77,7 @@ export class BasicSafetyChecker implements Checker {
         );
       }
     } else if (note.kind === 'state-installed') {
-      const digest = this.digests[note.commitNumber];
+      const digest = this.digestAt(note.commitNumber);
       if (digest !== undefined && digest !== note.digest)
         return violation(
           'agreement',
@@ -90,7 +93,14 @@ export class BasicSafetyChecker implements Checker {
       const leads = note.kind === 'view-started' && note.primary === id;
       const lost = this.firstLost(replica, leads);
       if (lost !== null)
-        return violation('no-lost-commit', world, event, `replica ${id} entered view ${replica.view} ${lost > replica.opNumber ? 'without' : 'with a different op than'} committed op ${lost} ${describeEntry(this.committed[lost].entry)}`, [id], [lost]);
+        return violation(
+          'no-lost-commit',
+          world,
+          event,
+          `replica ${id} entered view ${replica.view} ${lost > replica.opNumber ? 'without' : 'with a different op than'} committed op ${lost} ${describeEntry(this.committedAt(lost)!.entry)}`,
+          [id],
+          [lost],
+        );
     }
     return null;
   }
@@ -120,9 +130,9 @@ export class BasicSafetyChecker implements Checker {
   }
 
   private firstLost(replica: Replica, mustHoldAll: boolean): number | null {
-    const last = mustHoldAll ? this.committed.length - 1 : Math.min(this.committed.length - 1, replica.opNumber);
+    const last = mustHoldAll ? this.committed.length : Math.min(this.committed.length, replica.opNumber);
     for (let opNumber = 1; opNumber <= last; opNumber++) {
-      const committed = this.committed[opNumber];
+      const committed = this.committedAt(opNumber);
       if (committed === undefined) continue;
       if (opNumber > replica.opNumber || !sameEntry(replica.log.at(opNumber - 1), committed.entry))
         return opNumber;
@@ -130,13 +140,33 @@ export class BasicSafetyChecker implements Checker {
     return null;
   }
 
+  private committedAt(opNumber: number): Committed | undefined {
+    return opNumber >= 1 && opNumber <= this.committed.length ? this.committed.at(opNumber - 1) : undefined;
+  }
+
+  private digestAt(opNumber: number): number | undefined {
+    const digest =
+      opNumber >= 1 && opNumber <= this.digests.length ? this.digests.at(opNumber - 1) : Number.NaN;
+    return Number.isNaN(digest) ? undefined : digest;
+  }
+
+  /** Ops are first executed in order, so this appends; a gap (state installed by delta) is padded. */
+  private record(opNumber: number, committed: Committed, digest: number): void {
+    while (this.committed.length < opNumber - 1) {
+      this.committed.push(undefined);
+      this.digests.push(Number.NaN);
+    }
+    this.committed.push(committed);
+    this.digests.push(digest);
+  }
+
   /** The op first committed at `opNumber`, if any (other checkers read it). */
   committedEntry(opNumber: number): LogEntry | undefined {
-    return this.committed[opNumber]?.entry;
+    return this.committedAt(opNumber)?.entry;
   }
 
   clone(): BasicSafetyChecker {
-    return new BasicSafetyChecker(this.committed.slice(), this.digests.slice(), this.lastCommit.slice());
+    return new BasicSafetyChecker(this.committed.clone(), this.digests.clone(), this.lastCommit.slice());
   }
 }
 

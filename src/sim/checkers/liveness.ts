@@ -20,11 +20,17 @@ export function convergence(world: World): Convergence | string {
     if (replica.status !== 'normal') return `replica ${replica.id} is ${replica.status}`;
     if (replica.view !== first.view) return `replicas are in views ${first.view} and ${replica.view}`;
     if (replica.commitNumber !== replica.opNumber) return `replica ${replica.id} has uncommitted ops`;
-    if (replica.commitNumber !== first.commitNumber || replica.stateMachine.digest() !== first.stateMachine.digest())
+    if (
+      replica.commitNumber !== first.commitNumber ||
+      replica.stateMachine.digest() !== first.stateMachine.digest()
+    )
       return `replicas ${first.id} and ${replica.id} differ (commit ${first.commitNumber} vs ${replica.commitNumber})`;
   }
-  for (const client of world.clients) if (client.pending !== null || client.queue.length > 0) return `client ${client.id} still waits for a reply`;
-  for (let i = 0; i < world.workloadRemaining.length; i++) if (world.workloadRemaining[i] > 0) return `client c${i} has workload left`;
+  for (const client of world.clients)
+    if (client.pending !== null || client.queue.length > 0)
+      return `client ${client.id} still waits for a reply`;
+  for (let i = 0; i < world.workloadRemaining.length; i++)
+    if (world.workloadRemaining[i] > 0) return `client c${i} has workload left`;
   return { view: first.view, commitNumber: first.commitNumber };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * Engine benchmarks: simulated events per second, seeds per second, seek time in a long run as a
+ * ratio to simulating 1,000 events, and heap used by a 1,000,000-event run.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseScenario } from '../src/scenario/schema.ts';
+import { defaultCheckers, Run, World, type Scenario } from '../src/sim/index.ts';
+import { runAndCheckLiveness } from '../src/sim/checkers/liveness.ts';
+import { swarmScenario } from '../src/sim/swarm.ts';
+
+/** The standard workload: 3 replicas, 3 clients x 10 requests, random crashes and partitions. */
+export function standardScenario(seed: number, requestsPerClient = 10, until = 8000): Scenario {
+  return parseScenario({
+    version: 1,
+    name: 'bench standard',
+    seed,
+    replicas: 3,
+    clients: 3,
+    workload: { requestsPerClient, keys: 4 },
+    until,
+    actions: [
+      { at: 300, type: 'crash', replica: seed % 3 },
+      { at: 1500, type: 'restart', replica: seed % 3 },
+      { at: 2500, type: 'partition', groups: [[(seed + 1) % 3], [(seed + 2) % 3, seed % 3]] },
+      { at: 3500, type: 'heal' },
+    ],
+  });
+}
+
+/** A long steady run: the standard cluster with an endless workload. */
+function longScenario(until: number): Scenario {
+  return parseScenario({
+    version: 1,
+    seed: 7,
+    replicas: 3,
+    clients: 3,
+    workload: { requestsPerClient: 10_000_000, keys: 4 },
+    until,
+  });
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+export function benchEngine(print: (line: string) => void = console.log): void {
+  // Events per second on long steady runs with every checker on (as the app and the CLI run).
+  const eventsRates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const world = new World(longScenario(120_000), { checkers: defaultCheckers() });
+    const [, ms] = time(() => world.runToEnd());
+    eventsRates.push(world.eventCount / (ms / 1000));
+  }
+  print(
+    `events/s (3 replicas, 3 clients, steady workload, checkers on): ${Math.round(median(eventsRates)).toLocaleString('en-US')}`,
+  );
+
+  // Seeds per second: the standard workload with crashes and partitions, to its end.
+  let events = 0;
+  const seeds = 400;
+  const [, seedMs] = time(() => {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const world = new World(standardScenario(seed), { checkers: defaultCheckers() });
+      world.runToEnd();
+      events += world.eventCount;
+    }
+  });
+  print(
+    `seeds/s (standard workload, checkers on): ${Math.round(seeds / (seedMs / 1000))} (${Math.round(events / seeds)} events per seed)`,
+  );
+
+  let swarmEvents = 0;
+  const [, swarmMs] = time(() => {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { scenario, faultsEndAt } = swarmScenario(seed);
+      const world = new World(scenario, { checkers: defaultCheckers() });
+      runAndCheckLiveness(world, faultsEndAt);
+      swarmEvents += world.eventCount;
+    }
+  });
+  print(
+    `seeds/s (swarm scenarios with liveness): ${Math.round(seeds / (swarmMs / 1000))} (${Math.round(swarmEvents / seeds)} events per seed)`,
+  );
+
+  // Seek: anywhere in a 100,000-event run, against simulating 1,000 events.
+  const run = new Run(longScenario(80_000_000));
+  run.extendBy(100_000);
+  const [, thousandMs] = time(() => {
+    const world = new World(longScenario(80_000_000), { checkers: defaultCheckers() });
+    for (let i = 0; i < 1000; i++) world.step();
+  });
+  const seekTimes: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const target = Math.floor(((i * 7919) % 100) * 1000 + ((i * 104729) % 999));
+    const [, ms] = time(() => run.worldAfter(target));
+    seekTimes.push(ms);
+  }
+  const seekMedian = median(seekTimes);
+  const seekMax = Math.max(...seekTimes);
+  print(
+    `seek in a 100,000-event run: median ${seekMedian.toFixed(2)} ms, max ${seekMax.toFixed(2)} ms; 1,000 events take ${thousandMs.toFixed(2)} ms (seek = ${(seekMedian / thousandMs).toFixed(2)}x, max ${(seekMax / thousandMs).toFixed(2)}x the cost of 1,000 events)`,
+  );
+
+  // Heap for a 1,000,000-event run with its trace and checkpoints kept.
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const big = new Run(longScenario(86_000_000));
+  const [, bigMs] = time(() => big.extendBy(1_000_000));
+  globalThis.gc?.();
+  const after = process.memoryUsage().heapUsed;
+  print(
+    `1,000,000-event run with trace and checkpoints: ${((after - before) / 1048576).toFixed(0)} MB heap, ${(bigMs / 1000).toFixed(2)} s${globalThis.gc ? '' : ' (run node with --expose-gc for an exact figure)'}`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchEngine();
