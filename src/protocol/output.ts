@@ -92,4 +92,10 @@ export class Outbox {
   ignore(messageType: MessageType, reason: string): void {
     this.notes.push({ kind: 'ignored', messageType, reason });
   }
+
+  /** Empties the outbox for the next step (the driver copies out what it keeps). */
+  reset(): void {
+    this.sends.length = 0;
+    this.notes.length = 0;
+  }
 }

@@ -64,9 +64,14 @@ export class QuorumTally {
  */
 export function ackWatermark(acks: ArrayLike<number>, exclude: ReplicaId, required: number): number {
   if (required <= 0) return Infinity;
-  const held: number[] = [];
-  for (let replica = 0; replica < acks.length; replica++) if (replica !== exclude) held.push(acks[replica]);
-  if (held.length < required) return 0;
-  held.sort((a, b) => b - a);
-  return held[required - 1];
+  // At most 8 others: counting beats sorting, and allocates nothing on this hot path.
+  let best = 0;
+  for (let candidate = 0; candidate < acks.length; candidate++) {
+    if (candidate === exclude || acks[candidate] <= best) continue;
+    let holders = 0;
+    for (let replica = 0; replica < acks.length; replica++)
+      if (replica !== exclude && acks[replica] >= acks[candidate]) holders++;
+    if (holders >= required) best = acks[candidate];
+  }
+  return best;
 }

@@ -68,6 +68,8 @@ export class World {
   halted = false;
   journal: Journal | null;
   readonly stopOnViolation: boolean;
+  /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
+  private outbox = new Outbox();
 
   constructor(scenario: Scenario, options: WorldOptions = {}) {
     this.scenario = scenario;
@@ -173,7 +175,16 @@ export class World {
       const replica = this.replicas[to];
       if (replica === null) return this.lose(record, 'crashed');
       this.runStep(
-        { kind: 'deliver', node: to, msgId: record.id },
+        {
+          index: 0,
+          time: 0,
+          firstSent: 0,
+          sentCount: 0,
+          notes: noNotes,
+          kind: 'deliver',
+          node: to,
+          msgId: record.id,
+        },
         (out) => replica.onMessage(record.from, record.message, this.now, out),
         to,
       );
@@ -182,7 +193,16 @@ export class World {
     const index = this.clientIndexOf(to);
     const client = this.clients[index];
     this.runStep(
-      { kind: 'deliver', node: to, msgId: record.id },
+      {
+        index: 0,
+        time: 0,
+        firstSent: 0,
+        sentCount: 0,
+        notes: noNotes,
+        kind: 'deliver',
+        node: to,
+        msgId: record.id,
+      },
       (out) => {
         if (record.message.type === 'reply') client.onReply(record.from, record.message, this.now, out);
         else out.ignore(record.message.type, 'clients only take replies');
@@ -192,7 +212,21 @@ export class World {
   }
 
   private lose(record: MessageRecord, reason: LossReason): void {
-    this.runStep({ kind: 'lose', node: record.to, msgId: record.id, reason }, () => {}, null);
+    this.runStep(
+      {
+        index: 0,
+        time: 0,
+        firstSent: 0,
+        sentCount: 0,
+        notes: noNotes,
+        kind: 'lose',
+        node: record.to,
+        msgId: record.id,
+        reason,
+      },
+      () => {},
+      null,
+    );
   }
 
   private wake(node: number): void {
@@ -201,13 +235,26 @@ export class World {
       const replica = this.replicas[node];
       const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
       if (replica === null || timer === null) return this.scheduleWake(node);
-      this.runStep({ kind: 'timer', node, timer }, (out) => replica.onTimer(timer, this.now, out), node);
+      this.runStep(
+        { index: 0, time: 0, firstSent: 0, sentCount: 0, notes: noNotes, kind: 'timer', node, timer },
+        (out) => replica.onTimer(timer, this.now, out),
+        node,
+      );
       return;
     }
     const client = this.clients[node - this.replicaCount];
     if (client.retryAt > this.now) return this.scheduleWake(node);
     this.runStep(
-      { kind: 'timer', node: client.id, timer: 'clientRetry' },
+      {
+        index: 0,
+        time: 0,
+        firstSent: 0,
+        sentCount: 0,
+        notes: noNotes,
+        kind: 'timer',
+        node: client.id,
+        timer: 'clientRetry',
+      },
       (out) => client.onRetryTimeout(this.now, out),
       node,
     );
@@ -224,7 +271,16 @@ export class World {
       this.rngs.workload,
     );
     this.runStep(
-      { kind: 'workload', node: client.id, op },
+      {
+        index: 0,
+        time: 0,
+        firstSent: 0,
+        sentCount: 0,
+        notes: noNotes,
+        kind: 'workload',
+        node: client.id,
+        op,
+      },
       (out) => client.submit(op, this.now, out),
       this.replicaCount + index,
     );
@@ -237,7 +293,11 @@ export class World {
     const node = actionNode(action);
     const nodeIndex =
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
-    this.runStep({ kind: 'action', node, action }, (out) => this.performAction(action, out), nodeIndex);
+    this.runStep(
+      { index: 0, time: 0, firstSent: 0, sentCount: 0, notes: noNotes, kind: 'action', node, action },
+      (out) => this.performAction(action, out),
+      nodeIndex,
+    );
   }
 
   private performAction(action: Action, out: Outbox): void {
@@ -327,12 +387,9 @@ export class World {
 
   // ---------------------------------------------------------------- one step: act, send, record, check
 
-  private runStep(
-    head: DistributiveOmit<TraceEvent, 'index' | 'time' | 'firstSent' | 'sentCount' | 'notes'>,
-    act: (out: Outbox) => void,
-    nodeIndex: number | null,
-  ): void {
-    const out = new Outbox();
+  private runStep(head: TraceEvent, act: (out: Outbox) => void, nodeIndex: number | null): void {
+    const out = this.outbox;
+    out.reset();
     const firstSent = this.nextMessageId;
     let crashError: string | null = null;
     try {
@@ -348,13 +405,25 @@ export class World {
     this.afterNotes(out.notes);
     // Fill in the head in place (a spread per event costs more than the whole protocol step).
     const event = (
-      crashError === null ? head : { kind: 'crash-stop', node: head.node ?? 0, error: crashError }
+      crashError === null
+        ? head
+        : {
+            index: 0,
+            time: 0,
+            firstSent: 0,
+            sentCount: 0,
+            notes: noNotes,
+            kind: 'crash-stop',
+            node: head.node ?? 0,
+            error: crashError,
+          }
     ) as Mutable<TraceEvent>;
     event.index = this.eventCount;
     event.time = this.now;
     event.firstSent = firstSent;
     event.sentCount = this.nextMessageId - firstSent;
-    event.notes = out.notes.length > 0 ? out.notes : noNotes;
+    // An exact-size copy: the outbox's array keeps its spare capacity for the next step.
+    event.notes = out.notes.length > 0 ? out.notes.slice() : noNotes;
     if (this.journal !== null && this.journal.events.length === this.eventCount)
       this.journal.events.push(event);
     this.eventCount++;
@@ -466,6 +535,7 @@ export class World {
       workload: this.rngs.workload.clone(),
     };
     copy.checkers = this.checkers.map((checker) => checker.clone());
+    copy.outbox = new Outbox();
     copy.violations = this.violations.slice();
     return copy;
   }
@@ -479,7 +549,6 @@ export class World {
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Stable sort by time: actions at the same time keep their order in the scenario. */
