@@ -482,3 +482,24 @@ describe('client (§4.1)', () => {
     });
   });
 });
+
+describe('senders', () => {
+  it('a prepare from a replica that is not the primary of its view is ignored', () => {
+    const backup = Replica.start(config(1), 0);
+    const out = deliver(backup, 2, prepare(0, 1, 0, entry('put x 1', 1)));
+    expect(backup.opNumber).toBe(0);
+    expect(out.notes).toContainEqual({
+      kind: 'ignored',
+      messageType: 'prepare',
+      reason: 'sent by 2, but only 0 may send it',
+    });
+  });
+
+  it('a start_view_change counts only for the replica that sent it', () => {
+    const replica = Replica.start(config(2), 0);
+    replica.forceViewChangeTimeout(1000, new Outbox());
+    const out = deliver(replica, 1, { type: 'start_view_change', view: 1, replica: 0 });
+    expect(out.sends).toEqual([]);
+    expect(replica.startViewChanges.count).toBe(0);
+  });
+});

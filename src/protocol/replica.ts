@@ -204,6 +204,9 @@ export class Replica {
       out.ignore(message.type, 'recovering: answers nothing until recovery completes');
       return;
     }
+    const sender = expectedSender(message, this.replicaCount);
+    if (sender === 'any replica' ? typeof from !== 'number' : sender !== from)
+      return out.ignore(message.type, `sent by ${from}, but only ${sender} may send it`);
     switch (message.type) {
       case 'request':
         return this.onRequest(from, message, now, out);
@@ -259,7 +262,6 @@ export class Replica {
   private onRequest(from: NodeId, message: RequestMessage, now: number, out: Outbox): void {
     if (this.status !== 'normal') return out.ignore('request', 'not in normal status');
     if (!this.isPrimary()) return out.ignore('request', `not the primary of view ${this.view}`);
-    if (from !== message.client) return out.ignore('request', 'sender is not the client it names');
     if (this.config.mutation !== 'ignore-client-table') {
       const latest = this.latestRequest.get(message.client) ?? 0;
       if (message.request < latest)
@@ -379,7 +381,7 @@ export class Replica {
     if (message.view > this.view) return out.ignore('prepare_ok', `from a later view ${message.view}`);
     if (this.status !== 'normal') return out.ignore('prepare_ok', 'not in normal status');
     if (!this.isPrimary()) return out.ignore('prepare_ok', 'not the primary');
-    if (from !== message.replica || message.replica === this.id || message.replica >= this.replicaCount)
+    if (message.replica === this.id || message.replica >= this.replicaCount)
       return out.ignore('prepare_ok', 'sender is not a backup of this configuration');
     if (message.opNumber > this.opNumber)
       return out.ignore('prepare_ok', `op ${message.opNumber} was never prepared`);
@@ -1011,5 +1013,24 @@ export class Replica {
     copy.nonce = this.nonce;
     copy.recoveryResponses = this.recoveryResponses.slice();
     return copy;
+  }
+}
+
+/**
+ * Who may send a message: a PrepareOk is counted only from the replica it names, a Prepare only from
+ * its view's primary, and so on. For NewState any replica may answer (the sender is checked as a replica).
+ */
+function expectedSender(message: Message, replicaCount: number): NodeId | 'any replica' {
+  switch (message.type) {
+    case 'request':
+      return message.client;
+    case 'prepare':
+    case 'commit':
+    case 'start_view':
+      return primaryOf(message.view, replicaCount);
+    case 'new_state':
+      return 'any replica';
+    default:
+      return message.replica;
   }
 }
