@@ -2,8 +2,20 @@
  * The client history of a run (invoke and return of every request), extracted from the trace for the
  * linearizability checker. Requests never answered have an unknown outcome.
  */
+import { parseKvCommand } from '../protocol/index.ts';
+import type { Checker } from './checkers/checker.ts';
+import {
+  checkOperations,
+  kvModel,
+  type CheckOptions,
+  type CheckResult,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from './checkers/linearizability/index.ts';
 import type { Scenario } from './scenario-types.ts';
-import type { TraceEvent } from './trace.ts';
+import type { TraceEvent, Violation } from './trace.ts';
+import type { World } from './world.ts';
 
 export interface HistoryOperation {
   readonly client: string;
@@ -15,14 +27,26 @@ export interface HistoryOperation {
   readonly result: string | null;
 }
 
-export function extractHistory(events: readonly TraceEvent[]): HistoryOperation[] {
-  const open = new Map<string, { client: string; request: number; op: string; call: number }>();
-  const done: HistoryOperation[] = [];
-  for (const event of events) {
-    if (event.notes === null) continue;
-    for (const note of event.notes) {
+interface OpenCall {
+  readonly client: string;
+  readonly request: number;
+  readonly op: string;
+  readonly call: number;
+}
+
+/** Builds a history event by event (from a trace, or live as a checker). */
+class HistoryBuilder {
+  constructor(
+    private open = new Map<string, OpenCall>(),
+    private done: HistoryOperation[] = [],
+  ) {}
+
+  add(event: TraceEvent): void {
+    const notes = event.notes;
+    if (notes === null) return;
+    for (const note of notes) {
       if (note.kind === 'invoked')
-        open.set(`${note.client}#${note.request}`, {
+        this.open.set(`${note.client}#${note.request}`, {
           client: note.client,
           request: note.request,
           op: note.op,
@@ -30,18 +54,78 @@ export function extractHistory(events: readonly TraceEvent[]): HistoryOperation[
         });
       else if (note.kind === 'completed') {
         const key = `${note.client}#${note.request}`;
-        const call = open.get(key);
+        const call = this.open.get(key);
         if (call === undefined) continue;
-        open.delete(key);
-        done.push({ ...call, return: event.time, result: note.result });
+        this.open.delete(key);
+        this.done.push({ ...call, return: event.time, result: note.result });
       }
     }
   }
-  for (const call of open.values()) done.push({ ...call, return: Infinity, result: null });
-  return done;
+
+  operations(): HistoryOperation[] {
+    const out = this.done.slice();
+    for (const call of this.open.values()) out.push({ ...call, return: Infinity, result: null });
+    return out;
+  }
+
+  clone(): HistoryBuilder {
+    return new HistoryBuilder(new Map(this.open), this.done.slice());
+  }
 }
 
-/** Whether the run's client history is linearizable, or null where no checker applies yet. */
-export function historyLinearizable(_events: readonly TraceEvent[], _scenario: Scenario): boolean | null {
-  return null;
+export function extractHistory(events: readonly TraceEvent[]): HistoryOperation[] {
+  const builder = new HistoryBuilder();
+  for (const event of events) builder.add(event);
+  return builder.operations();
+}
+
+/** Records the client history as the run goes, for runs that keep no trace (fuzzing). Never objects. */
+export class HistoryRecorder implements Checker {
+  readonly name = 'history';
+
+  constructor(private builder = new HistoryBuilder()) {}
+
+  afterEvent(_world: World, event: TraceEvent): Violation | null {
+    if (typeof event.node === 'string') this.builder.add(event);
+    return null;
+  }
+
+  operations(): HistoryOperation[] {
+    return this.builder.operations();
+  }
+
+  clone(): HistoryRecorder {
+    return new HistoryRecorder(this.builder.clone());
+  }
+}
+
+/** The history as operations of the key-value model: a get's output is what it read. */
+export function kvOperations(history: readonly HistoryOperation[]): Operation<KvInput, KvOutput>[] {
+  const out: Operation<KvInput, KvOutput>[] = [];
+  for (const h of history) {
+    const command = parseKvCommand(h.op);
+    if (typeof command === 'string') continue; // refused by the state machine: no effect
+    const input: KvInput =
+      command.kind === 'get'
+        ? { op: 'get', key: command.key, value: null }
+        : { op: command.kind, key: command.key, value: command.value };
+    out.push({ client: h.client, input, output: h.result, call: h.call, return: h.return });
+  }
+  return out;
+}
+
+/** Checks a history against the scenario's state machine; null where no model applies ('log'). */
+export function checkHistory(
+  history: readonly HistoryOperation[],
+  scenario: Scenario,
+  options: CheckOptions = {},
+): CheckResult | null {
+  if (scenario.stateMachine !== 'kv') return null;
+  return checkOperations(kvModel, kvOperations(history), options);
+}
+
+/** Whether the run's client history is linearizable, or null where no checker applies. */
+export function historyLinearizable(events: readonly TraceEvent[], scenario: Scenario): boolean | null {
+  const result = checkHistory(extractHistory(events), scenario);
+  return result === null || result.linearizable === 'unknown' ? null : result.linearizable;
 }

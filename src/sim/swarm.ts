@@ -5,6 +5,7 @@
  * heals and every crashed replica restarts, so liveness can be judged after it.
  */
 import { defaultTiming, faultsTolerated, type Mutation, type NodeId } from '../protocol/index.ts';
+import { livenessBoundMs, perRequestBoundMs } from './checkers/liveness.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 
@@ -13,8 +14,7 @@ export interface SwarmOptions {
   readonly mutation?: Mutation;
 }
 
-/** How long after the faults stop a healthy cluster must have converged. */
-export const livenessBoundMs = 6000;
+export { livenessBoundMs };
 
 export interface SwarmScenario {
   readonly scenario: Scenario;
@@ -52,18 +52,21 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
   );
   for (const replica of crashedAtEnd(actions)) actions.push({ at: faultsEndAt, type: 'restart', replica });
   const workloadKeys = rng.int(1, 5);
+  const stateMachine = rng.chance(0.8) ? 'kv' : 'log';
+  const requestsPerClient = rng.int(3, 25);
   const scenario: Scenario = {
     version: 1,
     name: `swarm seed ${seed}`,
     seed,
     replicas,
     clients,
-    stateMachine: rng.chance(0.8) ? 'kv' : 'log',
+    stateMachine,
     network,
     timing: defaultTiming,
-    workload: { requestsPerClient: rng.int(3, 25), keys: workloadKeys },
+    workload: { requestsPerClient, keys: workloadKeys },
     mutation: options.mutation ?? 'none',
-    until: faultsEndAt + livenessBoundMs,
+    // Long enough for the liveness bound even if every request is still to be served when faults stop.
+    until: faultsEndAt + livenessBoundMs + requestsPerClient * perRequestBoundMs(network.latencyMs[1]),
     actions,
   };
   return { scenario, faultsEndAt };
@@ -82,13 +85,15 @@ function randomFault(rng: Rng, at: number, replicas: number, clients: number, mo
     clients > 0 && rng.chance(0.2) ? `c${rng.int(0, clients - 1)}` : rng.int(0, replicas - 1);
   if (roll < 0.3 && mortal.length > 0) {
     const replica = rng.pick(mortal);
+    // Short outages restart inside the old view's timeouts, long ones after views moved on.
+    const downMs = rng.chance(0.5) ? rng.int(50, 450) : rng.int(100, 2500);
     return [
       { at, type: 'crash', replica },
-      { at: at + rng.int(100, 2500), type: 'restart', replica },
+      { at: at + downMs, type: 'restart', replica },
     ];
   }
   if (roll < 0.5 && replicas > 1) {
-    const groups = splitGroups(rng, replicas);
+    const groups = splitGroups(rng, replicas, clients);
     return [
       { at, type: 'partition', groups },
       { at: at + rng.int(200, 2500), type: 'heal' },
@@ -120,12 +125,26 @@ function randomFault(rng: Rng, at: number, replicas: number, clients: number, mo
   return [{ at, type: 'network', dropRate: rng.pick([0, 0.05, 0.2]), duplicateRate: rng.pick([0, 0.05]) }];
 }
 
-function splitGroups(rng: Rng, replicas: number): number[][] {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let replica = 0; replica < replicas; replica++) (rng.chance(0.5) ? a : b).push(replica);
-  if (a.length === 0) a.push(b.pop()!);
-  if (b.length === 0) b.push(a.pop()!);
+/**
+ * Two sides: half the time one replica alone (an old primary left behind, a lagging backup), else a
+ * random split. Each client joins a side or, unlisted, reaches everyone: a client stuck with a
+ * minority primary is what gives it a long log of ops nobody else has.
+ */
+function splitGroups(rng: Rng, replicas: number, clients: number): NodeId[][] {
+  const a: NodeId[] = [];
+  const b: NodeId[] = [];
+  if (rng.chance(0.5)) {
+    const alone = rng.int(0, replicas - 1);
+    for (let replica = 0; replica < replicas; replica++) (replica === alone ? a : b).push(replica);
+  } else {
+    for (let replica = 0; replica < replicas; replica++) (rng.chance(0.5) ? a : b).push(replica);
+    if (a.length === 0) a.push(b.pop()!);
+    if (b.length === 0) b.push(a.pop()!);
+  }
+  for (let client = 0; client < clients; client++) {
+    const side = rng.int(0, 2);
+    if (side < 2) (side === 0 ? a : b).push(`c${client}`);
+  }
   return [a, b];
 }
 

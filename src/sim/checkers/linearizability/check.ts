@@ -7,11 +7,16 @@
  * configuration twice.
  *
  * Differences from Porcupine that make it faster without changing verdicts:
- * - model states are interned to small integers and each (state, op) step is computed once;
+ * - model states are interned to small integers, and (state, op) steps are memoised;
  * - the bitset hash is Zobrist (XOR of a fixed random word per op), updated in O(1);
- * - the visited set is an open-addressing table over flat typed arrays;
+ * - the visited set is an open-addressing table over flat typed arrays, and a visited bitset is
+ *   stored compressed (ops ordered by return time: a run of ones, a short window, zeros), so
+ *   long histories cost a few words per visited configuration, not one bit per op;
  * - an op of unknown outcome (return at +Infinity) that would not change the state is never tried,
- *   and the search stops as soon as only such ops remain, since they may never take effect.
+ *   and the search stops as soon as only such ops remain, since they may never take effect;
+ * - partitions take turns in slices of steps, as Porcupine's goroutines do, so that an illegal
+ *   partition is found without first finishing a hard legal one.
+ * Pure and deterministic: no clock unless the caller passes one for a timeout.
  */
 import type { Model, Operation } from './model.ts';
 
@@ -51,23 +56,42 @@ export function checkOperations<State, Input, Output>(
   validateOperations(ops);
   const groups = model.partition ? model.partition(ops) : [ops.map((_, i) => i)];
   const expired = makeDeadline(options);
-  let timedOut = false;
-  for (let p = 0; p < groups.length; p++) {
-    const outcome = searchPartition(model, ops, groups[p], expired);
-    if (outcome.kind === 'illegal') {
-      return { linearizable: false, partitions: groups.length, illegal: { partition: p, ...outcome.report } };
+  // Round-robin time slices, like Porcupine's goroutine per partition: one hard but linearizable
+  // part must not delay the discovery that another part is illegal. Searches are built on their
+  // first turn, so an early verdict saves building the rest.
+  const searches: (PartitionSearch<State, Input, Output> | undefined)[] = groups.map(() => undefined);
+  const arena = new Arena(ARENA_INTS_PER_OP * ops.length);
+  let running = groups.map((_, partition) => partition);
+  while (running.length > 0) {
+    for (const partition of running) {
+      const search = (searches[partition] ??= new PartitionSearch(model, ops, groups[partition], arena));
+      if (search.run(SLICE_STEPS, expired) === 'illegal') {
+        return { linearizable: false, partitions: groups.length, illegal: { partition, ...search.report() } };
+      }
     }
-    // Keep going: a later part may still prove the history illegal.
-    if (outcome.kind === 'timeout') timedOut = true;
+    running = running.filter((partition) => searches[partition]!.status === 'running');
+    if (running.length > 0 && expired()) return { linearizable: 'unknown', partitions: groups.length };
   }
-  return { linearizable: timedOut ? 'unknown' : true, partitions: groups.length };
+  return { linearizable: true, partitions: groups.length };
+}
+
+/** An operation whose times make no sense (thrown before any checking). */
+export class InvalidOperationError extends RangeError {
+  constructor(
+    readonly index: number,
+    problem: string,
+  ) {
+    super(`operation ${index}: ${problem}`);
+    this.name = 'InvalidOperationError';
+  }
 }
 
 function validateOperations<Input, Output>(ops: readonly Operation<Input, Output>[]): void {
   for (let i = 0; i < ops.length; i++) {
     const { call, return: ret } = ops[i];
-    if (!Number.isFinite(call)) throw new RangeError(`operation ${i}: call time ${call} is not finite`);
-    if (Number.isNaN(ret) || ret < call) throw new RangeError(`operation ${i}: return ${ret} precedes call ${call}`);
+    if (!Number.isFinite(call)) throw new InvalidOperationError(i, `call time ${call} is not finite`);
+    if (Number.isNaN(ret)) throw new InvalidOperationError(i, 'return time is not a number');
+    if (ret < call) throw new InvalidOperationError(i, `return ${ret} precedes call ${call}`);
   }
 }
 
@@ -81,88 +105,140 @@ function makeDeadline(options: CheckOptions): Expired {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The search over one partition. Ops are renumbered 0..n-1 locally ("local ops").
+// The search over one partition, resumable so that partitions can take turns. Ops are renumbered
+// 0..n-1 within the partition ("local ops").
 
-type PartitionOutcome =
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'illegal'; readonly report: Omit<IllegalReport, 'partition'> };
-
-const OK: PartitionOutcome = { kind: 'ok' };
-const TIMEOUT: PartitionOutcome = { kind: 'timeout' };
+/** Search steps per turn of a partition (a few milliseconds at most). */
+const SLICE_STEPS = 1 << 16;
 /** How many search steps between two looks at the clock. */
 const CLOCK_INTERVAL_MASK = 0xfff;
 
-function searchPartition<State, Input, Output>(
-  model: Model<State, Input, Output>,
-  ops: readonly Operation<Input, Output>[],
-  indices: readonly number[],
-  expired: Expired,
-): PartitionOutcome {
-  const n = indices.length;
-  if (n === 0) return OK;
-  const list = new EntryList(ops, indices);
-  const { next, nodeOp, isCall, tail } = list;
-  const maybeNever = new Uint8Array(n);
-  for (let i = 0; i < n; i++) maybeNever[i] = ops[indices[i]].return === Infinity ? 1 : 0;
+type SearchStatus = 'running' | 'ok' | 'illegal';
 
-  const states = new StateTable(model);
-  const transitions = new TransitionMemo();
-  const zobrist = zobristWords(n);
-  const words = (n + 31) >>> 5;
-  const visited = new VisitedSet(words);
-  const linearized = new Uint32Array(words);
-  let linearizedHash = 0;
-  let stateId = states.intern(model.init());
-  const stackNode = new Int32Array(n);
-  const stackState = new Int32Array(n);
-  let depth = 0;
-  const deepest = new DeepestPoint();
+const STACK_STRIDE = 4;
 
-  let node = next[HEAD];
-  let steps = 0;
-  for (;;) {
-    if ((++steps & CLOCK_INTERVAL_MASK) === 0 && expired()) return TIMEOUT;
-    if (isCall[node] === 1) {
-      const op = nodeOp[node];
-      let target = transitions.get(stateId, op);
-      if (target === MISSING) {
-        const input = ops[indices[op]].input;
-        const result = model.step(states.values[stateId], input, ops[indices[op]].output);
-        target = result.ok ? states.intern(result.state) : ILLEGAL;
-        transitions.set(stateId, op, target);
-      }
-      // An op that may never take effect gains nothing by taking effect without changing the state.
-      if (target !== ILLEGAL && !(target === stateId && maybeNever[op] === 1)) {
-        const hash = linearizedHash ^ zobrist[op];
-        if (visited.addWithOp(linearized, op, hash ^ mix32(target), target)) {
-          stackNode[depth] = node;
-          stackState[depth] = stateId;
-          depth++;
-          linearized[op >>> 5] |= 1 << (op & 31);
-          linearizedHash = hash;
-          stateId = target;
-          list.lift(node);
-          node = next[HEAD];
-          if (node === tail) return OK;
-          continue;
+class PartitionSearch<State, Input, Output> {
+  status: SearchStatus = 'running';
+  private readonly list: EntryList;
+  private readonly inputs: Input[];
+  private readonly outputs: Output[];
+  /** 1 for ops without a reply: they may take effect any time after their call, or never. */
+  private readonly maybeNever: Int32Array;
+  private readonly states: StateTable<State>;
+  private readonly transitions: TransitionMemo;
+  private readonly zobrist: Int32Array;
+  private readonly visited: VisitedSet;
+  private readonly linearized: LinearizedSet;
+  /** The linearized calls: (call node, state id before it, linearized.low and .high before it). */
+  private readonly stack: Int32Array;
+  private readonly deepest = new DeepestPoint();
+  // The search position, saved between turns.
+  private linearizedHash = 0;
+  private stateId: number;
+  private depth = 0;
+  private node: number;
+
+  constructor(
+    private readonly model: Model<State, Input, Output>,
+    ops: readonly Operation<Input, Output>[],
+    private readonly indices: readonly number[],
+    arena: Arena,
+  ) {
+    const n = indices.length;
+    this.list = new EntryList(ops, indices, arena);
+    this.inputs = indices.map((i) => ops[i].input);
+    this.outputs = indices.map((i) => ops[i].output);
+    this.maybeNever = arena.int32(n);
+    for (let op = 0; op < n; op++) if (ops[indices[op]].return === Infinity) this.maybeNever[op] = 1;
+    this.states = new StateTable(model, arena);
+    this.transitions = new TransitionMemo(n, arena);
+    this.zobrist = zobristWords(n, arena);
+    this.linearized = new LinearizedSet(this.list, this.maybeNever, arena);
+    this.visited = new VisitedSet(n, this.linearized, arena);
+    this.stack = arena.int32(STACK_STRIDE * n);
+    this.stateId = this.states.intern(model.init());
+    this.node = this.list.next[HEAD];
+    if (n === 0) this.status = 'ok';
+  }
+
+  /** Search for at most `budget` steps (fewer if the clock runs out) and say where it stands. */
+  run(budget: number, expired: Expired): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const { list, maybeNever, zobrist, visited, linearized, stack, transitions } = this;
+    const { next, nodeOp, isCall, tail } = list;
+    let { node, depth, stateId, linearizedHash } = this;
+    let status: SearchStatus = 'running';
+    for (let steps = 1; steps <= budget; steps++) {
+      if ((steps & CLOCK_INTERVAL_MASK) === 0 && expired()) break;
+      if (isCall[node] === 1) {
+        const op = nodeOp[node];
+        let target = transitions.get(stateId, op);
+        if (target === MISSING) {
+          target = this.step(stateId, op);
+          transitions.set(stateId, op, target);
         }
+        // An op that may never take effect gains nothing by taking effect without changing the state.
+        if (target !== ILLEGAL && !(target === stateId && maybeNever[op] === 1)) {
+          const hash = linearizedHash ^ zobrist[op];
+          linearized.prepare(op);
+          if (visited.addCandidate(hash ^ mix32(target), target)) {
+            const at = STACK_STRIDE * depth++;
+            stack[at] = node;
+            stack[at + 1] = stateId;
+            stack[at + 2] = linearized.low;
+            stack[at + 3] = linearized.high;
+            linearized.addCandidate();
+            linearizedHash = hash;
+            stateId = target;
+            list.lift(node);
+            node = next[HEAD];
+            if (node === tail) {
+              status = 'ok';
+              break;
+            }
+            continue;
+          }
+        }
+        node = next[node];
+      } else {
+        // Every call before this return has been tried; the return's own op had to come next.
+        if (maybeNever[nodeOp[node]] === 1) {
+          status = 'ok'; // only ops that may never happen remain
+          break;
+        }
+        if (depth > this.deepest.depth) this.deepest.record(list, stack, depth, node);
+        if (depth === 0) {
+          status = 'illegal';
+          break;
+        }
+        const at = STACK_STRIDE * --depth;
+        node = stack[at];
+        stateId = stack[at + 1];
+        const op = nodeOp[node];
+        linearized.remove(op, stack[at + 2], stack[at + 3]);
+        linearizedHash ^= zobrist[op];
+        list.unlift(node);
+        node = next[node];
       }
-      node = next[node];
-    } else {
-      // Every call before this return has been tried; the return's own op must come first.
-      if (maybeNever[nodeOp[node]] === 1) return OK; // only ops that may never happen remain
-      if (depth > deepest.depth) deepest.record(list, stackNode, depth, node);
-      if (depth === 0) return { kind: 'illegal', report: deepest.report(indices) };
-      depth--;
-      node = stackNode[depth];
-      stateId = stackState[depth];
-      const op = nodeOp[node];
-      linearized[op >>> 5] &= ~(1 << (op & 31));
-      linearizedHash ^= zobrist[op];
-      list.unlift(node);
-      node = next[node];
     }
+    this.node = node;
+    this.depth = depth;
+    this.stateId = stateId;
+    this.linearizedHash = linearizedHash;
+    this.status = status;
+    return status;
+  }
+
+  report(): Omit<IllegalReport, 'partition'> {
+    return this.deepest.report(this.indices);
+  }
+
+  /** The state after `op` from state `stateId`, or ILLEGAL. */
+  private step(stateId: number, op: number): number {
+    const current = this.states.values[stateId];
+    const result = this.model.step(current, this.inputs[op], this.outputs[op]);
+    if (!result.ok) return ILLEGAL;
+    return result.state === current ? stateId : this.states.intern(result.state);
   }
 }
 
@@ -173,9 +249,10 @@ class DeepestPoint {
   private frontier: number[] = [];
   private blocked = -1;
 
-  record(list: EntryList, stackNode: Int32Array, depth: number, returnNode: number): void {
+  record(list: EntryList, stack: Int32Array, depth: number, returnNode: number): void {
     this.depth = depth;
-    this.prefix = Array.from(stackNode.subarray(0, depth), (node) => list.nodeOp[node]);
+    this.prefix = [];
+    for (let i = 0; i < depth; i++) this.prefix.push(list.nodeOp[stack[STACK_STRIDE * i]]);
     this.frontier = [];
     for (let node = list.next[HEAD]; node !== returnNode; node = list.next[node]) {
       this.frontier.push(list.nodeOp[node]);
@@ -206,20 +283,20 @@ class EntryList {
   /** The local op of each node. */
   readonly nodeOp: Int32Array;
   /** 1 for call entries, 0 for returns and the sentinels. */
-  readonly isCall: Uint8Array;
+  readonly isCall: Int32Array;
   /** For a call node, the node of its return. */
   private readonly returnNode: Int32Array;
 
-  constructor(ops: readonly Operation<unknown, unknown>[], indices: readonly number[]) {
+  constructor(ops: readonly Operation<unknown, unknown>[], indices: readonly number[], arena: Arena) {
     const n = indices.length;
     const size = 2 * n + 2;
-    this.next = new Int32Array(size);
-    this.prev = new Int32Array(size);
-    this.nodeOp = new Int32Array(size);
-    this.isCall = new Uint8Array(size);
-    this.returnNode = new Int32Array(size);
+    this.next = arena.int32(size);
+    this.prev = arena.int32(size);
+    this.nodeOp = arena.int32(size);
+    this.isCall = arena.int32(size);
+    this.returnNode = arena.int32(size);
     this.tail = size - 1;
-    const callNodeOf = new Int32Array(n);
+    const callNodeOf = new Array<number>(n);
     sortedEntries(ops, indices).forEach((entry, position) => {
       const node = position + 1;
       const op = entry >>> 1;
@@ -261,7 +338,7 @@ class EntryList {
 /** Entries encoded as 2*op (call) or 2*op+1 (return), sorted by time, calls first on ties. */
 function sortedEntries(ops: readonly Operation<unknown, unknown>[], indices: readonly number[]): number[] {
   const n = indices.length;
-  const time = new Float64Array(2 * n);
+  const time = new Array<number>(2 * n);
   const entries = new Array<number>(2 * n);
   for (let op = 0; op < n; op++) {
     time[2 * op] = ops[indices[op]].call;
@@ -282,156 +359,337 @@ function sortedEntries(ops: readonly Operation<unknown, unknown>[], indices: rea
 
 class StateTable<State> {
   readonly values: State[] = [];
-  private readonly firstWithHash = new Map<string | number, number>();
-  private readonly nextWithSameHash: number[] = [];
+  /** The integer key of each state id. */
+  private keys: Int32Array;
+  /** Open addressing: slot → state id + 1 (0 = free). */
+  private slots: Int32Array;
+  private mask = 31;
+  /** String hashes are numbered, so that the table itself only ever sees integers. */
+  private stringCodes: Map<string, number> | null = null;
 
-  constructor(private readonly model: Model<State, unknown, unknown>) {}
+  constructor(
+    private readonly model: Model<State, unknown, unknown>,
+    arena: Arena,
+  ) {
+    this.keys = arena.int32(16);
+    this.slots = arena.int32(32);
+  }
 
   intern(state: State): number {
-    const hash = this.model.hash(state);
-    const first = this.firstWithHash.get(hash) ?? -1;
-    for (let id = first; id >= 0; id = this.nextWithSameHash[id]) {
-      if (this.model.equal(this.values[id], state)) return id;
-    }
-    const id = this.values.length;
-    this.values.push(state);
-    this.nextWithSameHash.push(first);
-    this.firstWithHash.set(hash, id);
-    return id;
-  }
-}
-
-const MISSING = -2;
-const ILLEGAL = -1;
-
-/** (state id, local op) → state id after the step, or ILLEGAL. Open addressing, linear probing. */
-class TransitionMemo {
-  private stateKeys = new Int32Array(64).fill(-1);
-  private opKeys = new Int32Array(64);
-  private targets = new Int32Array(64);
-  private mask = 63;
-  private count = 0;
-
-  get(state: number, op: number): number {
-    const { stateKeys, opKeys, mask } = this;
-    for (let slot = mix32(state ^ Math.imul(op, 0x9e3779b1)) & mask; ; slot = (slot + 1) & mask) {
-      const key = stateKeys[slot];
-      if (key === -1) return MISSING;
-      if (key === state && opKeys[slot] === op) return this.targets[slot];
-    }
-  }
-
-  set(state: number, op: number, target: number): void {
-    if (2 * (this.count + 1) > this.stateKeys.length) this.grow();
-    this.insert(state, op, target);
-    this.count++;
-  }
-
-  private insert(state: number, op: number, target: number): void {
-    const { stateKeys, mask } = this;
-    let slot = mix32(state ^ Math.imul(op, 0x9e3779b1)) & mask;
-    while (stateKeys[slot] !== -1) slot = (slot + 1) & mask;
-    stateKeys[slot] = state;
-    this.opKeys[slot] = op;
-    this.targets[slot] = target;
-  }
-
-  private grow(): void {
-    const { stateKeys, opKeys, targets } = this;
-    const capacity = stateKeys.length * 2;
-    this.stateKeys = new Int32Array(capacity).fill(-1);
-    this.opKeys = new Int32Array(capacity);
-    this.targets = new Int32Array(capacity);
-    this.mask = capacity - 1;
-    for (let slot = 0; slot < stateKeys.length; slot++) {
-      if (stateKeys[slot] !== -1) this.insert(stateKeys[slot], opKeys[slot], targets[slot]);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The visited set of (linearized bitset, state id) pairs. Entry e keeps its hash, its state and
-// its bitset in `bits[e*words .. (e+1)*words)`; the table maps hash slots to entry e+1 (0 = free).
-
-class VisitedSet {
-  private slots = new Int32Array(1024);
-  private mask = 1023;
-  private hashes = new Int32Array(512);
-  private stateIds = new Int32Array(512);
-  private bits: Uint32Array;
-  private count = 0;
-
-  constructor(private readonly words: number) {
-    this.bits = new Uint32Array(512 * words);
-  }
-
-  /** Add `linearized ∪ {op}` with `stateId`; false if it was already there. */
-  addWithOp(linearized: Uint32Array, op: number, hash: number, stateId: number): boolean {
-    const { slots, mask, hashes, stateIds } = this;
-    let slot = hash & mask;
+    const key = this.integerKey(this.model.hash(state));
+    const { slots, mask, keys, values } = this;
+    let slot = mix32(key) & mask;
     for (let entry = slots[slot]; entry !== 0; entry = slots[slot]) {
-      const e = entry - 1;
-      if (hashes[e] === hash && stateIds[e] === stateId && this.sameBits(e, linearized, op)) return false;
+      const id = entry - 1;
+      if (keys[id] === key && this.model.equal(values[id], state)) return id;
       slot = (slot + 1) & mask;
     }
-    if (this.count === hashes.length) this.growEntries();
-    const e = this.count++;
-    this.hashes[e] = hash;
-    this.stateIds[e] = stateId;
-    const base = e * this.words;
-    this.bits.set(linearized, base);
-    this.bits[base + (op >>> 5)] |= 1 << (op & 31);
-    slots[slot] = e + 1;
-    if (2 * this.count > slots.length) this.growSlots();
-    return true;
+    const id = values.length;
+    values.push(state);
+    if (id === keys.length) this.keys = grown(keys, 2 * id);
+    this.keys[id] = key;
+    slots[slot] = id + 1;
+    if (2 * values.length > slots.length) this.growSlots();
+    return id;
   }
 
-  private sameBits(e: number, linearized: Uint32Array, op: number): boolean {
-    const { bits, words } = this;
-    const base = e * words;
-    const opWord = op >>> 5;
-    for (let w = 0; w < words; w++) {
-      const expected = w === opWord ? linearized[w] | (1 << (op & 31)) : linearized[w];
-      if (bits[base + w] !== expected >>> 0) return false;
+  private integerKey(hash: string | number): number {
+    if (typeof hash === 'number') return hash | 0;
+    const codes = (this.stringCodes ??= new Map());
+    let code = codes.get(hash);
+    if (code === undefined) {
+      code = codes.size;
+      codes.set(hash, code);
     }
-    return true;
-  }
-
-  private growEntries(): void {
-    const capacity = this.hashes.length * 2;
-    this.hashes = grown(this.hashes, capacity);
-    this.stateIds = grown(this.stateIds, capacity);
-    const bits = new Uint32Array(capacity * this.words);
-    bits.set(this.bits);
-    this.bits = bits;
+    return code;
   }
 
   private growSlots(): void {
     const capacity = this.slots.length * 2;
     const slots = new Int32Array(capacity);
     const mask = capacity - 1;
-    for (let e = 0; e < this.count; e++) {
-      let slot = this.hashes[e] & mask;
+    for (let id = 0; id < this.values.length; id++) {
+      let slot = mix32(this.keys[id]) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
+      slots[slot] = id + 1;
     }
     this.slots = slots;
     this.mask = mask;
   }
 }
 
-function grown(array: Int32Array, capacity: number): Int32Array {
+const MISSING = -2;
+const ILLEGAL = -1;
+
+/**
+ * (state id, local op) → state id after the step, or ILLEGAL: a lossy, direct-mapped memo whose
+ * slot clashes overwrite. Few states (a register) fit entirely; with many (growing strings) it
+ * keeps the recent ones, which the depth-first search is the most likely to revisit, and it never
+ * grows.
+ */
+class TransitionMemo {
+  /** Slot i holds [state id + 1 (0 = empty), op, target] at 3i. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(
+    private readonly opCount: number,
+    arena: Arena,
+  ) {
+    const size = Math.min(MEMO_MAX_SLOTS, nextPowerOfTwo(Math.max(64, opCount * 16)));
+    this.slots = arena.int32(3 * size);
+    this.mask = size - 1;
+  }
+
+  get(state: number, op: number): number {
+    const at = 3 * this.slot(state, op);
+    const slots = this.slots;
+    return slots[at] === state + 1 && slots[at + 1] === op ? slots[at + 2] : MISSING;
+  }
+
+  set(state: number, op: number, target: number): void {
+    const at = 3 * this.slot(state, op);
+    this.slots[at] = state + 1;
+    this.slots[at + 1] = op;
+    this.slots[at + 2] = target;
+  }
+
+  /** Consecutive states take consecutive rows: no clashes until the table wraps around. */
+  private slot(state: number, op: number): number {
+    return (Math.imul(state, this.opCount) + op) & this.mask;
+  }
+}
+
+const MEMO_MAX_SLOTS = 1 << 16;
+
+/** For 1 ≤ value ≤ 2^30. */
+function nextPowerOfTwo(value: number): number {
+  return value <= 1 ? 1 : 1 << (32 - Math.clz32(value - 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The set of linearized ops, and the visited set of (linearized set, state id) pairs.
+
+/**
+ * The linearized ops as a bitset laid out to compress: ops with a reply take bits in the order of
+ * their returns, so a search state's set is "every op up to some return" plus a few beyond it;
+ * ops without a reply take the last words. Words [0, low) are then all ones and words from
+ * `high` to the reply-less ones all zeros, so a visited record keeps only words [low, high) and
+ * the reply-less words: a few words even in a history of thousands of ops.
+ */
+class LinearizedSet {
+  readonly words: Int32Array;
+  /** Words holding ops with a reply; the reply-less ones follow. */
+  readonly finiteWords: number;
+  low = 0;
+  high = 0;
+  /** The bit and the bounds of `words ∪ {op}`, as computed by `prepare(op)`. */
+  candidateWord = 0;
+  candidateMask = 0;
+  candidateLow = 0;
+  candidateHigh = 0;
+  private readonly bitOf: Int32Array;
+
+  constructor(list: EntryList, maybeNever: Int32Array, arena: Arena) {
+    const n = maybeNever.length;
+    this.bitOf = arena.int32(n);
+    let finite = 0;
+    for (let node = 1; node < list.tail; node++) {
+      const op = list.nodeOp[node];
+      if (list.isCall[node] === 0 && maybeNever[op] === 0) this.bitOf[op] = finite++;
+    }
+    this.finiteWords = (finite + 31) >>> 5;
+    let replyless = 32 * this.finiteWords;
+    for (let op = 0; op < n; op++) if (maybeNever[op] === 1) this.bitOf[op] = replyless++;
+    this.words = arena.int32((replyless + 31) >>> 5);
+  }
+
+  prepare(op: number): void {
+    const bit = this.bitOf[op];
+    const word = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    let low = this.low;
+    let high = this.high;
+    if (word < this.finiteWords) {
+      if (word === low && (this.words[word] | mask) === -1) {
+        low++;
+        while (low < this.finiteWords && this.words[low] === -1) low++;
+      }
+      if (high <= word) high = word + 1;
+      if (high < low) high = low;
+    }
+    this.candidateWord = word;
+    this.candidateMask = mask;
+    this.candidateLow = low;
+    this.candidateHigh = high;
+  }
+
+  /** Make the prepared candidate the current set. */
+  addCandidate(): void {
+    this.words[this.candidateWord] |= this.candidateMask;
+    this.low = this.candidateLow;
+    this.high = this.candidateHigh;
+  }
+
+  /** Undo an add, given the bounds from before it. */
+  remove(op: number, low: number, high: number): void {
+    const bit = this.bitOf[op];
+    this.words[bit >>> 5] &= ~(1 << (bit & 31));
+    this.low = low;
+    this.high = high;
+  }
+}
+
+/**
+ * An open-addressing table of slots pointing at variable-length records
+ * [hash, state id, low, high, words low..high-1, reply-less words], in flat typed arrays.
+ */
+class VisitedSet {
+  /** Slot → record offset + 1 (0 = free). */
+  private slots: Int32Array;
+  private mask: number;
+  private records: Int32Array;
+  private end = 0;
+  private count = 0;
+
+  /** A search that succeeds visits at least `opCount` entries; start with room for a few times that. */
+  constructor(
+    opCount: number,
+    private readonly set: LinearizedSet,
+    arena: Arena,
+  ) {
+    const capacity = nextPowerOfTwo(Math.max(16, 4 * opCount));
+    this.slots = arena.int32(2 * capacity);
+    this.mask = 2 * capacity - 1;
+    this.records = arena.int32(capacity * (6 + set.words.length - set.finiteWords));
+  }
+
+  /** Add the candidate prepared in the linearized set, with `stateId`; false if it was already there. */
+  addCandidate(hash: number, stateId: number): boolean {
+    const { slots, mask, records, set } = this;
+    let slot = hash & mask;
+    for (let record = slots[slot]; record !== 0; record = slots[slot]) {
+      const at = record - 1;
+      if (
+        records[at] === hash &&
+        records[at + 1] === stateId &&
+        records[at + 2] === set.candidateLow &&
+        records[at + 3] === set.candidateHigh &&
+        this.sameWords(at + 4)
+      ) {
+        return false;
+      }
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = this.append(hash, stateId) + 1;
+    if (2 * ++this.count > slots.length) this.growSlots();
+    return true;
+  }
+
+  private sameWords(at: number): boolean {
+    const { records, set } = this;
+    const { words, candidateWord, candidateMask } = set;
+    let i = at;
+    for (let w = set.candidateLow; w < set.candidateHigh; w++) {
+      if (records[i++] !== (w === candidateWord ? words[w] | candidateMask : words[w])) return false;
+    }
+    for (let w = set.finiteWords; w < words.length; w++) {
+      if (records[i++] !== (w === candidateWord ? words[w] | candidateMask : words[w])) return false;
+    }
+    return true;
+  }
+
+  /** Writes a record for the candidate and returns its offset. */
+  private append(hash: number, stateId: number): number {
+    const { set } = this;
+    const { words, candidateWord, candidateMask, candidateLow, candidateHigh, finiteWords } = set;
+    const length = 4 + candidateHigh - candidateLow + words.length - finiteWords;
+    if (this.end + length > this.records.length) {
+      this.records = grown(this.records, 2 * Math.max(this.records.length, length));
+    }
+    const records = this.records;
+    const at = this.end;
+    records[at] = hash;
+    records[at + 1] = stateId;
+    records[at + 2] = candidateLow;
+    records[at + 3] = candidateHigh;
+    let i = at + 4;
+    for (let w = candidateLow; w < candidateHigh; w++) records[i++] = words[w];
+    for (let w = finiteWords; w < words.length; w++) records[i++] = words[w];
+    if (candidateWord < candidateHigh && candidateWord >= candidateLow) {
+      records[at + 4 + candidateWord - candidateLow] |= candidateMask;
+    } else if (candidateWord >= finiteWords) {
+      records[at + 4 + candidateHigh - candidateLow + candidateWord - finiteWords] |= candidateMask;
+    }
+    this.end = i;
+    return at;
+  }
+
+  private growSlots(): void {
+    const capacity = this.slots.length * 2;
+    const slots = new Int32Array(capacity);
+    const mask = capacity - 1;
+    const replyless = this.set.words.length - this.set.finiteWords;
+    for (let at = 0; at < this.end; at += 4 + this.records[at + 3] - this.records[at + 2] + replyless) {
+      let slot = this.records[at] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = at + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
   const copy = new Int32Array(capacity);
   copy.set(array);
   return copy;
 }
 
+/**
+ * Zeroed Int32Arrays carved out of shared buffers. A fresh ArrayBuffer costs more than the whole
+ * search of a small partition, and each search starts with a dozen arrays. The first buffer is
+ * sized from an estimate of what all the searches need; later ones, if any, grow geometrically.
+ */
+class Arena {
+  private buffer: ArrayBuffer;
+  private capacity: number;
+  private used = 0;
+  private nextChunk: number;
+
+  constructor(estimatedInts: number) {
+    this.capacity = Math.min(Math.max(estimatedInts, ARENA_MIN_CHUNK), ARENA_MAX_CHUNK);
+    this.buffer = new ArrayBuffer(4 * this.capacity);
+    this.nextChunk = ARENA_MIN_CHUNK;
+  }
+
+  int32(length: number): Int32Array {
+    if (length > ARENA_MAX_CHUNK / 4) return new Int32Array(length);
+    if (this.used + length > this.capacity) {
+      while (this.nextChunk < 4 * length) this.nextChunk *= 2;
+      this.capacity = this.nextChunk;
+      this.buffer = new ArrayBuffer(4 * this.capacity);
+      this.used = 0;
+      this.nextChunk = Math.min(2 * this.nextChunk, ARENA_MAX_CHUNK);
+    }
+    const view = new Int32Array(this.buffer, 4 * this.used, length);
+    this.used += length;
+    return view;
+  }
+}
+
+/** Buffer sizes, in ints. */
+const ARENA_MIN_CHUNK = 1 << 10;
+const ARENA_MAX_CHUNK = 1 << 18;
+/** Roughly what a partition search of n ops takes from the arena: about 100 ints per op. */
+const ARENA_INTS_PER_OP = 128;
+
 // ---------------------------------------------------------------------------------------------
 // Hashing.
 
 /** One fixed pseudo-random word per op (splitmix32 from a constant seed: reproducible). */
-function zobristWords(n: number): Int32Array {
-  const words = new Int32Array(n);
+function zobristWords(n: number, arena: Arena): Int32Array {
+  const words = arena.int32(n);
   let seed = 0x2545f491;
   for (let i = 0; i < n; i++) {
     seed = (seed + 0x9e3779b9) | 0;

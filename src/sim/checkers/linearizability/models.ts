@@ -16,24 +16,99 @@ export interface KvInput {
 /** What a get returned (put/append results are ignored); null when the outcome is unknown. */
 export type KvOutput = string | null;
 
-export const kvModel: Model<string, KvInput, KvOutput> = {
+/**
+ * A key's value as the chain of strings appended since the last put, with its length and a hash.
+ * Nothing is concatenated: a search creates a state per order of appends it tries, and copying
+ * every long value would dominate the check. The hash (FNV-1a) is resumable: hash(a + b)
+ * continues hash(a) over b, so it costs only the appended part.
+ */
+export interface KvState {
+  /** The value before the last append; null after a put (or initially). */
+  readonly prefix: KvState | null;
+  /** The last string appended, or the whole value put. */
+  readonly chunk: string;
+  readonly length: number;
+  readonly hash: number;
+  /** A cache: a string known to equal the whole value (a read that matched it), or null. */
+  verified: string | null;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const EMPTY_KV: KvState = { prefix: null, chunk: '', length: 0, hash: FNV_OFFSET, verified: '' };
+
+export const kvModel: Model<KvState, KvInput, KvOutput> = {
   partition: (ops) => partitionBy(ops, (op) => op.input.key),
-  init: () => '',
+  init: () => EMPTY_KV,
   step: stepKv,
-  equal: (a, b) => a === b,
-  hash: (state) => state,
+  equal: sameKvText,
+  hash: (state) => state.hash,
   describe: describeKv,
 };
 
-function stepKv(state: string, input: KvInput, output: KvOutput): StepResult<string> {
+/** The value as one string. */
+export function kvText(state: KvState): string {
+  const chunks: string[] = [];
+  for (let at: KvState | null = state; at !== null; at = at.prefix) chunks.push(at.chunk);
+  return chunks.toReversed().join('');
+}
+
+function stepKv(state: KvState, input: KvInput, output: KvOutput): StepResult<KvState> {
   switch (input.op) {
     case 'get':
-      return output === null || output === state ? { ok: true, state } : ILLEGAL_STEP;
-    case 'put':
-      return { ok: true, state: input.value ?? '' };
-    case 'append':
-      return { ok: true, state: state + (input.value ?? '') };
+      return output === null || hasText(state, output) ? { ok: true, state } : ILLEGAL_STEP;
+    case 'put': {
+      const value = input.value ?? '';
+      const hash = fnvContinue(FNV_OFFSET, value);
+      return { ok: true, state: { prefix: null, chunk: value, length: value.length, hash, verified: value } };
+    }
+    case 'append': {
+      const value = input.value ?? '';
+      const length = state.length + value.length;
+      return {
+        ok: true,
+        state: { prefix: state, chunk: value, length, hash: fnvContinue(state.hash, value), verified: null },
+      };
+    }
   }
+}
+
+/** Walks both chains while their chunks line up (they usually do), down to a shared prefix. */
+function sameKvText(a: KvState, b: KvState): boolean {
+  if (a.length !== b.length || a.hash !== b.hash) return false;
+  if (a.verified !== null && b.verified !== null) return a.verified === b.verified;
+  for (let x: KvState | null = a, y: KvState | null = b; x !== y; x = x.prefix, y = y.prefix) {
+    if (x === null || y === null || x.chunk.length !== y.chunk.length) return kvText(a) === kvText(b);
+    if (x.chunk !== y.chunk) return false;
+  }
+  return true;
+}
+
+/**
+ * Compares from the end, chunk by chunk (a wrong read usually differs in its last append), down
+ * to a prefix already matched by some read, which one native comparison settles. A match is
+ * remembered, so the appends after it never need walking again.
+ */
+function hasText(state: KvState, text: string): boolean {
+  if (state.length !== text.length) return false;
+  let end = text.length;
+  for (let at: KvState | null = state; at !== null; at = at.prefix) {
+    const known = at.verified;
+    if (known !== null) {
+      if (known !== text && !text.startsWith(known)) return false; // known.length === end
+      break;
+    }
+    end -= at.chunk.length;
+    if (!text.startsWith(at.chunk, end)) return false;
+  }
+  state.verified = text;
+  return true;
+}
+
+/** FNV-1a over UTF-16 code units. */
+function fnvContinue(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 function describeKv(input: KvInput, output: KvOutput): string {

@@ -1,7 +1,12 @@
 /**
  * Parsers for recorded histories: Jepsen etcd logs (a compare-and-set register), Jepsen key-value
  * EDN logs, and JSON traces. Text is treated as data only (nothing is evaluated). Times are line
- * numbers for the log formats; a call that never gets a definite answer returns at +Infinity.
+ * numbers for the log formats. Completions follow Jepsen's meaning:
+ * - :ok is a definite answer;
+ * - :info, a :fail that :timed-out, or no completion by the end of the log: unknown outcome, the
+ *   return is at +Infinity (the call may take effect any time after it was made, or never);
+ * - any other :fail definitely did not happen, and the operation is left out, except for a
+ *   compare-and-set, whose :fail is the answer "the register did not hold FROM".
  */
 import type { Operation } from './model.ts';
 import type { KvInput, KvOp, KvOutput, RegisterInput, RegisterOutput } from './models.ts';
@@ -45,9 +50,22 @@ class HistoryBuilder<Input, Output> {
 
   invoke(line: number, client: number, input: Input): void {
     const open = this.pending.get(client);
-    if (open) throw new HistoryParseError(line, `process ${client} calls again while its call on line ${open.callLine} is pending`);
-    if (this.drafts.length >= MAX_OPERATIONS) throw new HistoryParseError(line, `more than ${MAX_OPERATIONS} operations`);
-    const draft = { client, input, output: this.unknownOutput, call: line, return: Infinity, dropped: false, callLine: line };
+    if (open)
+      throw new HistoryParseError(
+        line,
+        `process ${client} calls again while its call on line ${open.callLine} is pending`,
+      );
+    if (this.drafts.length >= MAX_OPERATIONS)
+      throw new HistoryParseError(line, `more than ${MAX_OPERATIONS} operations`);
+    const draft = {
+      client,
+      input,
+      output: this.unknownOutput,
+      call: line,
+      return: Infinity,
+      dropped: false,
+      callLine: line,
+    };
     this.drafts.push(draft);
     this.pending.set(client, draft);
   }
@@ -70,12 +88,16 @@ class HistoryBuilder<Input, Output> {
 
 function checkSize(text: string): void {
   if (text.length > MAX_HISTORY_CHARS) {
-    throw new HistoryParseError(null, `history has ${text.length} characters, more than the limit of ${MAX_HISTORY_CHARS}`);
+    throw new HistoryParseError(
+      null,
+      `history has ${text.length} characters, more than the limit of ${MAX_HISTORY_CHARS}`,
+    );
   }
 }
 
 function parseInteger(text: string, line: number, what: string): number {
-  if (!/^-?\d{1,15}$/.test(text)) throw new HistoryParseError(line, `${what} ${JSON.stringify(text)} is not an integer`);
+  if (!/^-?\d{1,15}$/.test(text))
+    throw new HistoryParseError(line, `${what} ${JSON.stringify(text)} is not an integer`);
   return Number(text);
 }
 
@@ -83,7 +105,8 @@ function parseInteger(text: string, line: number, what: string): number {
 // Jepsen etcd: `INFO  jepsen.util - P :type :f VALUE`. Other lines (and non-numeric processes such
 // as the nemesis) are ignored.
 
-const JEPSEN_EVENT = /^INFO\s+jepsen\.util\s+-\s+(\S+)\s+(\S+)\s+(\S+)\s*(.*?)\s*$/;
+// Applied to trimmed lines; no nested or lazy quantifiers, so no pathological backtracking.
+const JEPSEN_EVENT = /^INFO\s+jepsen\.util\s+-\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
 const CAS_PAIR = /^\[\s*(-?\d+)\s+(-?\d+)\s*\]$/;
 
 export function parseJepsenEtcd(text: string): RegisterOperation[] {
@@ -91,11 +114,11 @@ export function parseJepsenEtcd(text: string): RegisterOperation[] {
   const history = new HistoryBuilder<RegisterInput, RegisterOutput>('unknown');
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const match = JEPSEN_EVENT.exec(lines[i]);
+    const match = JEPSEN_EVENT.exec(lines[i].trim());
     if (!match || !/^\d+$/.test(match[1])) continue;
-    const [, processText, type, f, value] = match;
+    const [, processText, type, f, value = ''] = match;
     const line = i + 1;
-    const client = Number(processText);
+    const client = parseInteger(processText, line, 'process');
     if (f !== ':read' && f !== ':write' && f !== ':cas') {
       throw new HistoryParseError(line, `unsupported operation ${f} (expected :read, :write or :cas)`);
     }
@@ -109,7 +132,10 @@ export function parseJepsenEtcd(text: string): RegisterOperation[] {
         completeRegister(history.complete(line, client), type, f, value, line);
         break;
       default:
-        throw new HistoryParseError(line, `unknown event type ${type} (expected :invoke, :ok, :fail or :info)`);
+        throw new HistoryParseError(
+          line,
+          `unknown event type ${type} (expected :invoke, :ok, :fail or :info)`,
+        );
     }
   }
   return history.finish();
@@ -118,7 +144,8 @@ export function parseJepsenEtcd(text: string): RegisterOperation[] {
 function registerInput(f: ':read' | ':write' | ':cas', value: string, line: number): RegisterInput {
   switch (f) {
     case ':read':
-      if (value !== 'nil') throw new HistoryParseError(line, `a read is invoked with nil, not ${JSON.stringify(value)}`);
+      if (value !== 'nil')
+        throw new HistoryParseError(line, `a read is invoked with nil, not ${JSON.stringify(value)}`);
       return { op: 'read' };
     case ':write':
       return { op: 'write', value: parseInteger(value, line, 'written value') };
@@ -143,7 +170,10 @@ function completeRegister(
   line: number,
 ): void {
   if (`:${draft.input.op}` !== f) {
-    throw new HistoryParseError(line, `completion ${f} does not match the call :${draft.input.op} on line ${draft.callLine}`);
+    throw new HistoryParseError(
+      line,
+      `completion ${f} does not match the call :${draft.input.op} on line ${draft.callLine}`,
+    );
   }
   // :info, or a :fail that timed out: the call may or may not have taken effect.
   if (type === ':info' || (type === ':fail' && value === ':timed-out')) return;
@@ -191,6 +221,7 @@ export function parseKvEdn(text: string): KvOperation[] {
     if (source === '' || source.startsWith(';')) continue;
     const line = i + 1;
     const fields = new EdnMapReader(source, line).read();
+    if (fields.get('process')?.kind === 'keyword') continue; // the nemesis, not a client
     const client = integerField(fields, 'process', line);
     const type = keywordField(fields, 'type', line);
     const f = keywordField(fields, 'f', line);
@@ -313,7 +344,11 @@ class EdnMapReader {
     }
     const word = this.readWord(0);
     if (word === 'nil') return { kind: 'nil' };
-    this.fail(word === '' ? `unexpected ${c === '' ? 'end of line' : JSON.stringify(c)}` : `unsupported value ${word}`);
+    this.fail(
+      word === ''
+        ? `unexpected ${c === '' ? 'end of line' : JSON.stringify(c)}`
+        : `unsupported value ${word}`,
+    );
   }
 
   private readWord(skip: number): string {
@@ -389,24 +424,28 @@ function traceOperation(entry: unknown, where: string): KvOperation {
   if (!isRecord(entry)) return fail(' must be an object');
   const { client, input, output, call } = entry;
   const ret = entry.return;
-  if (typeof client !== 'string' && typeof client !== 'number') fail('.client must be a string or number');
+  if (typeof client !== 'string' && typeof client !== 'number')
+    return fail('.client must be a string or number');
   if (!isRecord(input)) return fail('.input must be an object');
   const { op, key, value } = input;
-  if (op !== 'get' && op !== 'put' && op !== 'append') return fail('.input.op must be "get", "put" or "append"');
+  if (op !== 'get' && op !== 'put' && op !== 'append')
+    return fail('.input.op must be "get", "put" or "append"');
   if (typeof key !== 'string') return fail('.input.key must be a string');
-  if (op !== 'get' && typeof value !== 'string') return fail(`.input.value must be a string for ${op}`);
-  if (output !== null && typeof output !== 'string') fail('.output must be a string or null');
-  if (typeof call !== 'number' || !Number.isFinite(call)) fail('.call must be a finite number');
+  const written = op === 'get' ? null : value;
+  if (op !== 'get' && typeof written !== 'string') return fail(`.input.value must be a string for ${op}`);
+  if (output !== null && typeof output !== 'string') return fail('.output must be a string or null');
+  if (typeof call !== 'number' || !Number.isFinite(call)) return fail('.call must be a finite number');
   if (ret !== null && ret !== undefined && (typeof ret !== 'number' || !Number.isFinite(ret))) {
-    fail('.return must be a finite number or null');
+    return fail('.return must be a finite number or null');
   }
   const returnTime = typeof ret === 'number' ? ret : Infinity;
-  if (returnTime < (call as number)) fail('.return is before .call');
+  if (returnTime < call) return fail('.return is before .call');
   return {
-    client: client as string | number,
-    input: { op, key, value: op === 'get' ? null : (value as string) },
-    output: output as KvOutput,
-    call: call as number,
+    client,
+    input: { op, key, value: typeof written === 'string' ? written : null },
+    // Without a reply there is no output to trust.
+    output: returnTime === Infinity ? null : output,
+    call,
     return: returnTime,
   };
 }

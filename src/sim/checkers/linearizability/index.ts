@@ -1,0 +1,24 @@
+export { ILLEGAL_STEP } from './model.ts';
+export type { Model, Operation, StepResult } from './model.ts';
+export { casRegisterModel, kvModel, kvText, partitionBy } from './models.ts';
+export type {
+  KvInput,
+  KvOp,
+  KvOutput,
+  KvState,
+  RegisterInput,
+  RegisterOutput,
+  RegisterValue,
+} from './models.ts';
+export { checkOperations, InvalidOperationError } from './check.ts';
+export type { CheckOptions, CheckResult, IllegalReport } from './check.ts';
+export {
+  HistoryParseError,
+  MAX_HISTORY_CHARS,
+  MAX_OPERATIONS,
+  parseJepsenEtcd,
+  parseKvEdn,
+  parseKvTrace,
+} from './parse.ts';
+export type { KvOperation, RegisterOperation } from './parse.ts';
+export { BRUTE_FORCE_LIMIT, bruteForceLinearizable } from './brute.ts';

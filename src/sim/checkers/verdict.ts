@@ -1,0 +1,106 @@
+/**
+ * One scenario judged by everything: the safety checkers after every event, liveness after the
+ * faults stop, and linearizability of the client history at the end. What fuzzing, shrinking and
+ * the mutation tests run. Keeps no trace: the world gets a step journal, so memory stays flat.
+ */
+import { HistoryRecorder, kvOperations } from '../history.ts';
+import type { Scenario } from '../scenario-types.ts';
+import type { Violation } from '../trace.ts';
+import { World } from '../world.ts';
+import type { Checker } from './checker.ts';
+import { defaultCheckers } from './index.ts';
+import {
+  checkOperations,
+  kvModel,
+  type CheckOptions,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from './linearizability/index.ts';
+import {
+  faultsEndOf,
+  livenessBoundMs,
+  livenessInapplicable,
+  runAndCheckLiveness,
+  type LivenessResult,
+} from './liveness.ts';
+import { stepJournal } from './sends.ts';
+
+export interface VerdictOptions {
+  /** The safety checkers (default: defaultCheckers()). */
+  readonly checkers?: readonly Checker[];
+  readonly liveness?: boolean;
+  readonly linearizability?: boolean;
+  /** Stop once converged with no action left (fuzzing: nothing new can happen but heartbeats). */
+  readonly stopWhenConverged?: boolean;
+  /** For the linearizability search: a clock and a budget (src/sim reads no clock itself). */
+  readonly lincheck?: CheckOptions;
+}
+
+export interface Verdict {
+  readonly ok: boolean;
+  /** Safety violations (the first one stops the run), then liveness, then linearizability. */
+  readonly violations: Violation[];
+  readonly events: number;
+  readonly endTime: number;
+  readonly liveness: LivenessResult | { readonly applicable: false; readonly reason: string };
+  /** null: not checked (a log state machine, or a safety violation came first). */
+  readonly linearizable: boolean | 'unknown' | null;
+}
+
+export function checkScenario(scenario: Scenario, options: VerdictOptions = {}): Verdict {
+  const world = new World(scenario, {
+    journal: stepJournal(),
+    checkers: [...(options.checkers ?? defaultCheckers()), new HistoryRecorder()],
+  });
+  let liveness: Verdict['liveness'];
+  const inapplicable = options.liveness === false ? 'not requested' : livenessInapplicable(scenario);
+  if (inapplicable === null) {
+    const faultsEndAt = faultsEndOf(scenario);
+    liveness = runAndCheckLiveness(world, faultsEndAt, { boundMs: livenessBoundMs, runToEnd: false });
+    const actionsLeft = world.nextAction < world.actions.length;
+    if (liveness.convergedAfterMs !== null && (actionsLeft || !(options.stopWhenConverged ?? false)))
+      world.runToEnd();
+  } else {
+    world.runToEnd();
+    liveness = { applicable: false, reason: inapplicable };
+  }
+  const violations = world.violations.slice();
+  if (violations.length === 0 && liveness.applicable && liveness.violation !== null)
+    violations.push(liveness.violation);
+  let linearizable: Verdict['linearizable'] = null;
+  if (violations.length === 0 && (options.linearizability ?? true)) {
+    const recorder = world.checkers.find((c): c is HistoryRecorder => c instanceof HistoryRecorder);
+    if (recorder !== undefined && scenario.stateMachine === 'kv') {
+      const ops = kvOperations(recorder.operations());
+      const result = checkOperations(kvModel, ops, options.lincheck);
+      linearizable = result.linearizable;
+      if (result.linearizable === false)
+        violations.push({
+          checker: 'linearizability',
+          time: world.now,
+          event: world.eventCount - 1,
+          message: `the client history is not linearizable: none of ${describeOps(ops, result.illegal?.operations ?? [])} fits after ${result.illegal?.longestPrefix.length ?? 0} linearized operations`,
+        });
+    }
+  }
+  return {
+    ok: violations.length === 0,
+    violations,
+    events: world.eventCount,
+    endTime: world.now,
+    liveness,
+    linearizable,
+  };
+}
+
+function describeOps(ops: readonly Operation<KvInput, KvOutput>[], indices: readonly number[]): string {
+  const shown = indices.slice(0, 6).map((i) => {
+    const op = ops[i];
+    const end = op.return === Infinity ? '∞' : String(op.return);
+    return `${op.client} ${kvModel.describe(op.input, op.output)} [${op.call}..${end} ms]`;
+  });
+  return (
+    shown.join('; ') + (indices.length > shown.length ? ` and ${indices.length - shown.length} more` : '')
+  );
+}

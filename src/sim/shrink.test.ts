@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTiming } from '../protocol/index.ts';
+import { checkScenario } from './checkers/verdict.ts';
+import type { Action, Scenario } from './scenario-types.ts';
+import { scenarioSize, shrinkScenario, type FailureTest } from './shrink.ts';
+import { swarmScenario } from './swarm.ts';
+import type { Violation } from './trace.ts';
+
+function base(actions: Action[]): Scenario {
+  return {
+    version: 1,
+    name: 'shrink',
+    seed: 1,
+    replicas: 7,
+    clients: 3,
+    stateMachine: 'kv',
+    network: { latencyMs: [5, 90], dropRate: 0.1, duplicateRate: 0.05 },
+    timing: defaultTiming,
+    workload: { requestsPerClient: 20, keys: 4 },
+    mutation: 'none',
+    until: 9000,
+    actions,
+  };
+}
+
+const fake = (time: number): Violation => ({ checker: 'fake', time, event: 0, message: 'fails' });
+
+describe('shrink', () => {
+  it('keeps only what the failure needs', () => {
+    const needle: Action = { at: 400, type: 'crash', replica: 1 };
+    const hay: Action[] = [];
+    for (let i = 0; i < 40; i++) hay.push({ at: 10 * i, type: 'timeout', replica: i % 7 });
+    hay.splice(17, 0, needle);
+    hay.push(
+      { at: 500, type: 'cut', from: 'c2', to: 6 },
+      {
+        at: 600,
+        type: 'partition',
+        groups: [
+          [0, 1, 'c0'],
+          [2, 3, 4, 5, 6],
+        ],
+      },
+    );
+    // "Fails" while replica 1 crashes at 400 in a cluster of at least 3, with some traffic.
+    const test: FailureTest = (s) =>
+      s.replicas >= 3 &&
+      s.actions.some((a) => a.type === 'crash' && a.replica === 1 && a.at === 400) &&
+      (s.workload?.requestsPerClient ?? 0) * s.clients >= 2
+        ? fake(450)
+        : null;
+    const result = shrinkScenario(base(hay), test);
+    expect(result.scenario.actions).toEqual([needle]);
+    expect(result.scenario).toMatchObject({
+      replicas: 3,
+      clients: 1,
+      until: 451,
+      network: { latencyMs: [5, 5], dropRate: 0, duplicateRate: 0 },
+      workload: { requestsPerClient: 2, keys: 1 },
+    });
+    expect(scenarioSize(result.scenario)).toBeLessThan(scenarioSize(base(hay)));
+  });
+
+  it('a scenario that passes cannot be shrunk', () => {
+    expect(() => shrinkScenario(base([]), () => null)).toThrow(/does not fail/);
+  });
+
+  it('shrinks a fuzzing failure while the same checker still objects', () => {
+    const { scenario } = swarmScenario(5, { mutation: 'commit-without-quorum' });
+    const first = checkScenario(scenario).violations[0];
+    expect(first).toBeDefined();
+    const test: FailureTest = (s) => {
+      const found = checkScenario(s, { stopWhenConverged: true }).violations[0];
+      return found?.checker === first.checker ? found : null;
+    };
+    const result = shrinkScenario(scenario, test, { maxRuns: 300 });
+    expect(result.violation.checker).toBe(first.checker);
+    expect(test(result.scenario)?.checker).toBe(first.checker);
+    expect(result.scenario.actions.length).toBeLessThanOrEqual(scenario.actions.length);
+    expect(result.scenario.until).toBeLessThan(scenario.until);
+    expect(scenarioSize(result.scenario)).toBeLessThan(scenarioSize(scenario));
+  });
+});
