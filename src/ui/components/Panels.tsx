@@ -1,0 +1,261 @@
+/**
+ * The smaller pieces around the views: status bar, legend, notices, the first-load hint, the stop
+ * panel for violations and assertion failures, and the bad-link banner.
+ */
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { messageTypes } from '../../protocol/index.ts';
+import { session } from '../controller.ts';
+import { formatTime } from '../format.ts';
+import { encodeLink } from '../link.ts';
+import { markerKindLabels, type MarkerKind } from '../notable.ts';
+import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
+import { appStore, useApp, withNotice } from '../store.ts';
+import { usePrimaryId } from './ReplicaCards.tsx';
+import { markerColors } from './Transport.tsx';
+
+export function StatusBar() {
+  const { time, event, seed, replicas, clients, stateMachine, mutation } = useApp(
+    useShallow((s) => ({
+      time: s.panelFrame?.time ?? 0,
+      event: s.panelFrame?.eventCount ?? 0,
+      seed: s.scenario.seed,
+      replicas: s.scenario.replicas,
+      clients: s.scenario.clients,
+      stateMachine: s.scenario.stateMachine,
+      mutation: s.scenario.mutation,
+    })),
+  );
+  const violation = useApp((s) => s.frame?.violations[0] ?? null);
+  const headViolation = useApp((s) =>
+    s.stop !== null && (s.frame?.violations.length ?? 0) === 0 ? s.stop : null,
+  );
+  return (
+    <div className="status-bar" role="group" aria-label="Status">
+      <span className="stat">
+        <span className="muted">time</span> <strong>{formatTime(time)}</strong>
+      </span>
+      <span className="stat">
+        <span className="muted">event</span> <strong>{event}</strong>
+      </span>
+      <span className="stat">
+        <span className="muted">seed</span> <strong>{seed}</strong>
+      </span>
+      <span className="stat">
+        <strong>{`${replicas} replica${replicas === 1 ? '' : 's'}`}</strong>
+        {`, ${clients} client${clients === 1 ? '' : 's'}, ${stateMachine === 'kv' ? 'key-value' : 'append log'}`}
+        {mutation !== 'none' ? <span className="mutation">{` · mutation ${mutation}`}</span> : null}
+      </span>
+      {violation === null && headViolation === null ? (
+        <span className="checker ok" title="Every invariant checker holds at this point of the run.">
+          <span aria-hidden="true">✓</span> checkers: all invariants hold
+        </span>
+      ) : (
+        <span className="checker bad">
+          <span aria-hidden="true">✗</span>
+          {` violation: ${(violation ?? headViolation)!.message}`}
+          <button type="button" onClick={() => session().seekEvent((violation ?? headViolation)!.event + 1)}>
+            Jump to violation
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function Legend() {
+  return (
+    <details className="legend" open>
+      <summary>Legend</summary>
+      <ul className="legend-list" aria-label="Message types">
+        {messageTypes.map((type) => (
+          <li key={type} title={messageStyles[type].description}>
+            <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+              <path
+                d={messageGlyphPath(type, 70)}
+                fill={messageStyles[type].color}
+                stroke="#222"
+                strokeWidth={0.8}
+              />
+            </svg>
+            <span>{type}</span>
+          </li>
+        ))}
+      </ul>
+      <ul className="legend-list" aria-label="Replica status">
+        {(['normal', 'view-change', 'recovering', 'crashed'] as const).map((status) => (
+          <li key={status} title={statusStyles[status].description}>
+            <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+              <circle
+                r={6}
+                fill={statusStyles[status].fill}
+                stroke={statusStyles[status].stroke}
+                strokeWidth={2}
+                strokeDasharray={status === 'crashed' ? '3 2' : undefined}
+              />
+            </svg>
+            <span>{statusStyles[status].label}</span>
+          </li>
+        ))}
+        <li title="The orange ring around a backup drains until its view-change timer fires (§4.2).">
+          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+            <path d="M0,-7A7,7 0 1,1 -7,0" fill="none" stroke="#A86F00" strokeWidth={3} />
+          </svg>
+          <span>view-change timer</span>
+        </li>
+        <li title="A link that loses everything sent over it in that direction.">
+          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+            <path d="M-8,0H8" stroke="#B34700" strokeWidth={2} strokeDasharray="3 2" />
+          </svg>
+          <span>cut / partitioned link</span>
+        </li>
+        <li title="A message the network lost fades out where it was lost; a duplicate has a dashed ring.">
+          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+            <path d="M-5,-5L5,5M-5,5L5,-5" stroke="#222" strokeWidth={2} />
+          </svg>
+          <span>lost message</span>
+        </li>
+      </ul>
+      <ul className="legend-list" aria-label="Timeline markers">
+        {(Object.keys(markerKindLabels) as MarkerKind[]).map((kind) => (
+          <li key={kind}>
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+              <line
+                x1={8}
+                x2={8}
+                y1={1}
+                y2={15}
+                stroke={markerColors[kind]}
+                strokeWidth={3}
+                strokeDasharray={kind === 'network' ? '3 2' : undefined}
+              />
+            </svg>
+            <span>{markerKindLabels[kind]}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function Notices() {
+  const notices = useApp((s) => s.notices);
+  useEffect(() => {
+    if (notices.length === 0) return;
+    const oldest = notices[0];
+    const timer = window.setTimeout(() => {
+      appStore().setState((s) => ({ notices: s.notices.filter((n) => n.id !== oldest.id) }));
+    }, 7000);
+    return () => window.clearTimeout(timer);
+  }, [notices]);
+  return (
+    <div className="notices" role="status" aria-live="polite">
+      {notices.map((notice) => (
+        <div key={notice.id} className={`notice ${notice.tone}`}>
+          <span>{notice.text}</span>
+          <button
+            type="button"
+            className="ghost"
+            aria-label="Dismiss notice"
+            onClick={() =>
+              appStore().setState((s) => ({ notices: s.notices.filter((n) => n.id !== notice.id) }))
+            }
+          >
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function Hint() {
+  const visible = useApp((s) => s.hintVisible && s.stop === null);
+  const waiting = useApp((s) => !s.playing && s.cursor.event === 0);
+  const primary = usePrimaryId();
+  const crashed = useApp((s) => s.scenario.actions.some((a) => a.type === 'crash'));
+  if (!visible) return null;
+  const start = waiting ? 'Press Play (or Space) to start. ' : '';
+  const text = crashed
+    ? 'Watch the backups time out, agree on a new view and elect the next primary. Then restart the crashed replica and watch it recover.'
+    : `Try it: crash the primary${primary === null ? '' : ` (press "Crash replica ${primary}" on its card)`} and watch the others elect a new one.`;
+  return (
+    <aside className="hint" aria-label="Hint">
+      <span>{start + text}</span>
+      <button
+        type="button"
+        className="ghost"
+        onClick={() => appStore().setState({ hintVisible: false })}
+        aria-label="Dismiss hint"
+      >
+        ✕
+      </button>
+    </aside>
+  );
+}
+
+export function StopPanel() {
+  const stop = useApp((s) => s.stop);
+  if (stop === null) return null;
+  return (
+    <section className="stop" role="alert" aria-label="Run stopped">
+      <h2>{`Run stopped: ${stop.title}`}</h2>
+      <p>{stop.message}</p>
+      <p className="stop-facts">
+        {`seed ${stop.seed} · time ${formatTime(stop.time)} · event #${stop.event}`}
+      </p>
+      <div className="row wrap">
+        <button type="button" onClick={() => session().seekEvent(stop.event + 1)}>
+          Jump to the event
+        </button>
+        <button type="button" onClick={() => shareLink()}>
+          Copy a link that reproduces it
+        </button>
+        <button type="button" onClick={() => session().seekEvent(Math.max(0, stop.event))}>
+          Show the state before it
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function LinkProblem() {
+  const problem = useApp((s) => s.linkProblem);
+  if (problem === null) return null;
+  return (
+    <aside className="link-problem" role="alert">
+      <span>{`This link could not be opened: ${problem}. Showing the default scenario instead.`}</span>
+      <button
+        type="button"
+        className="ghost"
+        onClick={() => appStore().setState({ linkProblem: null })}
+        aria-label="Dismiss link problem"
+      >
+        ✕
+      </button>
+    </aside>
+  );
+}
+
+/** Puts the scenario and the cursor in the URL hash and copies the link. */
+export function shareLink(): void {
+  const state = appStore().getState();
+  const hash = encodeLink(state.scenario, state.cursor.time);
+  const url = `${window.location.origin}${window.location.pathname}${hash}`;
+  window.history.replaceState(null, '', hash);
+  const done = (copied: boolean) =>
+    appStore().setState((s) =>
+      withNotice(
+        s,
+        'info',
+        copied
+          ? 'Link copied: it replays this run and lands at this moment.'
+          : 'The link is in the address bar: it replays this run.',
+      ),
+    );
+  if (navigator.clipboard === undefined) return done(false);
+  navigator.clipboard.writeText(url).then(
+    () => done(true),
+    () => done(false),
+  );
+}

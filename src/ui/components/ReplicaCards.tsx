@@ -1,0 +1,243 @@
+/**
+ * One card per replica: numbers in words, the log as a strip of cells, the quorum being collected,
+ * the state machine and the client table, and the faults a person can inject into this replica.
+ * Cards re-render only when their replica's frame changed (frames reuse unchanged parts).
+ */
+import { memo, useState, type ReactNode } from 'react';
+import { session } from '../controller.ts';
+import { clusterPrimary, type ReplicaFrame } from '../frame.ts';
+import { statusStyles } from '../palette.ts';
+import { useApp } from '../store.ts';
+
+/** A stable empty list: a selector must not return a fresh array each call. */
+const noReplicas: readonly ReplicaFrame[] = [];
+
+export function ReplicaCards() {
+  const replicas = useApp((s) => s.panelFrame?.replicas ?? noReplicas);
+  const selectedId = useApp((s) => (s.selection?.kind === 'replica' ? s.selection.id : -1));
+  const replicaCount = replicas.length;
+  return (
+    <div className="cards">
+      {replicas.map((replica) => (
+        <ReplicaCard
+          key={replica.id}
+          replica={replica}
+          selected={replica.id === selectedId}
+          replicaCount={replicaCount}
+        />
+      ))}
+    </div>
+  );
+}
+
+function isolate(id: number, replicaCount: number): void {
+  const others = [];
+  for (let replica = 0; replica < replicaCount; replica++) if (replica !== id) others.push(replica);
+  session().act(others.length === 0 ? { type: 'heal' } : { type: 'partition', groups: [[id], others] });
+}
+
+const ReplicaCard = memo(function ReplicaCard({
+  replica,
+  selected,
+  replicaCount,
+}: {
+  readonly replica: ReplicaFrame;
+  readonly selected: boolean;
+  readonly replicaCount: number;
+}) {
+  const id = replica.id;
+  const crashed = replica.status === 'crashed';
+  const style = statusStyles[replica.status];
+  return (
+    <section
+      id={`replica-card-${id}`}
+      className={`card status-${replica.status}${selected ? ' selected' : ''}`}
+      aria-label={`Replica ${id}`}
+    >
+      <header className="card-head">
+        <h3>{`Replica ${id}`}</h3>
+        {replica.actingPrimary ? <span className="badge primary">primary</span> : null}
+        <span
+          className="badge status"
+          style={{ background: style.fill, borderColor: style.stroke }}
+          title={style.description}
+        >
+          {style.label}
+        </span>
+      </header>
+      {crashed ? (
+        <p className="numbers">crashed: everything in memory is lost; restart it to recover.</p>
+      ) : (
+        <p className="numbers">
+          <span>{`view ${replica.view}`}</span>
+          <span>{`op ${replica.opNumber}`}</span>
+          <span>{`commit ${replica.commitNumber}`}</span>
+          <span>{`last normal view ${replica.lastNormalView}`}</span>
+          {replica.nonce !== 0 ? <span>{`nonce ${replica.nonce.toString(16)}`}</span> : null}
+        </p>
+      )}
+      {crashed ? null : <LogStrip replica={replica} />}
+      {replica.tallies.map((tally) => (
+        <p className="tally" key={tally.label}>
+          <span>{`${tally.label}: ${tally.count} of ${tally.needed}`}</span>
+          <meter
+            min={0}
+            max={Math.max(1, tally.needed)}
+            value={Math.min(tally.count, tally.needed)}
+            aria-label={`${tally.label} received`}
+          />
+        </p>
+      ))}
+      {crashed ? null : <StateDetails replica={replica} />}
+      <div className="card-actions">
+        {crashed ? (
+          <button
+            type="button"
+            onClick={() => session().act({ type: 'restart', replica: id })}
+            title="Restart it with empty memory: it must recover its state from the others (§4.3)."
+          >
+            {`Restart replica ${id}`}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => session().act({ type: 'crash', replica: id })}
+            title="Crash it: it stops and loses everything in memory."
+          >
+            {`Crash replica ${id}`}
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={crashed || replica.status === 'recovering'}
+          onClick={() => session().act({ type: 'timeout', replica: id })}
+          title="Fire its view-change timer now: it starts a view change to the next view (§4.2)."
+        >
+          {`Fire timeout of replica ${id}`}
+        </button>
+        <button
+          type="button"
+          disabled={replicaCount < 2}
+          onClick={() => isolate(id, replicaCount)}
+          title="Partition the network so that this replica reaches no other replica (clients still reach everyone)."
+        >
+          {`Isolate replica ${id}`}
+        </button>
+      </div>
+    </section>
+  );
+});
+
+function LogStrip({ replica }: { readonly replica: ReplicaFrame }) {
+  const cells = replica.log;
+  const first = cells[0]?.opNumber ?? 0;
+  const label =
+    cells.length === 0
+      ? 'Log: empty'
+      : `Log, newest first: ops ${replica.opNumber} down to ${first}${first > 1 ? ` (the last ${cells.length})` : ''}, committed up to ${replica.commitNumber}`;
+  return (
+    <div className="log-wrap">
+      <ol className="log" aria-label={label} reversed>
+        {cells.toReversed().map((cell) => (
+          <li
+            key={cell.opNumber}
+            value={cell.opNumber}
+            className={cell.committed ? 'cell committed' : 'cell prepared'}
+            title={`op ${cell.opNumber}: '${cell.op}'\nclient ${cell.client}, request ${cell.request}\nprepared in view ${cell.view}\n${cell.committed ? 'committed' : 'prepared, not yet committed'}`}
+          >
+            <span className="sr-only">{`op ${cell.opNumber} ${cell.committed ? 'committed' : 'prepared'}`}</span>
+            <span aria-hidden="true">{cell.opNumber}</span>
+          </li>
+        ))}
+        {first > 1 ? (
+          <li className="log-more" aria-hidden="true">
+            …
+          </li>
+        ) : null}
+      </ol>
+    </div>
+  );
+}
+
+/** A <details> whose content is rendered only while open: closed, it costs nothing per frame. */
+function Disclosure({ summary, children }: { readonly summary: string; readonly children: () => ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{summary}</summary>
+      {open ? children() : null}
+    </details>
+  );
+}
+
+function StateDetails({ replica }: { readonly replica: ReplicaFrame }) {
+  return (
+    <div className="state-details">
+      <Disclosure
+        summary={`State machine: ${replica.stateSize} ${replica.stateKind === 'kv' ? 'keys' : 'entries'}`}
+      >
+        {() => (
+          <>
+            {replica.stateRows.length === 0 ? (
+              <p className="muted">empty</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{replica.stateKind === 'kv' ? 'key' : 'position'}</th>
+                    <th scope="col">value</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {replica.stateRows.map(([key, value]) => (
+                    <tr key={key}>
+                      <td>{key}</td>
+                      <td className="value">{value}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {replica.stateSize > replica.stateRows.length ? (
+              <p className="muted">{`and ${replica.stateSize - replica.stateRows.length} more`}</p>
+            ) : null}
+          </>
+        )}
+      </Disclosure>
+      <Disclosure summary={`Client table: ${replica.clientTable.length} clients`}>
+        {() =>
+          replica.clientTable.length === 0 ? (
+            <p className="muted">no request executed yet</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">client</th>
+                  <th scope="col">request</th>
+                  <th scope="col">op</th>
+                  <th scope="col">cached reply</th>
+                </tr>
+              </thead>
+              <tbody>
+                {replica.clientTable.map((row) => (
+                  <tr key={row.client}>
+                    <td>{row.client}</td>
+                    <td>{row.request}</td>
+                    <td>{row.op}</td>
+                    <td className="value">{row.result}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Disclosure>
+    </div>
+  );
+}
+
+/** Who is primary now, as far as the cluster can tell. */
+export function usePrimaryId(): number | null {
+  return useApp((s) => clusterPrimary(s.panelFrame?.replicas ?? []));
+}

@@ -1,0 +1,15 @@
+/** Small text formatting shared by the views. */
+
+/** Virtual time as seconds with millisecond precision: `12.345 s`. */
+export function formatTime(ms: number): string {
+  return `${(Math.floor(ms) / 1000).toFixed(3)} s`;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** A node as people say it: `replica 2`, `client c1`. */
+export function nodeName(node: number | string): string {
+  return typeof node === 'number' ? `replica ${node}` : `client ${node}`;
+}

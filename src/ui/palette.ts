@@ -1,0 +1,165 @@
+/**
+ * Colors and shapes. The palette is Okabe & Ito's, chosen to stay distinguishable with the common
+ * color-vision deficiencies; every message type also has its own shape and every status its own
+ * label, so color is never the only cue.
+ */
+import {
+  symbol,
+  symbolCircle,
+  symbolCross,
+  symbolDiamond,
+  symbolSquare,
+  symbolStar,
+  symbolTriangle,
+  symbolWye,
+  type SymbolType,
+} from 'd3-shape';
+import type { MessageType } from '../protocol/index.ts';
+import type { ReplicaStatusName } from '../sim/snapshot.ts';
+
+export const okabeIto = {
+  orange: '#E69F00',
+  sky: '#56B4E9',
+  green: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  purple: '#CC79A7',
+  grey: '#8C8C8C',
+} as const;
+
+export interface MessageStyle {
+  readonly color: string;
+  readonly shape: SymbolType;
+  readonly shapeName: string;
+  /** One sentence for tooltips and the legend, with the paper's section. */
+  readonly description: string;
+}
+
+export const messageStyles: Record<MessageType, MessageStyle> = {
+  request: {
+    color: okabeIto.sky,
+    shape: symbolCircle,
+    shapeName: 'circle',
+    description: 'A client asks the primary to run an operation (§4.1 step 1).',
+  },
+  prepare: {
+    color: okabeIto.blue,
+    shape: symbolCircle,
+    shapeName: 'circle',
+    description:
+      'The primary sends the op with its op-number and commit-number to the backups (§4.1 step 3).',
+  },
+  prepare_ok: {
+    color: okabeIto.green,
+    shape: symbolTriangle,
+    shapeName: 'triangle',
+    description: 'A backup holds every op up to this op-number and acknowledges it (§4.1 step 4).',
+  },
+  reply: {
+    color: okabeIto.sky,
+    shape: symbolSquare,
+    shapeName: 'square',
+    description: 'The primary returns the result of a committed op to the client (§4.1 step 5).',
+  },
+  commit: {
+    color: okabeIto.grey,
+    shape: symbolDiamond,
+    shapeName: 'diamond',
+    description:
+      'An idle primary tells the backups what is committed; it doubles as a heartbeat (§4.1 step 6).',
+  },
+  start_view_change: {
+    color: okabeIto.orange,
+    shape: symbolCircle,
+    shapeName: 'circle',
+    description: 'A replica that suspects the primary proposes the next view (§4.2 step 1).',
+  },
+  do_view_change: {
+    color: okabeIto.orange,
+    shape: symbolSquare,
+    shapeName: 'square',
+    description:
+      'After f StartViewChange, a replica sends its log and last normal view to the new primary (§4.2 step 2).',
+  },
+  start_view: {
+    color: okabeIto.vermillion,
+    shape: symbolStar,
+    shapeName: 'star',
+    description: 'The new primary announces the view with the log it chose (§4.2 step 3).',
+  },
+  get_state: {
+    color: okabeIto.purple,
+    shape: symbolCircle,
+    shapeName: 'circle',
+    description: 'A lagging replica asks for the ops it is missing (§5.2 state transfer).',
+  },
+  new_state: {
+    color: okabeIto.purple,
+    shape: symbolSquare,
+    shapeName: 'square',
+    description: 'The missing log suffix and a state delta for a lagging replica (§5.2).',
+  },
+  recovery: {
+    color: okabeIto.yellow,
+    shape: symbolWye,
+    shapeName: 'wye',
+    description:
+      'A restarted replica asks the others for the current state, with a fresh nonce (§4.3 step 1).',
+  },
+  recovery_response: {
+    color: okabeIto.yellow,
+    shape: symbolCross,
+    shapeName: 'cross',
+    description:
+      "A replica answers a recovery; only the primary's answer carries its log and state (§4.3 step 2).",
+  },
+};
+
+const symbolPaths = new Map<string, string>();
+
+/** Cached SVG path of a message glyph of the given area. */
+export function messageGlyphPath(type: MessageType, size: number): string {
+  const key = `${type}:${size}`;
+  let path = symbolPaths.get(key);
+  if (path === undefined) {
+    path = symbol(messageStyles[type].shape, size)() ?? '';
+    symbolPaths.set(key, path);
+  }
+  return path;
+}
+
+export interface StatusStyle {
+  readonly fill: string;
+  readonly stroke: string;
+  readonly label: string;
+  readonly description: string;
+}
+
+export const statusStyles: Record<ReplicaStatusName, StatusStyle> = {
+  normal: {
+    fill: '#D6F0E6',
+    stroke: '#007A5A',
+    label: 'normal',
+    description: 'Takes part in normal operation in its view (§4.1).',
+  },
+  'view-change': {
+    fill: '#FBE6BE',
+    stroke: '#A86F00',
+    label: 'view-change',
+    description: 'Stopped normal work and is electing a new primary (§4.2).',
+  },
+  recovering: {
+    fill: '#D3EAF8',
+    stroke: '#1F6FA3',
+    label: 'recovering',
+    description:
+      'Restarted without its state; answers nothing until f+1 replicas, the primary among them, reply (§4.3).',
+  },
+  crashed: {
+    fill: '#E4E4E4',
+    stroke: '#5A5A5A',
+    label: 'crashed',
+    description: 'Down: it receives nothing and has lost everything in memory.',
+  },
+};

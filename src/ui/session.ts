@@ -1,0 +1,419 @@
+/**
+ * The session drives one run for the UI: it owns the Run (the simulator's time-travelling trace),
+ * maps wall time x speed to virtual time, derives the frozen frame at the cursor and sets the store
+ * once per update. Every person's action goes through here and becomes a scenario action at the
+ * cursor. No React in here: it is unit-tested in Node.
+ */
+import { Run } from '../sim/run.ts';
+import type { Action, Scenario } from '../sim/scenario-types.ts';
+import type { World } from '../sim/world.ts';
+import { actionsMax } from '../scenario/schema.ts';
+import { buildFrame } from './frame.ts';
+import { MarkerIndex, isNotable } from './notable.ts';
+import {
+  nextSpeed,
+  panelIntervalMs,
+  withNotice,
+  type AppState,
+  type AppStore,
+  type Cursor,
+  type StatePatch,
+  type Stop,
+} from './store.ts';
+import { formatTime } from './format.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An action as a person asks for it: the session stamps the time. */
+export type UserAction = DistributiveOmit<Action, 'at'>;
+
+export interface SessionOptions {
+  /** Events between the run's checkpoints: bounds the replay of a seek. */
+  readonly checkpointEvery?: number;
+  /** Wall ms of simulation per animation frame before the cursor is allowed to lag. */
+  readonly frameBudgetMs?: number;
+  /** Longest wall-clock gap a frame accounts for (a hidden tab does not jump minutes ahead). */
+  readonly maxFrameGapMs?: number;
+  readonly clock?: () => number;
+}
+
+export const uiCheckpointEvery = 250;
+/** Events computed per chunk while looking for the next notable event. */
+const notableSearchChunk = 4000;
+/** Events scanned at most while looking for the next notable event. */
+const notableSearchMax = 200_000;
+
+export class Session {
+  run: Run;
+  readonly store: AppStore;
+  readonly markerIndex = new MarkerIndex();
+  private cached: World | null = null;
+  private generation = 0;
+  private lastWall: number | null = null;
+  private lastPanelWall = -Infinity;
+  private lastLogWall = -Infinity;
+  private readonly options: Required<SessionOptions>;
+  private speedWindow = { wall: 0, virtual: 0 };
+
+  constructor(store: AppStore, scenario: Scenario, options: SessionOptions = {}) {
+    this.store = store;
+    this.options = {
+      checkpointEvery: options.checkpointEvery ?? uiCheckpointEvery,
+      frameBudgetMs: options.frameBudgetMs ?? 5,
+      maxFrameGapMs: options.maxFrameGapMs ?? 100,
+      clock: options.clock ?? (() => performance.now()),
+    };
+    this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.store.setState({ scenario, generation: this.generation });
+    this.publish({ event: 0, time: 0 });
+  }
+
+  private get state(): AppState {
+    return this.store.getState();
+  }
+
+  // ---------------------------------------------------------------- worlds and frames
+
+  /** The world after `count` events (as many as exist). The head itself when the cursor is live. */
+  worldAt(count: number): World {
+    const run = this.run;
+    if (count > run.head.eventCount && !run.head.halted) run.extendBy(count - run.head.eventCount);
+    const target = Math.max(0, Math.min(count, run.head.eventCount));
+    if (target === run.head.eventCount) {
+      this.cached = null;
+      return run.head;
+    }
+    const cached = this.cached;
+    if (cached !== null && cached.eventCount <= target && target - cached.eventCount <= run.checkpointEvery) {
+      while (cached.eventCount < target && cached.step());
+      return cached;
+    }
+    this.cached = run.worldAfter(target);
+    return this.cached;
+  }
+
+  /**
+   * Derives the frame at `cursor` and sets the store once. From the animation loop (`wall` given)
+   * the text panels' frame follows at most every panelIntervalMs; otherwise it follows at once.
+   */
+  private publish(cursor: Cursor, extra: StatePatch = {}, wall?: number): void {
+    const world = this.worldAt(cursor.event);
+    const state = this.state;
+    const time = Math.max(cursor.time, world.eventCount > 0 ? world.now : 0);
+    const frame = buildFrame(world, this.run.journal, time, this.generation, state.frame);
+    this.markerIndex.scan(this.run.journal.events);
+    const head = this.run.head;
+    const finished = this.run.finished;
+    const next: StatePatch = { cursor: { event: world.eventCount, time }, frame, ...extra };
+    const immediate = wall === undefined || extra.playing === false;
+    const at = wall ?? 0;
+    // While playing, the text panels, the timeline and its markers follow at most every
+    // panelIntervalMs, and the event log half-way between them, so that the work is spread.
+    const panelDue = immediate || at - this.lastPanelWall >= panelIntervalMs;
+    const logDue =
+      immediate ||
+      (!panelDue &&
+        at - this.lastLogWall >= panelIntervalMs &&
+        at - this.lastPanelWall >= panelIntervalMs / 2);
+    if (panelDue) {
+      next.panelFrame = frame;
+      next.markers = this.markerIndex.markers;
+      if (
+        state.head.events !== head.eventCount ||
+        state.head.time !== head.now ||
+        state.head.finished !== finished
+      )
+        next.head = { events: head.eventCount, time: head.now, finished };
+      if (wall !== undefined) this.lastPanelWall = wall;
+    }
+    if (logDue) {
+      next.logEvent = world.eventCount;
+      if (wall !== undefined) this.lastLogWall = wall;
+    }
+    if (frame.violations.length > 0 && state.stop === null && extra.stop === undefined) {
+      const violation = frame.violations[0];
+      next.stop = {
+        title:
+          violation.checker === 'assertion' ? 'A protocol assertion failed' : 'A checker found a violation',
+        message: `${violation.checker}: ${violation.message}`,
+        seed: this.run.scenario.seed,
+        time: violation.time,
+        event: violation.event,
+      };
+      next.playing = false;
+      next.panelFrame = frame;
+      next.logEvent = world.eventCount;
+    }
+    this.store.setState(next);
+  }
+
+  private refresh(extra: StatePatch = {}): void {
+    this.publish(this.state.cursor, extra);
+  }
+
+  // ---------------------------------------------------------------- the animation loop
+
+  /** One animation frame at wall time `wall` (ms): advances the cursor by elapsed x speed. */
+  tick(wall: number): void {
+    const last = this.lastWall;
+    this.lastWall = wall;
+    const state = this.state;
+    if (!state.playing) return;
+    const elapsed = last === null ? 0 : Math.min(Math.max(0, wall - last), this.options.maxFrameGapMs);
+    if (elapsed === 0) return;
+    try {
+      this.advance(elapsed, state, wall);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private advance(elapsed: number, state: AppState, wall: number): void {
+    const run = this.run;
+    const until = run.scenario.until;
+    let target = Math.min(until, state.cursor.time + elapsed * state.speed);
+    if (target > run.head.now) target = Math.min(target, this.extendWithinBudget(target));
+    const count = target >= run.head.now ? run.head.eventCount : run.eventCountAt(target);
+    const extra: StatePatch = {};
+    const stalled = run.head.halted && count === run.head.eventCount;
+    if (target >= until || (run.finished && count === run.head.eventCount) || stalled) {
+      extra.playing = false;
+      if (!stalled)
+        Object.assign(extra, withNotice(state, 'info', `The run reached its end at ${formatTime(target)}.`));
+    }
+    this.trackSpeed(elapsed, target - state.cursor.time, state, extra);
+    this.publish({ event: count, time: target }, extra, wall);
+  }
+
+  /** Computes the run towards `target` for at most the frame budget; returns the time reached. */
+  private extendWithinBudget(target: number): number {
+    const run = this.run;
+    const clock = this.options.clock;
+    const deadline = clock() + this.options.frameBudgetMs;
+    const goal = Math.floor(target);
+    let chunk = 4;
+    while (run.head.now < goal && !run.head.halted) {
+      run.extendTo(Math.min(goal, run.head.now + chunk));
+      if (clock() > deadline) break;
+      chunk *= 2;
+    }
+    return run.head.now >= goal ? target : run.head.now;
+  }
+
+  private trackSpeed(elapsed: number, advanced: number, state: AppState, extra: StatePatch): void {
+    const window = this.speedWindow;
+    window.wall += elapsed;
+    window.virtual += advanced;
+    if (window.wall < 500) return;
+    const effective = window.virtual / window.wall;
+    window.wall = 0;
+    window.virtual = 0;
+    if (Math.abs(effective - state.effectiveSpeed) > state.speed * 0.05) extra.effectiveSpeed = effective;
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const state = this.state;
+    const stop: Stop = {
+      title: 'The simulator stopped with an error',
+      message,
+      seed: this.run.scenario.seed,
+      time: this.run.head.now,
+      event: this.run.head.eventCount,
+    };
+    this.store.setState({ playing: false, stop, ...withNotice(state, 'error', message) });
+  }
+
+  // ---------------------------------------------------------------- transport
+
+  play(): void {
+    const state = this.state;
+    if (state.stop !== null && state.cursor.event >= this.run.head.eventCount) return;
+    if (state.cursor.time >= this.run.scenario.until) return;
+    this.lastWall = null;
+    this.store.setState({ playing: true });
+  }
+
+  pause(): void {
+    if (this.state.playing) this.refresh({ playing: false });
+  }
+
+  togglePlay(): void {
+    if (this.state.playing) this.pause();
+    else this.play();
+  }
+
+  setSpeed(speed: number): void {
+    this.store.setState({ speed, effectiveSpeed: 0 });
+  }
+
+  changeSpeed(direction: 1 | -1): void {
+    this.setSpeed(nextSpeed(this.state.speed, direction));
+  }
+
+  stepForward(): void {
+    this.pause();
+    const cursor = this.state.cursor;
+    const run = this.run;
+    if (cursor.event >= run.head.eventCount && !run.head.halted) run.extendBy(1);
+    if (cursor.event >= run.head.eventCount) {
+      this.store.setState(withNotice(this.state, 'info', 'No later event: the run has ended here.'));
+      return;
+    }
+    const event = run.journal.events[cursor.event];
+    this.publish({ event: cursor.event + 1, time: Math.max(cursor.time, event.time) });
+  }
+
+  stepBack(): void {
+    this.pause();
+    const cursor = this.state.cursor;
+    if (cursor.event === 0) return;
+    this.seekEvent(cursor.event - 1);
+  }
+
+  /** Moves the cursor to just after `count` events. */
+  seekEvent(count: number): void {
+    const run = this.run;
+    const target = Math.max(0, Math.min(count, run.head.eventCount));
+    const time = target === 0 ? 0 : run.journal.events[target - 1].time;
+    this.publish({ event: target, time });
+  }
+
+  /** Moves the cursor to virtual time `time` (within what has been computed). */
+  seekTime(time: number): void {
+    const run = this.run;
+    const clamped = Math.max(0, Math.min(time, run.head.now));
+    this.publish({ event: run.eventCountAt(clamped), time: clamped });
+  }
+
+  /** Computes the run up to `time` and moves the cursor there (where a link lands). */
+  goToTime(time: number): void {
+    this.run.extendTo(Math.floor(Math.min(time, this.run.scenario.until)));
+    this.seekTime(time);
+  }
+
+  nextNotable(): boolean {
+    this.pause();
+    const run = this.run;
+    const events = run.journal.events;
+    const limit = this.state.cursor.event + notableSearchMax;
+    for (let index = this.state.cursor.event; index < limit; index++) {
+      while (index >= events.length) {
+        if (run.finished || run.head.halted) break;
+        run.extendBy(notableSearchChunk);
+      }
+      if (index >= events.length) break;
+      if (isNotable(events[index], run.journal.messages)) {
+        this.seekEvent(index + 1);
+        return true;
+      }
+    }
+    this.refresh(withNotice(this.state, 'info', 'No notable event ahead.'));
+    return false;
+  }
+
+  previousNotable(): boolean {
+    this.pause();
+    const events = this.run.journal.events;
+    for (let index = this.state.cursor.event - 2; index >= 0; index--)
+      if (isNotable(events[index], this.run.journal.messages)) {
+        this.seekEvent(index + 1);
+        return true;
+      }
+    this.seekEvent(0);
+    return false;
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  /**
+   * Applies a person's action at the cursor: it becomes a scenario action at the cursor's time + 1 ms
+   * (after everything already shown). Acting in the past drops the future: later actions and the
+   * computed trace after that time are discarded and recomputed. When paused, the cursor then moves
+   * to that millisecond so the action's effect is visible.
+   */
+  act(userAction: UserAction | readonly UserAction[]): boolean {
+    const state = this.state;
+    const run = this.run;
+    const actions = Array.isArray(userAction)
+      ? (userAction as readonly UserAction[])
+      : [userAction as UserAction];
+    const at = Math.floor(state.cursor.time) + 1;
+    if (at > run.scenario.until) {
+      this.store.setState(withNotice(state, 'warning', 'The run has ended: start a new run to act again.'));
+      return false;
+    }
+    // Actions at `at` itself were taken at this same moment: they stay, in order.
+    if (run.head.halted && state.cursor.event >= run.head.eventCount) {
+      this.store.setState(
+        withNotice(
+          state,
+          'warning',
+          'The run stopped at a violation: step back to act before it, or start a new run.',
+        ),
+      );
+      return false;
+    }
+    const kept = run.scenario.actions.filter((action) => action.at <= at);
+    if (kept.length + actions.length > actionsMax) {
+      this.store.setState(withNotice(state, 'warning', `A run holds at most ${actionsMax} actions.`));
+      return false;
+    }
+    const droppedActions = run.scenario.actions.length - kept.length;
+    const droppedEvents = run.head.eventCount - run.eventCountAt(at - 1);
+    run.setActions([...kept, ...actions.map((action) => ({ ...action, at }) as Action)]);
+    this.generation++;
+    this.cached = null;
+    this.markerIndex.truncate(run.journal.events.length);
+    if (run.head.eventCount < state.cursor.event) run.extendBy(state.cursor.event - run.head.eventCount);
+    const extra: StatePatch = { scenario: run.scenario, generation: this.generation, stop: null };
+    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
+      extra.selection = null;
+    if (droppedEvents > 0 || droppedActions > 0) {
+      const parts = [];
+      if (droppedEvents > 0) parts.push(`${droppedEvents} computed event${droppedEvents === 1 ? '' : 's'}`);
+      if (droppedActions > 0) parts.push(`${droppedActions} later action${droppedActions === 1 ? '' : 's'}`);
+      Object.assign(
+        extra,
+        withNotice(
+          state,
+          'warning',
+          `You changed the past at ${formatTime(at)}: ${parts.join(' and ')} after it were discarded; the run continues from here.`,
+        ),
+      );
+    }
+    // Paused, the cursor moves onto the action's moment so that its effect shows at once.
+    if (!state.playing && !run.head.halted) {
+      if (run.head.now < at) run.extendTo(at);
+      this.publish({ event: run.eventCountAt(at), time: at }, extra);
+    } else this.publish({ event: state.cursor.event, time: state.cursor.time }, extra);
+    return true;
+  }
+
+  /** Replaces the run with a new scenario, from time 0. */
+  newRun(scenario: Scenario, playing = true): void {
+    this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.generation++;
+    this.cached = null;
+    this.markerIndex.reset();
+    this.lastWall = null;
+    this.publish(
+      { event: 0, time: 0 },
+      {
+        scenario,
+        generation: this.generation,
+        playing,
+        stop: null,
+        selection: null,
+        effectiveSpeed: 0,
+      },
+    );
+  }
+
+  /** Computes the run ahead of the cursor by up to `count` events (the cursor does not move). */
+  computeAhead(count: number): number {
+    const done = this.run.extendBy(count);
+    this.refresh();
+    return done;
+  }
+}

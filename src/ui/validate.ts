@@ -1,0 +1,98 @@
+/** Form validation for the controls and settings, pure so it is unit-tested without a browser. */
+import {
+  clientsMax,
+  replicasMax,
+  validateOp,
+  type Mutation,
+  type StateMachineKind,
+} from '../protocol/index.ts';
+import { latencyMsMax } from '../scenario/schema.ts';
+
+export interface SettingsDraft {
+  readonly replicas: string;
+  readonly clients: string;
+  readonly seed: string;
+  readonly stateMachine: StateMachineKind;
+  readonly workload: boolean;
+  readonly mutation: Mutation;
+}
+
+/** The first problem with the settings as one sentence, or null. */
+export function settingsProblem(draft: SettingsDraft): string | null {
+  const replicas = Number(draft.replicas);
+  if (draft.replicas.trim() === '' || !Number.isInteger(replicas) || replicas < 1 || replicas > replicasMax)
+    return `Cluster size must be a whole number from 1 to ${replicasMax}.`;
+  if (replicas % 2 === 0)
+    return `Cluster size must be odd (n = 2f + 1): ${replicas} replicas tolerate no more failures than ${replicas - 1}.`;
+  const clients = Number(draft.clients);
+  if (draft.clients.trim() === '' || !Number.isInteger(clients) || clients < 0 || clients > clientsMax)
+    return `Clients must be a whole number from 0 to ${clientsMax}.`;
+  const seed = Number(draft.seed);
+  if (draft.seed.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    return 'The seed must be a whole number from 0 to 4294967295.';
+  return null;
+}
+
+export const kvCommands = ['put', 'get', 'append'] as const;
+export const logCommands = ['append', 'read', 'len'] as const;
+
+export function commandsOf(stateMachine: StateMachineKind): readonly string[] {
+  return stateMachine === 'kv' ? kvCommands : logCommands;
+}
+
+/** Which fields a command takes: a key (a position for `read`) and a value. */
+export function commandFields(
+  stateMachine: StateMachineKind,
+  command: string,
+): { key: boolean; value: boolean } {
+  if (stateMachine === 'kv') return { key: true, value: command !== 'get' };
+  return { key: command === 'read', value: command === 'append' };
+}
+
+export type RequestCheck = { readonly op: string } | { readonly error: string };
+
+/** Builds and validates a client request from the form's fields. */
+export function requestOp(
+  stateMachine: StateMachineKind,
+  clients: number,
+  client: number,
+  command: string,
+  key: string,
+  value: string,
+): RequestCheck {
+  if (clients === 0) return { error: 'This run has no clients: add some in Settings and start a new run.' };
+  if (!Number.isInteger(client) || client < 0 || client >= clients)
+    return { error: `Client c${client} does not exist in this run (it has ${clients}).` };
+  if (!commandsOf(stateMachine).includes(command))
+    return {
+      error: `'${command}' is not a command of the ${stateMachine === 'kv' ? 'key-value store' : 'append log'}.`,
+    };
+  const fields = commandFields(stateMachine, command);
+  if (fields.key && key.trim() === '')
+    return { error: stateMachine === 'kv' ? 'The key must not be empty.' : 'Give a position to read.' };
+  if (fields.key && /\s/.test(key.trim()))
+    return { error: `The ${stateMachine === 'kv' ? 'key' : 'position'} must be one word, without spaces.` };
+  if (fields.value && value.trim() === '') return { error: 'The value must not be empty.' };
+  const op = [command, fields.key ? key.trim() : null, fields.value ? value.trim() : null]
+    .filter((part) => part !== null)
+    .join(' ');
+  const problem = validateOp(stateMachine, op);
+  return problem === null ? { op } : { error: `${problem}.` };
+}
+
+/** Validates the network form; returns the latency range or the problem. */
+export function latencyProblem(min: string, max: string): string | null {
+  const low = Number(min);
+  const high = Number(max);
+  if (
+    min.trim() === '' ||
+    max.trim() === '' ||
+    !Number.isInteger(low) ||
+    !Number.isInteger(high) ||
+    low < 1 ||
+    high > latencyMsMax
+  )
+    return `Latency must be whole milliseconds from 1 to ${latencyMsMax}.`;
+  if (low > high) return `The minimum latency (${low} ms) must not exceed the maximum (${high} ms).`;
+  return null;
+}
