@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { mutations } from '../../protocol/index.ts';
+import { checkScenario } from '../../sim/checkers/verdict.ts';
+import { Run } from '../../sim/run.ts';
+import type { World } from '../../sim/world.ts';
+import { parseScenario } from '../schema.ts';
+import { checkExpectation, checkHighlight, describeExpectation } from './check.ts';
+import { isChallenge, stepScenario, tourById, tours, type Expectation, type Tour } from './index.ts';
+import { fullRun, proseProblems, sentenceCount, stepProblems, tryItProblems } from './verify.ts';
+
+const challenges = tours.filter(isChallenge);
+const protocolTours = tours.filter((tour) => !isChallenge(tour));
+
+describe('the tour catalogue', () => {
+  it('has unique, URL-safe ids, each found by tourById', () => {
+    const ids = tours.map((tour) => tour.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const tour of tours) {
+      expect(tour.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(tourById(tour.id)).toBe(tour);
+    }
+    expect(tourById('no-such-tour')).toBeUndefined();
+  });
+
+  it('has at least eight protocol tours and one challenge per mutation the protocol tours do not show', () => {
+    expect(protocolTours.length).toBeGreaterThanOrEqual(8);
+    const shown = new Set(tours.map((tour) => tour.mutation).filter((m) => m !== undefined));
+    for (const mutation of mutations.filter((m) => m !== 'none')) expect(shown).toContain(mutation);
+    const challenged = challenges.map((tour) => tour.mutation);
+    expect(new Set(challenged).size).toBe(challenged.length);
+    for (const mutation of mutations.filter((m) => m !== 'none' && m !== 'longest-log-wins'))
+      expect(challenged).toContain(mutation);
+  });
+});
+
+describe.each(tours.map((tour) => [tour.id, tour] as const))('tour %s', (_id, tour: Tour) => {
+  it('has a scenario that round-trips through parseScenario', () => {
+    expect(parseScenario(JSON.parse(JSON.stringify(tour.scenario)))).toEqual(tour.scenario);
+    for (const step of tour.steps) {
+      const scenario = stepScenario(tour, step);
+      expect(parseScenario(JSON.parse(JSON.stringify(scenario)))).toEqual(scenario);
+    }
+  });
+
+  it('keeps its run short', () => {
+    expect(tour.scenario.until).toBeLessThanOrEqual(10_000);
+  });
+
+  it('is told in short, well-formed prose', () => {
+    expect(proseProblems(tour)).toEqual([]);
+  });
+
+  it('pauses inside its run, in time order, where every expectation holds and every highlight is on screen', () => {
+    expect(stepProblems(tour)).toEqual([]);
+  });
+
+  it('makes a "try it" suggestion that does what it says', () => {
+    expect(tour.tryItCheck).toBeDefined();
+    expect(tryItProblems(tour)).toEqual([]);
+  });
+
+  it('shows each mutation it names on a step that watches a checker object', () => {
+    for (const step of tour.steps) {
+      const scenario = stepScenario(tour, step);
+      if (scenario.mutation === 'none') continue;
+      expect(scenario.mutation).toBe(tour.mutation);
+    }
+    if (tour.mutation === undefined) return;
+    const caught = tour.steps.filter(
+      (step) =>
+        stepScenario(tour, step).mutation === tour.mutation && step.expect.some((e) => 'violation' in e),
+    );
+    expect(caught.length).toBeGreaterThan(0);
+  });
+});
+
+describe.each(protocolTours.map((tour) => [tour.id, tour] as const))(
+  'protocol tour %s',
+  (_id, tour: Tour) => {
+    it('runs the correct protocol, and no checker objects to its whole run', () => {
+      expect(tour.scenario.mutation).toBe('none');
+      const verdict = checkScenario(tour.scenario);
+      expect(verdict.violations).toEqual([]);
+      expect(verdict.ok).toBe(true);
+    });
+  },
+);
+
+describe.each(challenges.map((tour) => [tour.id, tour] as const))('challenge %s', (_id, tour: Tour) => {
+  it('runs with its mutation, and the checker it names is the first to object', () => {
+    expect(tour.mutation).toBeDefined();
+    expect(tour.scenario.mutation).toBe(tour.mutation);
+    const run = fullRun(tour.scenario);
+    expect(run.head.violations[0]?.checker).toBe(tour.caughtBy);
+    const last = tour.steps.filter((step) => stepScenario(tour, step).mutation === tour.mutation).at(-1)!;
+    expect(last.expect).toContainEqual({ violation: tour.caughtBy });
+  });
+
+  it('survives with the correct protocol: no violation, convergence and a linearizable history', () => {
+    const verdict = checkScenario({ ...tour.scenario, mutation: 'none' });
+    expect(verdict.violations).toEqual([]);
+    expect(verdict.liveness.applicable).toBe(true);
+    expect(verdict.linearizable).toBe(true);
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('ends on the correct protocol, where the tour says the rule keeps things safe', () => {
+    const last = tour.steps[tour.steps.length - 1];
+    expect(stepScenario(tour, last).mutation).toBe('none');
+    expect(last.expect).toContainEqual({ noViolation: true });
+  });
+});
+
+/** The world at `time` of a tour's scenario with no checker at all: what would happen if nobody stopped it. */
+function unchecked(tour: Tour, time: number): World {
+  const run = new Run(tour.scenario, { checkers: [] });
+  run.extendTo(time);
+  return run.worldAtTime(time);
+}
+
+function holds(world: World, facts: readonly Expectation[]): string[] {
+  return facts.map((fact) => checkExpectation(world, fact)).filter((problem) => problem !== null);
+}
+
+describe('what the challenges say would follow', () => {
+  it('ack-with-gap: counting the bogus PrepareOk, the primary commits op 2 with one real copy', () => {
+    const world = unchecked(tourById('break-ack-with-gap')!, 125);
+    expect(
+      holds(world, [
+        { replica: 0, commit: 2 },
+        { replica: 1, opNumber: 0 },
+        { replica: 2, opNumber: 1 },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('prepare-during-view-change: replica 0 commits put x 1 in view 0 while view 1 lacks it', () => {
+    const world = unchecked(tourById('break-prepare-during-view-change')!, 200);
+    expect(
+      holds(world, [
+        { replica: 0, view: 0, commitAtLeast: 1, logOp: 1, op: 'put x 1' },
+        { replica: 1, status: 'normal', view: 1, isPrimary: true, opNumber: 0 },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('truncate-before-new-state: if the primary then crashes, the next view loses put x 1', () => {
+    const tour = tourById('break-truncate-before-new-state')!;
+    const run = new Run(
+      { ...tour.scenario, actions: [...tour.scenario.actions, { at: 235, type: 'crash', replica: 1 }] },
+      { checkers: [] },
+    );
+    run.extendTo(2000);
+    expect(holds(run.worldAtTime(2000), [{ replica: 2, status: 'normal', view: 2, opNumber: 0 }])).toEqual(
+      [],
+    );
+  });
+});
+
+describe('the verifier', () => {
+  const tour = tourById('view-change')!;
+
+  it('objects to a false fact, a step back in time, a pause past the end and a missing highlight', () => {
+    const [first, second] = tour.steps;
+    const broken: Tour = {
+      ...tour,
+      steps: [
+        { ...second, expect: [...second.expect, { replica: 1, status: 'normal' }] },
+        { ...first, highlight: [{ kind: 'message', type: 'do_view_change' }] },
+        { ...first, at: tour.scenario.until + 1 },
+      ],
+    };
+    const problems = stepProblems(broken).join('\n');
+    expect(problems).toMatch(/step 1 .*replica 1 is view-change, not normal/);
+    expect(problems).toMatch(/step 2 .*goes back in time/);
+    expect(problems).toMatch(/step 2 .*highlight message: no do_view_change in flight/);
+    expect(problems).toMatch(/step 3 .*pauses after the run ends/);
+  });
+
+  it('objects to long or unfinished prose and unknown replicas', () => {
+    const broken: Tour = {
+      ...tour,
+      id: 'Not a slug',
+      steps: [
+        { ...tour.steps[0], text: 'One. Two. Three. Four.', section: '4.2' },
+        { ...tour.steps[1], text: 'Replica 5 fails' },
+      ],
+    };
+    const problems = proseProblems(broken).join('\n');
+    expect(problems).toMatch(/not a URL-safe slug/);
+    expect(problems).toMatch(/step 1 .*4 sentences/);
+    expect(problems).toMatch(/step 1 .*section '4.2'/);
+    expect(problems).toMatch(/step 2 .*does not end a sentence/);
+    expect(problems).toMatch(/step 2 .*names replica 5 of a 3-replica cluster/);
+  });
+
+  it('objects to a "try it" check that does not come true', () => {
+    const broken: Tour = { ...tour, tryItCheck: { ...tour.tryItCheck!, actions: [] } };
+    expect(tryItProblems(broken).join('\n')).toMatch(/tryIt at 2000 ms: replica 0 is crashed/);
+  });
+});
+
+describe('checkExpectation', () => {
+  const tour = tourById('normal-operation')!;
+  const run = fullRun(tour.scenario);
+  const world = run.worldAtTime(135);
+
+  it('says what is on screen instead when a fact does not hold', () => {
+    const wrong: [Expectation, RegExp][] = [
+      [{ replica: 0, commit: 2 }, /commit-number is 1, not 2/],
+      [{ replica: 1, status: 'view-change' }, /is normal, not view-change/],
+      [{ replica: 0, isPrimary: false }, /is the primary of view 0/],
+      [{ replica: 0, crashed: true }, /is running/],
+      [{ replica: 7, view: 0 }, /no replica 7/],
+      [{ replica: 0, logOp: 2 }, /holds ops 1..1, not op 2/],
+      [{ replica: 0, logOp: 1, op: 'put x 2' }, /is 'put x 1', not 'put x 2'/],
+      [{ replica: 0, key: 'x', value: '2' }, /x = '1', not '2'/],
+      [{ replica: 0, clientTable: { client: 'c0', request: 2 } }, /request #1 for c0, not #2/],
+      [{ replica: 1, startViewChanges: 1 }, /counts 0 start_view_change/],
+      [{ inFlight: 'start_view', to: 1 }, /no start_view to replica 1 in flight/],
+      [{ inFlight: 'reply', count: 0 }, /1 reply to client c0|1 reply in flight/],
+      [{ violation: 'agreement' }, /no checker has objected/],
+      [{ clientCompleted: 'c0' }, /has 0 replies, not 1/],
+      [{ clientPending: 'c0', request: 2 }, /waits for request #1, not #2/],
+    ];
+    for (const [expectation, message] of wrong) {
+      const problem = checkExpectation(world, expectation);
+      expect(problem, describeExpectation(expectation)).toMatch(message);
+    }
+  });
+
+  it('accepts facts that hold', () => {
+    const right: Expectation[] = [
+      { replica: 0, commit: 1, isPrimary: true, view: 0, status: 'normal', lastNormalView: 0 },
+      { replica: 0, logOp: 1, op: 'put x 1', key: 'x', value: '1', commitAtLeast: 1 },
+      { replica: 0, clientTable: { client: 'c0', request: 1, result: 'ok' } },
+      { inFlight: 'reply', from: 0, to: 'c0', view: 0, caption: "reply #1 = 'ok'" },
+      { inFlight: 'prepare', count: 0 },
+      { noViolation: true },
+      { clientPending: 'c0', request: 1 },
+      { clientCompleted: 'c0', exactly: 0 },
+    ];
+    for (const expectation of right) expect(checkExpectation(world, expectation)).toBeNull();
+    for (const expectation of right) expect(describeExpectation(expectation)).not.toBe('');
+  });
+
+  it('checks highlights against the screen', () => {
+    expect(checkHighlight(world, { kind: 'message', type: 'reply', from: 0, to: 'c0' })).toBeNull();
+    expect(checkHighlight(world, { kind: 'message', type: 'prepare' })).toMatch(/no prepare in flight/);
+    expect(checkHighlight(world, { kind: 'log-cell', replica: 1, op: 2 })).toMatch(/holds ops 1..1/);
+    expect(checkHighlight(world, { kind: 'replica', replica: 3 })).toMatch(/no replica 3/);
+    expect(checkHighlight(world, { kind: 'counter', replica: 2, counter: 'quorum' })).toBeNull();
+  });
+});
+
+describe('sentenceCount', () => {
+  it('counts sentences, with quotes and numbers inside them', () => {
+    expect(sentenceCount('One.')).toBe(1);
+    expect(sentenceCount('It says "I hold 1..n". Then f + 1 = 2 replies! Really?')).toBe(3);
+    expect(sentenceCount("x is now 'a;a;'. The checker objects.")).toBe(2);
+    expect(sentenceCount('no full stop')).toBe(0);
+  });
+});

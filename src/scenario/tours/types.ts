@@ -1,0 +1,171 @@
+/**
+ * Guided tours: a scenario plus narrated steps. Each step pauses the run at a virtual time, points at
+ * what to look at (highlights), explains it in plain words with the paper's section, and states the
+ * facts that must be on screen at that moment (expectations). The tests check every expectation
+ * against the simulated world, so a tour cannot drift from what the simulator actually shows.
+ */
+import type { ClientId, MessageType, Mutation, NodeId, ReplicaStatus } from '../../protocol/index.ts';
+import type { Action, Scenario } from '../../sim/scenario-types.ts';
+
+/** The replica counters a step can point at (the cluster view shows each one). */
+export type Counter = 'view' | 'status' | 'op' | 'commit' | 'quorum' | 'client-table' | 'nonce';
+
+export const counters: readonly Counter[] = [
+  'view',
+  'status',
+  'op',
+  'commit',
+  'quorum',
+  'client-table',
+  'nonce',
+];
+
+/** What a step points at. A message highlight means the messages of that type (and link) in flight. */
+export type Highlight =
+  | { readonly kind: 'replica'; readonly replica: number }
+  | { readonly kind: 'message'; readonly type: MessageType; readonly from?: NodeId; readonly to?: NodeId }
+  /** Op-number `op` (1-based) in the replica's log. */
+  | { readonly kind: 'log-cell'; readonly replica: number; readonly op: number }
+  | { readonly kind: 'counter'; readonly replica: number; readonly counter: Counter };
+
+/**
+ * Facts about one replica; every field given must hold. A crashed replica satisfies only
+ * `crashed: true` (and fails every other field).
+ */
+export interface ReplicaExpectation {
+  readonly replica: number;
+  readonly crashed?: boolean;
+  readonly status?: ReplicaStatus;
+  readonly view?: number;
+  /** The paper's v': the latest view in which it was normal. */
+  readonly lastNormalView?: number;
+  readonly isPrimary?: boolean;
+  /** Its op-number: the length of its log. */
+  readonly opNumber?: number;
+  readonly commit?: number;
+  readonly commitAtLeast?: number;
+  /** It holds op-number `logOp`; with `op`, that entry is this operation. */
+  readonly logOp?: number;
+  readonly op?: string;
+  /** StartViewChange messages counted from other replicas for its current view change. */
+  readonly startViewChanges?: number;
+  /** DoViewChange messages the new primary holds (its own among them). */
+  readonly doViewChanges?: number;
+  /** Recovery responses it holds for its current nonce. */
+  readonly recoveryResponses?: number;
+  /** Its client table has this row: the latest executed request of the client (and its cached result). */
+  readonly clientTable?: { readonly client: ClientId; readonly request: number; readonly result?: string };
+  /** Its state machine (a key-value store) maps `key` to `value` (a missing key reads as ""). */
+  readonly key?: string;
+  readonly value?: string;
+}
+
+/** At least `atLeast` (default 1), or exactly `count`, messages of this type are in flight on the given link. */
+export interface InFlightExpectation {
+  readonly inFlight: MessageType;
+  readonly from?: NodeId;
+  readonly to?: NodeId;
+  /** The view the messages carry. */
+  readonly view?: number;
+  /** The op-number the messages carry (prepare, prepare_ok, start_view, do_view_change ...). */
+  readonly opNumber?: number;
+  /** Text the message's caption contains, as the event log shows it ("last normal view 0"). */
+  readonly caption?: string;
+  /** true: only messages the network will lose; false (the default): only messages that will arrive. */
+  readonly lost?: boolean;
+  readonly atLeast?: number;
+  /** Exactly this many (0: none of them in flight), instead of at least. */
+  readonly count?: number;
+}
+
+/** A checker rule (a violation's `checker`, e.g. 'agreement', 'no-lost-commit') has objected by now. */
+export interface ViolationExpectation {
+  readonly violation: string;
+}
+
+/** No checker has objected so far. */
+export interface NoViolationExpectation {
+  readonly noViolation: true;
+}
+
+/** The client has had at least `atLeast` (default 1) of its requests answered. */
+export interface ClientCompletedExpectation {
+  readonly clientCompleted: ClientId;
+  readonly atLeast?: number;
+  /** Exactly this many answered (instead of at least). */
+  readonly exactly?: number;
+}
+
+/** The client waits for the reply to a request (this one, when given). */
+export interface ClientPendingExpectation {
+  readonly clientPending: ClientId;
+  readonly request?: number;
+}
+
+export type Expectation =
+  | ReplicaExpectation
+  | InFlightExpectation
+  | ViolationExpectation
+  | NoViolationExpectation
+  | ClientCompletedExpectation
+  | ClientPendingExpectation;
+
+export interface TourStep {
+  /** Virtual ms where the run pauses: every event at or before it has happened. */
+  readonly at: number;
+  readonly title: string;
+  /** Two or three sentences in plain words. */
+  readonly text: string;
+  /** The section of VR Revisited this step is about, like "§4.2". */
+  readonly section: string;
+  readonly highlight: readonly Highlight[];
+  /** What is on screen at `at`; the tests check each one. */
+  readonly expect: readonly Expectation[];
+  /**
+   * The protocol variant this step is shown on, when it differs from the tour's scenario (a tour on
+   * the correct protocol shows the moment a rule is switched off, or a challenge shows the fix).
+   * The same scenario, same seed and actions: only `mutation` changes. See stepScenario().
+   */
+  readonly mutation?: Mutation;
+}
+
+/** What the tests do with the "try it yourself" suggestion: take these actions and check the outcome. */
+export interface TryItCheck {
+  /** Actions taken from the last step (each `at` no earlier than the last step's `at`). */
+  readonly actions: readonly Action[];
+  /** When the outcome is on screen. */
+  readonly at: number;
+  readonly expect: readonly Expectation[];
+}
+
+export interface Tour {
+  /** URL-safe slug, unique: the tour's link is built from it. */
+  readonly id: string;
+  readonly title: string;
+  /** One or two sentences for the gallery. */
+  readonly summary: string;
+  readonly scenario: Scenario;
+  readonly steps: readonly TourStep[];
+  /** A suggestion from the last step: what to do and what to watch. */
+  readonly tryIt: string;
+  /** How the tests prove the suggestion does what it says (the UI does not need it). */
+  readonly tryItCheck?: TryItCheck;
+  /**
+   * The rule this tour is about switching off. A "break a rule" challenge runs its scenario with this
+   * mutation; another tour may show it on some steps (their `mutation`).
+   */
+  readonly mutation?: Exclude<Mutation, 'none'>;
+  /** For a challenge: the checker rule that catches the damage (a violation's `checker`). */
+  readonly caughtBy?: string;
+}
+
+/** The scenario a step is shown on: the tour's, with the step's mutation when it names one. */
+export function stepScenario(tour: Tour, step: TourStep): Scenario {
+  if (step.mutation === undefined || step.mutation === tour.scenario.mutation) return tour.scenario;
+  return { ...tour.scenario, mutation: step.mutation };
+}
+
+/** Whether a tour is a "break a rule" challenge: its own scenario runs with a mutation. */
+export function isChallenge(tour: Tour): boolean {
+  return tour.scenario.mutation !== 'none';
+}
