@@ -120,4 +120,4 @@ export function benchEngine(print: (line: string) => void = console.log): void {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) benchEngine();
+if (process.argv[1]?.endsWith('engine.ts')) benchEngine();
