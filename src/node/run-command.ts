@@ -1,7 +1,8 @@
 /** `sim run <file|-> [--json]`: runs one scenario with every checker and prints its outcome. */
 import { parseScenarioText, ScenarioError } from '../scenario/schema.ts';
 import { Run, summarizeClients, summarizeReplicas, type Scenario } from '../sim/index.ts';
-import { historyLinearizable } from '../sim/history.ts';
+import { performance } from 'node:perf_hooks';
+import { checkScenario } from '../sim/checkers/verdict.ts';
 
 export interface CliIo {
   readFile(path: string): string;
@@ -20,19 +21,25 @@ export interface RunOutcome {
   readonly linearizable: boolean | null;
 }
 
-/** Runs a scenario to its end and summarises it; nothing in the result depends on the wall clock. */
+/**
+ * Runs a scenario to its end and summarises it; nothing in the result depends on the wall clock.
+ * The verdict is the fuzzer's (safety, then liveness after the faults stop, then linearizability),
+ * so a failure found by `sim fuzz` reproduces with `sim run`.
+ */
 export function runScenario(scenario: Scenario): RunOutcome {
   const run = new Run(scenario);
   run.extendTo(scenario.until);
   const world = run.head;
+  // A budget for the linearizability search, which is exponential on some bad histories.
+  const verdict = checkScenario(scenario, { lincheck: { timeoutMs: 20_000, now: () => performance.now() } });
   return {
-    ok: world.violations.length === 0,
-    violations: world.violations.map((v) => ({ checker: v.checker, time: v.time, message: v.message })),
+    ok: verdict.violations.length === 0,
+    violations: verdict.violations.map((v) => ({ checker: v.checker, time: v.time, message: v.message })),
     endTime: world.now,
     eventCount: world.eventCount,
     replicas: summarizeReplicas(world),
     clients: summarizeClients(world),
-    linearizable: historyLinearizable(run.journal.events, scenario),
+    linearizable: verdict.linearizable === 'unknown' ? null : verdict.linearizable,
   };
 }
 

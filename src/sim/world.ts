@@ -70,6 +70,8 @@ export class World {
   readonly stopOnViolation: boolean;
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
   private outbox = new Outbox();
+  /** The messages the current step sent: checkers read them even when no journal is kept. */
+  stepMessages: MessageRecord[] = [];
 
   constructor(scenario: Scenario, options: WorldOptions = {}) {
     this.scenario = scenario;
@@ -390,6 +392,7 @@ export class World {
   private runStep(head: TraceEvent, act: (out: Outbox) => void, nodeIndex: number | null): void {
     const out = this.outbox;
     out.reset();
+    this.stepMessages.length = 0;
     const firstSent = this.nextMessageId;
     let crashError: string | null = null;
     try {
@@ -480,6 +483,7 @@ export class World {
       sentBy: this.eventCount,
     };
     if (this.journal !== null && this.journal.messages.length === id) this.journal.messages.push(record);
+    this.stepMessages.push(record);
     this.queue.push({
       time: lostAt ?? deliverAt,
       seq: this.nextSeq++,
@@ -536,6 +540,7 @@ export class World {
     };
     copy.checkers = this.checkers.map((checker) => checker.clone());
     copy.outbox = new Outbox();
+    copy.stepMessages = [];
     copy.violations = this.violations.slice();
     return copy;
   }

@@ -3,7 +3,7 @@
  * sentCount - 1); the records live in the world's journal. A run with a full journal (the browser,
  * `sim run`) reads them there. A world built without one (fuzzing, shrinking) gets a step journal
  * instead: it keeps only the current step's messages, so memory stays constant however long the run.
- * A world with no journal at all hides its sends: the rules that read them are skipped there.
+ * A world with no journal at all still exposes the current step's sends (World.stepMessages).
  */
 import type { MessageRecord, TraceEvent } from '../trace.ts';
 import type { Journal, World } from '../world.ts';
@@ -50,15 +50,18 @@ export function stepJournal(): Journal {
   };
 }
 
-/** Whether this world's checkers can see what each step sent. */
+/** Whether this world's checkers can see what each step sent (always: the world keeps the step's sends). */
 export function sendsVisible(world: World): boolean {
-  return world.journal !== null;
+  return world.stepMessages !== undefined;
 }
 
 /** The record of message `id`, if the world's journal still holds it. */
 export function sentRecord(world: World, id: number): MessageRecord | undefined {
   const messages: unknown = world.journal?.messages;
-  if (messages === undefined) return undefined;
+  if (messages === undefined) {
+    const first = world.stepMessages[0];
+    return first === undefined ? undefined : world.stepMessages[id - first.id];
+  }
   if (messages instanceof StepMessages) return messages.get(id);
   return (messages as MessageRecord[])[id];
 }
