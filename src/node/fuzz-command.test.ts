@@ -109,9 +109,13 @@ describe('sim fuzz', () => {
     expect(
       await fuzzCommand(['--seeds', '5', '--mutation', 'prepare-during-view-change', '--workers', '1'], cli),
     ).toBe(1);
-    expect(cli.out).toMatch(/^FAIL seed 1\n {2}normal-status at \d+ ms: /);
+    const seed = Number(/^FAIL seed (\d+)\n {2}normal-status at \d+ ms: /.exec(cli.out)?.[1]);
+    expect(seed).toBeGreaterThanOrEqual(1);
+    expect(seed).toBeLessThanOrEqual(5);
     const json = cli.out.slice(cli.out.indexOf('{'));
-    expect(parseScenario(JSON.parse(json)).mutation).toBe('prepare-during-view-change');
+    const scenario = parseScenario(JSON.parse(json));
+    expect(scenario.mutation).toBe('prepare-during-view-change');
+    expect(scenario.seed).toBe(seed);
   });
 });
 

@@ -388,6 +388,9 @@ export class Replica {
     if (message.opNumber <= this.acks[message.replica]) return out.ignore('prepare_ok', 'already counted');
     this.acks[message.replica] = message.opNumber;
     this.commitAcknowledged(out);
+    // Everyone holds everything: stop the resend timer, so the next prepare gets a full interval.
+    if (ackWatermark(this.acks, this.id, this.replicaCount - 1) >= this.opNumber)
+      this.deadlines.prepareRetry = Infinity;
   }
 
   /** Commit every op that f backups hold (§4.1 step 5): the primary's own copy makes f+1. */
@@ -655,10 +658,11 @@ export class Replica {
       primary: this.id,
       via: `log of replica ${best.replica}`,
     });
+    // Execute first, so StartView carries the commit-number the new view starts from (§4.2 step 3).
+    this.executeUpTo(Math.min(commitNumber, this.opNumber), true, out);
     const startView = this.startViewMessage();
     for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id) out.send(replica, startView);
-    this.executeUpTo(Math.min(commitNumber, this.opNumber), true, out);
     this.commitAcknowledged(out);
   }
 
@@ -859,7 +863,7 @@ export class Replica {
       this.pendingTransfer = null;
       this.deadlines.stateTransfer = Infinity;
     }
-    if (!this.isPrimary())
+    if (!this.isPrimary() && this.opNumber > 0)
       out.send(this.primary, {
         type: 'prepare_ok',
         view: this.view,
