@@ -30,6 +30,8 @@ export type DecodedLink =
 /** Decodes a location hash; an empty hash is `null` (no link). Never throws. */
 export function decodeLink(hash: string): DecodedLink | null {
   if (hash === '' || hash === '#') return null;
+  // Tour links (#tour=<id>) are opened by the tours module, not here.
+  if (hash.startsWith('#tour=')) return null;
   if (!hash.startsWith(prefix)) return { ok: false, problem: 'the link does not hold a scenario (#s=...)' };
   if (hash.length > linkBytesMax)
     return { ok: false, problem: `the link is ${hash.length} bytes, the limit is ${linkBytesMax}` };

@@ -54,6 +54,8 @@ export class Session {
   private lastLogWall = -Infinity;
   private readonly options: Required<SessionOptions>;
   private speedWindow = { wall: 0, virtual: 0 };
+  /** Told whenever newRun() replaces the run (the share module records browser history). */
+  onNewRun: ((scenario: Scenario) => void) | null = null;
 
   constructor(store: AppStore, scenario: Scenario, options: SessionOptions = {}) {
     this.store = store;
@@ -408,6 +410,7 @@ export class Session {
         effectiveSpeed: 0,
       },
     );
+    this.onNewRun?.(scenario);
   }
 
   /** Computes the run ahead of the cursor by up to `count` events (the cursor does not move). */

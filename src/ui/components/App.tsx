@@ -10,6 +10,11 @@ import { Inspector } from './Inspector.tsx';
 import { Hint, Legend, LinkProblem, Notices, StatusBar, StopPanel, shareLink } from './Panels.tsx';
 import { ReplicaCards } from './ReplicaCards.tsx';
 import { Transport } from './Transport.tsx';
+import { ShareRoot } from '../share/ShareRoot.tsx';
+import { ImportProblem, ShareMenu } from '../share/ShareMenu.tsx';
+import { TraceReplay } from '../share/TraceReplay.tsx';
+import { ToursButton, TourGallery } from '../tours/TourGallery.tsx';
+import { TourPanel } from '../tours/TourPanel.tsx';
 
 /** Elements where keys belong to the element itself (typing, sliders, buttons, menus). */
 function ownsKeys(target: EventTarget | null, key: string): boolean {
@@ -85,6 +90,8 @@ export function App() {
         </h1>
         <StatusBar />
         <nav className="top-actions" aria-label="Run">
+          <ToursButton />
+          <ShareMenu />
           <button
             type="button"
             onClick={shareLink}
@@ -110,6 +117,8 @@ export function App() {
       </header>
       <LinkProblem />
       <StopPanel />
+      <ImportProblem />
+      <TourPanel />
       <main className="layout">
         <div className="stage">
           <Hint />
@@ -130,6 +139,9 @@ export function App() {
       <DebugTrap />
       <HelpDialog />
       <SettingsDialog />
+      <TourGallery />
+      <TraceReplay />
+      <ShareRoot />
     </div>
   );
 }

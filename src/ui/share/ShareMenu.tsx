@@ -1,0 +1,128 @@
+/** Import and export: scenario and trace JSON, the cluster view as SVG and PNG, recent scenarios. */
+import { useId, useRef } from 'react';
+import { session } from '../controller.ts';
+import { appStore, withNotice } from '../store.ts';
+import { clusterSvgText, download, downloadText, svgToPng } from './download.ts';
+import { scenarioJson, traceJson } from './import-export.ts';
+import { loadLinkHash, pushHash } from './history.ts';
+import { clearRecentScenarios, importFile, shareStore, useShare } from './share-store.ts';
+
+function fileStem(): string {
+  const { scenario, cursor } = appStore().getState();
+  return `vsr-${(scenario.name || 'scenario').replace(/[^a-z0-9-]+/gi, '-').slice(0, 40)}-seed${scenario.seed}-t${Math.floor(cursor.time)}`;
+}
+
+function fail(text: string): void {
+  appStore().setState((state) => withNotice(state, 'error', text));
+}
+
+function exportSvg(): void {
+  const svg = clusterSvgText();
+  if (svg === null) return fail('The cluster view is not on screen.');
+  downloadText(`${fileStem()}-cluster.svg`, svg, 'image/svg+xml');
+}
+
+function exportPng(): void {
+  const svg = clusterSvgText();
+  const element = document.querySelector<SVGSVGElement>('svg.cluster');
+  if (svg === null || element === null) return fail('The cluster view is not on screen.');
+  const box = element.viewBox.baseVal;
+  svgToPng(svg, box.width, box.height).then(
+    (blob) => download(`${fileStem()}-cluster.png`, blob),
+    (error: unknown) => fail(`PNG export failed: ${(error as Error).message}`),
+  );
+}
+
+export function ShareMenu() {
+  const inputId = useId();
+  const recent = useShare((s) => s.recent);
+  const menu = useRef<HTMLDetailsElement>(null);
+  const close = () => {
+    if (menu.current !== null) menu.current.open = false;
+  };
+  return (
+    <details className="share-menu" ref={menu}>
+      <summary>Import / Export</summary>
+      <div className="share-menu-body" role="group" aria-label="Import and export">
+        <button
+          type="button"
+          onClick={() => downloadText(`${fileStem()}.json`, scenarioJson(appStore().getState().scenario))}
+        >
+          Export scenario JSON
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            downloadText(`${fileStem()}-trace.json`, traceJson(session().run, appStore().getState().scenario))
+          }
+        >
+          Export trace JSON
+        </button>
+        <button type="button" onClick={exportSvg}>
+          Export cluster SVG
+        </button>
+        <button type="button" onClick={exportPng}>
+          Export cluster PNG
+        </button>
+        <label htmlFor={inputId}>Import scenario or trace JSON</label>
+        <input
+          id={inputId}
+          type="file"
+          accept=".json,application/json"
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            event.currentTarget.value = '';
+            if (file !== undefined) {
+              close();
+              void importFile(file);
+            }
+          }}
+        />
+        <p className="muted">Or drop a JSON file anywhere on the page.</p>
+        <h3>Recent scenarios</h3>
+        {recent.length === 0 ? (
+          <p className="muted">None yet.</p>
+        ) : (
+          <ol className="recent-list">
+            {recent.map((entry) => (
+              <li key={entry.hash}>
+                <button
+                  type="button"
+                  className="ghost"
+                  onClick={() => {
+                    close();
+                    pushHash(entry.hash);
+                    loadLinkHash(session(), appStore(), entry.hash);
+                  }}
+                >
+                  {entry.name}
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
+        <button type="button" className="ghost" onClick={clearRecentScenarios} disabled={recent.length === 0}>
+          Clear recent scenarios
+        </button>
+      </div>
+    </details>
+  );
+}
+
+export function ImportProblem() {
+  const problem = useShare((s) => s.importProblem);
+  if (problem === null) return null;
+  return (
+    <aside className="link-problem" role="alert" aria-label="Import problem">
+      <span>{`Import failed: ${problem}. Nothing was loaded.`}</span>
+      <button
+        type="button"
+        className="ghost"
+        onClick={() => shareStore.setState({ importProblem: null })}
+        aria-label="Dismiss import problem"
+      >
+        ✕
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * A trace recorded outside the simulator (for example from a real TCP cluster), replayed read-only:
+ * time travel over its events, the event log up to the cursor, the messages in flight and what each
+ * node did last. The simulator cannot re-run it, so there is nothing to inject faults into: the
+ * page's fault buttons are out of reach (the replay is modal) and the note says why.
+ */
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { captionOf, messageLabel } from '../captions.ts';
+import { formatTime, nodeName } from '../format.ts';
+import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import type { ImportedTrace } from './import-export.ts';
+import { closeTrace, useShare } from './share-store.ts';
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+function caption(event: TraceEvent, messages: readonly MessageRecord[]): string {
+  return safe(
+    () => captionOf(event, messages),
+    `${event.kind} at ${event.node === null ? 'network' : String(event.node)}`,
+  );
+}
+
+export function TraceReplay() {
+  const trace = useShare((s) => s.trace);
+  const serial = useShare((s) => s.traceSerial);
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    if (trace !== null && !dialog.open) dialog.showModal();
+    if (trace === null && dialog.open) dialog.close();
+  }, [trace]);
+  return (
+    <dialog ref={ref} className="modal trace-replay" aria-labelledby={titleId} onClose={closeTrace}>
+      {trace !== null ? <TraceBody key={serial} trace={trace} titleId={titleId} /> : null}
+    </dialog>
+  );
+}
+
+function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly titleId: string }) {
+  const [cursor, setCursor] = useState(trace.events.length);
+  const view = useMemo(() => {
+    const time = cursor === 0 ? 0 : trace.events[cursor - 1].time;
+    const inFlight = trace.messages.filter(
+      (m) =>
+        m.sentAt <= time && m.deliverAt > time && (m.lostAt === null || m.lostAt > time) && m.sentBy < cursor,
+    );
+    const lastByNode = new Map<string, TraceEvent>();
+    for (const event of trace.events.slice(0, cursor))
+      if (event.node !== null) lastByNode.set(String(event.node), event);
+    return {
+      time,
+      inFlight,
+      lastByNode,
+      recent: trace.events.slice(Math.max(0, cursor - 40), cursor).toReversed(),
+    };
+  }, [trace, cursor]);
+  return (
+    <>
+      <header className="panel-head">
+        <h2 id={titleId}>Recorded trace (read-only)</h2>
+        <button type="button" className="ghost" onClick={closeTrace} aria-label="Close recorded trace">
+          ✕
+        </button>
+      </header>
+      <p className="note" role="note">
+        {`This trace comes from ${trace.source === 'tcp' ? 'a real cluster' : `a ${trace.source} source`}, not from the simulator, so it cannot be re-run: fault buttons (crash, partition, drop) are disabled here. You can travel through its ${trace.events.length} events.`}
+      </p>
+      {trace.warnings.length > 0 ? (
+        <p className="muted">{`Warnings: ${trace.warnings.slice(0, 3).join('; ')}`}</p>
+      ) : null}
+      <div className="trace-transport">
+        <button type="button" onClick={() => setCursor(0)} disabled={cursor === 0}>
+          Trace start
+        </button>
+        <button type="button" onClick={() => setCursor((c) => Math.max(0, c - 1))} disabled={cursor === 0}>
+          Trace step back
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={trace.events.length}
+          value={cursor}
+          aria-label="Trace position (events)"
+          onChange={(event) => setCursor(Number(event.currentTarget.value))}
+        />
+        <button
+          type="button"
+          onClick={() => setCursor((c) => Math.min(trace.events.length, c + 1))}
+          disabled={cursor === trace.events.length}
+        >
+          Trace step forward
+        </button>
+        <span role="status">{`${formatTime(view.time)} · event ${cursor} of ${trace.events.length}`}</span>
+      </div>
+      <div className="trace-columns">
+        <section aria-label="Trace nodes">
+          <h3>Nodes</h3>
+          <ul>
+            {[...view.lastByNode.entries()].map(([node, event]) => (
+              <li key={node}>
+                <strong>{safe(() => nodeName(event.node!), node)}</strong>
+                {`: ${caption(event, trace.messages)} (${formatTime(event.time)})`}
+              </li>
+            ))}
+          </ul>
+          <h3>{`Messages in flight: ${view.inFlight.length}`}</h3>
+          <ul>
+            {view.inFlight.slice(0, 30).map((m) => (
+              <li key={m.id}>{safe(() => messageLabel(m), `${m.message.type} ${m.id}`)}</li>
+            ))}
+          </ul>
+        </section>
+        <section aria-label="Trace event log">
+          <h3>Event log</h3>
+          <ol className="trace-log">
+            {view.recent.map((event, index) => (
+              <li key={cursor - index}>
+                <span className="muted">{formatTime(event.time)}</span> {caption(event, trace.messages)}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,258 @@
+/**
+ * Sharing and teaching in Debian's Chromium, against the built app: links open the same run at the
+ * same moment, bad links explain themselves, every tour can be walked to its end, back/forward move
+ * between loaded scenarios. Selected by role and accessible name only.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { tours } from '../../src/scenario/tours/index.ts';
+import { defaultScenario } from '../../src/scenario/builtin.ts';
+import { encodeLink } from '../../src/ui/link.ts';
+
+function card(page: Page, replica: number): Locator {
+  return page.getByRole('region', { name: `Replica ${replica}`, exact: true });
+}
+
+async function open(page: Page, hash = ''): Promise<void> {
+  await page.goto(`/${hash}`);
+  await expect(card(page, 0)).toBeVisible();
+}
+
+async function status(page: Page): Promise<string> {
+  return page.getByRole('group', { name: 'Status' }).innerText();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/share-${name}.png`, fullPage: true });
+}
+
+test('a shared link opens the same state at the same moment in a fresh context', async ({
+  page,
+  browser,
+}) => {
+  const scenario = {
+    ...defaultScenario,
+    actions: [{ at: 900, type: 'crash' as const, replica: 0 }],
+  };
+  await open(page, encodeLink(scenario, 2500));
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const url = page.url();
+  const before = [await status(page)];
+  for (let replica = 0; replica < scenario.replicas; replica++)
+    before.push(await card(page, replica).innerText());
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(card(other, 0)).toBeVisible();
+  const after = [await status(other)];
+  for (let replica = 0; replica < scenario.replicas; replica++)
+    after.push(await card(other, replica).innerText());
+  expect(after).toEqual(before);
+  expect(before[0]).toContain('2.500');
+  await context.close();
+});
+
+test('a corrupted link shows the message and falls back to the default scenario', async ({ page }) => {
+  const good = encodeLink(defaultScenario, 1000);
+  await open(page, good.slice(0, Math.floor(good.length / 2)) + 'zz');
+  await expect(page.getByRole('alert')).toContainText('This link could not be opened');
+  await expect(page.getByRole('alert')).toContainText('corrupted');
+  await open(page, '#tour=no-such-tour');
+  await expect(page.getByRole('alert')).toContainText('there is no tour');
+});
+
+test('the tour gallery is reachable from the first screen', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Tours', exact: true }).click();
+  const gallery = page.getByRole('dialog', { name: 'Tours' });
+  await expect(gallery).toBeVisible();
+  for (const tour of tours)
+    await expect(gallery.getByRole('link', { name: tour.title, exact: true })).toBeVisible();
+  await shot(page, 'tour-gallery');
+  await gallery.getByRole('link', { name: tours[0].title, exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await expect(panel).toContainText(tours[0].steps[0].title);
+  await expect(panel).toContainText(tours[0].steps[0].section);
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(panel).toContainText(tours[0].steps[1].title);
+  await shot(page, 'tour-step');
+  expect(page.url()).toContain(`#tour=${tours[0].id}&step=2`);
+  // Progress survives a reload.
+  await page.reload();
+  await expect(panel).toContainText(tours[0].steps[1].title);
+  await page.getByRole('button', { name: 'All tours' }).click();
+  await expect(page.getByRole('dialog', { name: 'Tours' })).toContainText(
+    `step 2 of ${tours[0].steps.length} reached`,
+  );
+});
+
+for (const tour of tours)
+  test(`tour "${tour.id}" can be walked to its end`, async ({ page }) => {
+    await open(page, `#tour=${tour.id}`);
+    const panel = page.getByRole('region', { name: 'Tour' });
+    for (const [index, step] of tour.steps.entries()) {
+      await expect(panel).toContainText(`Step ${index + 1} of ${tour.steps.length}`);
+      await expect(panel).toContainText(step.title);
+      await expect(panel).toContainText(step.section);
+      const at = (step.at / 1000).toFixed(3);
+      await expect(page.getByRole('group', { name: 'Status' })).toContainText(at);
+      await page
+        .getByRole('button', { name: index === tour.steps.length - 1 ? 'Finish tour' : 'Next step' })
+        .click();
+    }
+    await expect(panel).toContainText('Try it yourself');
+    await expect(panel).toContainText(tour.tryIt.slice(0, 40));
+    // The run is left live for the learner.
+    await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled();
+  });
+
+test('back and forward move between loaded scenarios and tours', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Tours', exact: true }).click();
+  await page.getByRole('link', { name: tours[2].title, exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await expect(panel).toContainText(tours[2].steps[0].title);
+  await page.getByRole('button', { name: 'All tours' }).click();
+  await page.getByRole('link', { name: tours[4].title, exact: true }).click();
+  await expect(panel).toContainText(tours[4].steps[0].title);
+  await page.goBack();
+  await expect(panel).toContainText(tours[2].steps[0].title);
+  await page.goBack();
+  await expect(panel).toHaveCount(0);
+  await page.goForward();
+  await expect(panel).toContainText(tours[2].steps[0].title);
+  // A new run from Settings is one more history entry; back returns to the tour.
+  await page.getByRole('button', { name: 'Close tour' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByLabel('Seed').fill('31337');
+  await settings.getByRole('button', { name: 'New run' }).click();
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 31337');
+  expect(page.url()).toContain('#s=');
+  await page.goBack();
+  await expect(panel).toContainText(tours[2].steps[0].title);
+  await page.goForward();
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 31337');
+  await expect(panel).toHaveCount(0);
+});
+
+async function openImportExport(page: Page): Promise<Locator> {
+  const menu = page.getByRole('group', { name: 'Import and export' });
+  if (!(await menu.isVisible())) await page.getByText('Import / Export', { exact: true }).click();
+  await expect(menu).toBeVisible();
+  return menu;
+}
+
+async function downloadText(page: Page, button: string): Promise<string> {
+  const menu = await openImportExport(page);
+  const pending = page.waitForEvent('download');
+  await menu.getByRole('button', { name: button, exact: true }).click();
+  const file = await pending;
+  const path = await file.path();
+  const { readFile } = await import('node:fs/promises');
+  return readFile(path, 'utf8');
+}
+
+async function importJson(page: Page, name: string, text: string): Promise<void> {
+  const menu = await openImportExport(page);
+  await menu
+    .getByLabel('Import scenario or trace JSON')
+    .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+}
+
+test('export then import a scenario gives the same run', async ({ page }) => {
+  const scenario = {
+    ...defaultScenario,
+    seed: 77,
+    actions: [
+      { at: 700, type: 'crash' as const, replica: 0 },
+      { at: 2600, type: 'restart' as const, replica: 0 },
+    ],
+  };
+  await open(page, encodeLink(scenario, 0));
+  const json = await downloadText(page, 'Export scenario JSON');
+  expect(JSON.parse(json)).toEqual(scenario);
+  const trace = JSON.parse(await downloadText(page, 'Export trace JSON'));
+  expect(trace.format).toBe('vsr-scope-trace');
+  // A different run, then the import brings the exported one back.
+  await open(page);
+  await importJson(page, 'exported.json', json);
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 77');
+  await page.keyboard.press('Escape');
+  for (let index = 0; index < 40; index++) await page.getByRole('button', { name: 'Step forward' }).click();
+  const imported = await status(page);
+  const cards: string[] = [];
+  for (let replica = 0; replica < scenario.replicas; replica++)
+    cards.push(await card(page, replica).innerText());
+  await open(page, encodeLink(scenario, 0));
+  for (let index = 0; index < 40; index++) await page.getByRole('button', { name: 'Step forward' }).click();
+  expect(await status(page)).toBe(imported);
+  for (let replica = 0; replica < scenario.replicas; replica++)
+    expect(await card(page, replica).innerText()).toBe(cards[replica]);
+  // The cluster view exports as SVG and PNG.
+  expect(await downloadText(page, 'Export cluster SVG')).toContain('<svg');
+  const menu = await openImportExport(page);
+  const png = page.waitForEvent('download');
+  await menu.getByRole('button', { name: 'Export cluster PNG' }).click();
+  expect((await png).suggestedFilename()).toMatch(/\.png$/);
+});
+
+test('an invalid import names the first problem and its path', async ({ page }) => {
+  await open(page);
+  const bad = {
+    ...defaultScenario,
+    actions: [
+      { at: 10, type: 'crash', replica: 1 },
+      { at: 20, type: 'crash', replica: 7 },
+    ],
+  };
+  await importJson(page, 'bad.json', JSON.stringify(bad));
+  const alert = page.getByRole('alert', { name: 'Import problem' });
+  await expect(alert).toContainText('actions[1].replica');
+  await shot(page, 'import-error');
+  await importJson(page, 'broken.json', '{"version": 1,');
+  await expect(alert).toContainText('not valid JSON');
+});
+
+test('a trace from a real cluster replays read-only', async ({ page }) => {
+  await open(page, encodeLink({ ...defaultScenario, until: 3000 }, 2000));
+  const trace = JSON.parse(await downloadText(page, 'Export trace JSON'));
+  delete trace.scenario;
+  trace.source = 'tcp';
+  await importJson(page, 'cluster.json', JSON.stringify(trace));
+  const replay = page.getByRole('dialog', { name: 'Recorded trace (read-only)' });
+  await expect(replay).toBeVisible();
+  await expect(replay.getByRole('note')).toContainText('fault buttons');
+  await expect(replay.getByRole('status')).toContainText(
+    `event ${trace.events.length} of ${trace.events.length}`,
+  );
+  await replay.getByRole('button', { name: 'Trace start' }).click();
+  await expect(replay.getByRole('status')).toContainText(`event 0 of`);
+  await replay.getByRole('button', { name: 'Trace step forward' }).click();
+  await expect(replay.getByRole('status')).toContainText(`event 1 of`);
+  await expect(replay.getByRole('region', { name: 'Trace event log' })).toContainText(/\S/);
+  await shot(page, 'trace-replay');
+  await replay.getByRole('button', { name: 'Close recorded trace' }).click();
+  await expect(replay).toBeHidden();
+});
+
+test('recent scenarios persist, can be cleared, and a corrupted store is discarded with a notice', async ({
+  page,
+}) => {
+  await open(page, encodeLink({ ...defaultScenario, seed: 4242 }, 0));
+  await page.reload();
+  await expect(card(page, 0)).toBeVisible();
+  let menu = await openImportExport(page);
+  await expect(menu.getByRole('button', { name: /seed 4242/ })).toBeVisible();
+  await menu.getByRole('button', { name: 'Clear recent scenarios' }).click();
+  await expect(menu.getByText('None yet.')).toBeVisible();
+  await page.evaluate(() => {
+    localStorage.setItem('vsr-scope.recent.v1', '[{"broken"');
+    localStorage.setItem('vsr-scope.tour-progress.v1', '42');
+  });
+  await page.reload();
+  await expect(card(page, 0)).toBeVisible();
+  await expect(page.getByText(/was corrupted and has been discarded/).first()).toBeVisible();
+  menu = await openImportExport(page);
+  await expect(menu).toBeVisible();
+});
