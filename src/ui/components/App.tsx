@@ -3,9 +3,10 @@ import { session } from '../controller.ts';
 import { appStore } from '../store.ts';
 import { ClusterView, InFlightList } from './ClusterView.tsx';
 import { Controls } from './Controls.tsx';
+import { DebugViews } from '../debug-views/DebugViews.tsx';
+import { FilteredEventLog } from '../debug-views/FilteredEventLog.tsx';
 import { DebugTrap } from './DebugTrap.tsx';
 import { HelpDialog, SettingsDialog } from './Dialogs.tsx';
-import { EventLog } from './EventLog.tsx';
 import { Inspector } from './Inspector.tsx';
 import { Hint, Legend, LinkProblem, Notices, StatusBar, StopPanel, shareLink } from './Panels.tsx';
 import { ReplicaCards } from './ReplicaCards.tsx';
@@ -132,9 +133,10 @@ export function App() {
           <Inspector />
           <h2 className="sr-only">Replicas</h2>
           <ReplicaCards />
-          <EventLog />
+          <FilteredEventLog />
         </div>
       </main>
+      <DebugViews />
       <Notices />
       <DebugTrap />
       <HelpDialog />

@@ -1,0 +1,493 @@
+/**
+ * The space-time (Lamport) diagram: one lane per replica and client, time to the right, an arrow per
+ * message from send to delivery (lost ones end in a cross), status bands, commit and view-start marks
+ * and the cursor line. Drawn on a canvas, only the visible time window (binary search on the trace),
+ * imperatively on store changes; an accessible layer of buttons names the visible arrows and marks.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { MessageType } from '../../protocol/index.ts';
+import type { MessageRecord } from '../../sim/trace.ts';
+import { session } from '../controller.ts';
+import { formatTime } from '../format.ts';
+import { messageStyles, statusStyles } from '../palette.ts';
+import { appStore, useApp } from '../store.ts';
+import { useHighlight } from './highlight.ts';
+import { TraceIndex, arrowName, laneOf, lowerBound, messagesInWindow, type Mark } from './trace-index.ts';
+
+const laneHeight = 34;
+const labelWidth = 86;
+const topPad = 18;
+/** Accessible buttons at most (the nearest to the cursor are kept). */
+const accessibleMax = 120;
+const defaultSpan = 400;
+const minSpan = 5;
+
+interface Viewport {
+  readonly start: number;
+  readonly span: number;
+  /** Keeps the cursor in view while playing. */
+  readonly follow: boolean;
+}
+
+export interface DrawSample {
+  readonly ms: number;
+  readonly arrows: number;
+}
+
+const drawSamples: DrawSample[] = [];
+declare global {
+  interface Window {
+    vsrScopeSpaceTime?: { samples: DrawSample[]; clear(): void };
+  }
+}
+if (typeof window !== 'undefined')
+  window.vsrScopeSpaceTime = {
+    samples: drawSamples,
+    clear: () => {
+      drawSamples.length = 0;
+    },
+  };
+
+interface Hit {
+  readonly record: MessageRecord;
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+interface Layer {
+  readonly arrows: readonly { record: MessageRecord; x: number; y: number }[];
+  readonly marks: readonly { mark: Mark; x: number; y: number }[];
+}
+
+const allTypes = Object.keys(messageStyles) as MessageType[];
+
+function distanceToSegment(px: number, py: number, hit: Hit): number {
+  const dx = hit.x2 - hit.x1;
+  const dy = hit.y2 - hit.y1;
+  const length2 = dx * dx + dy * dy;
+  const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - hit.x1) * dx + (py - hit.y1) * dy) / length2));
+  return Math.hypot(px - (hit.x1 + t * dx), py - (hit.y1 + t * dy));
+}
+
+/** Moves the cursor to just after the message's send and selects it in the inspector. */
+export function selectMessage(record: MessageRecord): void {
+  const s = session();
+  s.pause();
+  s.seekEvent(record.sentBy + 1);
+  appStore().setState({ selection: { kind: 'message', id: record.id } });
+}
+
+export function SpaceTimeDiagram() {
+  const { replicas, clients } = useApp(
+    useShallow((s) => ({
+      replicas: s.scenario.replicas,
+      clients: s.panelFrame?.clients.map((c) => c.id).join('\n') ?? '',
+    })),
+  );
+  const clientIds = useMemo(() => (clients === '' ? [] : clients.split('\n')), [clients]);
+  const highlight = useHighlight();
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const index = useRef(new TraceIndex());
+  const hits = useRef<Hit[]>([]);
+  const [viewport, setViewport] = useState<Viewport>({ start: 0, span: defaultSpan, follow: true });
+  const viewRef = useRef(viewport);
+  const [hiddenTypes, setHiddenTypes] = useState<ReadonlySet<MessageType>>(new Set());
+  const [hiddenLanes, setHiddenLanes] = useState<ReadonlySet<number>>(new Set());
+  const [layer, setLayer] = useState<Layer>({ arrows: [], marks: [] });
+  const [width, setWidth] = useState(800);
+  const laneCount = replicas + clientIds.length;
+  const visibleLanes = useMemo(() => {
+    const lanes: number[] = [];
+    for (let lane = 0; lane < laneCount; lane++) if (!hiddenLanes.has(lane)) lanes.push(lane);
+    return lanes;
+  }, [laneCount, hiddenLanes]);
+  const height = topPad + visibleLanes.length * laneHeight + 6;
+  const layerKey = useRef('');
+  const rangeRef = useRef<HTMLSpanElement | null>(null);
+
+  const draw = useCallback(() => {
+    const canvas = canvasRef.current;
+    if (canvas === null) return;
+    const started = performance.now();
+    const state = appStore().getState();
+    const run = session().run;
+    const journal = run.journal;
+    index.current.update(journal, state.generation, replicas);
+    const cursor = state.cursor.time;
+    let view = viewRef.current;
+    if (view.follow && (cursor < view.start || cursor > view.start + view.span * 0.9)) {
+      view = { ...view, start: Math.max(0, cursor - view.span * 0.75) };
+      viewRef.current = view;
+    }
+    const from = view.start;
+    const to = view.start + view.span;
+    if (rangeRef.current !== null) rangeRef.current.textContent = `${formatTime(from)} to ${formatTime(to)}`;
+    const plotWidth = width - labelWidth;
+    const x = (t: number) => labelWidth + ((t - from) / view.span) * plotWidth;
+    const laneY = new Map<number, number>();
+    visibleLanes.forEach((lane, i) => laneY.set(lane, topPad + i * laneHeight + laneHeight / 2));
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+    }
+    const ctx = canvas.getContext('2d');
+    if (ctx === null) return;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    // Time axis.
+    ctx.fillStyle = '#555';
+    ctx.font = '10px system-ui, sans-serif';
+    const step = niceStep(view.span / 8);
+    ctx.strokeStyle = '#eee';
+    ctx.lineWidth = 1;
+    for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+      const px = x(t);
+      ctx.beginPath();
+      ctx.moveTo(px, topPad - 4);
+      ctx.lineTo(px, height);
+      ctx.stroke();
+      ctx.fillText(`${t} ms`, px + 2, 10);
+    }
+    const highlighted = new Set(highlight.replicas);
+    // Lanes with status bands.
+    for (const lane of visibleLanes) {
+      const y = laneY.get(lane)!;
+      if (lane < replicas && highlighted.has(lane)) {
+        ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
+        ctx.fillRect(0, y - laneHeight / 2, width, laneHeight);
+      }
+      ctx.fillStyle = '#222';
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
+      if (lane < replicas) {
+        const changes = index.current.statusChanges[lane] ?? [];
+        let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
+        for (; i < changes.length && changes[i].time <= to; i++) {
+          const begin = Math.max(from, changes[i].time);
+          const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : run.head.now);
+          if (end <= begin) continue;
+          const style = statusStyles[changes[i].status];
+          ctx.fillStyle = style.fill;
+          ctx.fillRect(x(begin), y - 5, x(end) - x(begin), 10);
+        }
+      } else {
+        ctx.strokeStyle = '#bbb';
+        ctx.beginPath();
+        ctx.moveTo(labelWidth, y);
+        ctx.lineTo(x(Math.min(to, run.head.now)), y);
+        ctx.stroke();
+      }
+    }
+    // Arrows.
+    const found: Hit[] = [];
+    const accessible: { record: MessageRecord; x: number; y: number; d: number }[] = [];
+    let count = 0;
+    messagesInWindow(journal.messages, index.current.maxTrip, from, to, (record) => {
+      if (hiddenTypes.has(record.message.type)) return;
+      const y1 = laneY.get(laneOf(record.from, replicas, clientIds));
+      const y2 = laneY.get(laneOf(record.to, replicas, clientIds));
+      if (y1 === undefined || y2 === undefined) return;
+      count++;
+      const lost = record.lostAt !== null;
+      const endTime = record.lostAt ?? record.deliverAt;
+      const x1 = x(record.sentAt);
+      const x2 = x(endTime);
+      const yEnd = lost
+        ? y1 + (y2 - y1) * ((endTime - record.sentAt) / Math.max(1, record.deliverAt - record.sentAt))
+        : y2;
+      ctx.strokeStyle = messageStyles[record.message.type].color;
+      ctx.globalAlpha = record.sentAt > cursor ? 0.25 : 0.9;
+      ctx.lineWidth = 1.2;
+      ctx.beginPath();
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x2, yEnd);
+      ctx.stroke();
+      if (lost) {
+        ctx.strokeStyle = '#D55E00';
+        ctx.beginPath();
+        ctx.moveTo(x2 - 4, yEnd - 4);
+        ctx.lineTo(x2 + 4, yEnd + 4);
+        ctx.moveTo(x2 + 4, yEnd - 4);
+        ctx.lineTo(x2 - 4, yEnd + 4);
+        ctx.stroke();
+      } else if (x2 - x1 > 6) {
+        const angle = Math.atan2(yEnd - y1, x2 - x1);
+        ctx.fillStyle = ctx.strokeStyle;
+        ctx.beginPath();
+        ctx.moveTo(x2, yEnd);
+        ctx.lineTo(x2 - 6 * Math.cos(angle - 0.4), yEnd - 6 * Math.sin(angle - 0.4));
+        ctx.lineTo(x2 - 6 * Math.cos(angle + 0.4), yEnd - 6 * Math.sin(angle + 0.4));
+        ctx.fill();
+      }
+      found.push({ record, x1, y1, x2, y2: yEnd });
+      const mx = (x1 + x2) / 2;
+      if (mx >= labelWidth && mx <= width)
+        accessible.push({ record, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(record.sentAt - cursor) });
+    });
+    ctx.globalAlpha = 1;
+    hits.current = found;
+    // Marks.
+    const marks = index.current.marks;
+    const markItems: { mark: Mark; x: number; y: number }[] = [];
+    for (let i = lowerBound(marks, from, (m) => m.time); i < marks.length && marks[i].time <= to; i++) {
+      const mark = marks[i];
+      const y = laneY.get(mark.node);
+      if (y === undefined) continue;
+      const px = x(mark.time);
+      if (mark.kind === 'view') {
+        ctx.fillStyle = '#A86F00';
+        ctx.beginPath();
+        ctx.moveTo(px, y - 9);
+        ctx.lineTo(px + 6, y);
+        ctx.lineTo(px, y + 9);
+        ctx.lineTo(px - 6, y);
+        ctx.fill();
+      } else {
+        ctx.fillStyle = '#007A5A';
+        ctx.fillRect(px - 1.5, y - 9, 3, 18);
+      }
+      if (markItems.length < accessibleMax) markItems.push({ mark, x: px, y });
+    }
+    // Cursor line.
+    if (cursor >= from && cursor <= to) {
+      ctx.strokeStyle = '#CC3311';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(x(cursor), topPad - 6);
+      ctx.lineTo(x(cursor), height);
+      ctx.stroke();
+    }
+    // The accessible layer changes only when the window's content does (not on every frame).
+    accessible.sort((a, b) => a.d - b.d);
+    const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
+    const key = `${state.generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
+    if (key !== layerKey.current) {
+      layerKey.current = key;
+      setLayer({ arrows: kept, marks: markItems });
+    }
+    if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
+  }, [width, height, replicas, clientIds, visibleLanes, hiddenTypes, highlight]);
+
+  // Redraw on every store change (cursor, run growth), at most once per animation frame.
+  useEffect(() => {
+    let pending = 0;
+    const schedule = () => {
+      if (pending === 0)
+        pending = requestAnimationFrame(() => {
+          pending = 0;
+          draw();
+        });
+    };
+    viewRef.current = viewport;
+    draw();
+    const unsubscribe = appStore().subscribe(schedule);
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(pending);
+    };
+  }, [draw, viewport]);
+
+  // Width follows the container.
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const box = boxRef.current;
+    if (box === null) return;
+    const observer = new ResizeObserver(() => setWidth(Math.max(200, Math.floor(box.clientWidth))));
+    observer.observe(box);
+    setWidth(Math.max(200, Math.floor(box.clientWidth)));
+    return () => observer.disconnect();
+  }, []);
+
+  const zoom = (factor: number, at?: number) => {
+    const view = viewRef.current;
+    const span = Math.max(
+      minSpan,
+      Math.min(view.span * factor, Math.max(1000, session().run.head.now * 1.1)),
+    );
+    const anchor = at ?? view.start + view.span / 2;
+    const ratio = (anchor - view.start) / view.span;
+    setViewport({ start: Math.max(0, anchor - ratio * span), span, follow: false });
+  };
+  const pan = (fraction: number) => {
+    const view = viewRef.current;
+    setViewport({ start: Math.max(0, view.start + view.span * fraction), span: view.span, follow: false });
+  };
+
+  // Wheel zooms around the pointer (a non-passive listener, so the page does not scroll).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (canvas === null) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const view = viewRef.current;
+      const rect = canvas.getBoundingClientRect();
+      const t =
+        view.start + ((event.clientX - rect.left - labelWidth) / (rect.width - labelWidth)) * view.span;
+      if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY))
+        pan(((event.deltaX || event.deltaY) / rect.width) * 1);
+      else zoom(event.deltaY > 0 ? 1.25 : 0.8, t);
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  });
+
+  const drag = useRef<{ x: number; start: number; moved: boolean } | null>(null);
+  const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    drag.current = { x: event.clientX, start: viewRef.current.start, moved: false };
+    event.currentTarget.setPointerCapture(event.pointerId);
+  };
+  const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    if (d === null) return;
+    const dx = event.clientX - d.x;
+    if (Math.abs(dx) > 3) d.moved = true;
+    if (!d.moved) return;
+    const view = viewRef.current;
+    const start = Math.max(0, d.start - (dx / (width - labelWidth)) * view.span);
+    viewRef.current = { start, span: view.span, follow: false };
+    draw();
+  };
+  const onPointerUp = (event: React.PointerEvent<HTMLCanvasElement>) => {
+    const d = drag.current;
+    drag.current = null;
+    if (d === null) return;
+    if (d.moved) {
+      setViewport(viewRef.current);
+      return;
+    }
+    const rect = event.currentTarget.getBoundingClientRect();
+    const px = event.clientX - rect.left;
+    const py = event.clientY - rect.top;
+    let best: Hit | null = null;
+    let bestDistance = 6;
+    for (const hit of hits.current) {
+      const distance = distanceToSegment(px, py, hit);
+      if (distance < bestDistance) {
+        best = hit;
+        bestDistance = distance;
+      }
+    }
+    if (best !== null) selectMessage(best.record);
+    else if (px > labelWidth) {
+      const view = viewRef.current;
+      session().pause();
+      session().seekTime(view.start + ((px - labelWidth) / (width - labelWidth)) * view.span);
+    }
+  };
+
+  const toggle = <T,>(set: ReadonlySet<T>, item: T): Set<T> => {
+    const next = new Set(set);
+    if (next.has(item)) next.delete(item);
+    else next.add(item);
+    return next;
+  };
+
+  return (
+    <figure className="space-time" aria-label="Space-time diagram">
+      <figcaption className="panel-head">
+        <h2>Space-time diagram</h2>
+        {/* The visible time window: written by draw(), which follows the cursor between renders. */}
+        <span className="muted" ref={rangeRef} />
+        <span className="space-time-tools" role="group" aria-label="Diagram view">
+          <button type="button" onClick={() => pan(-0.5)}>
+            Pan left
+          </button>
+          <button type="button" onClick={() => pan(0.5)}>
+            Pan right
+          </button>
+          <button type="button" onClick={() => zoom(0.5)}>
+            Zoom in
+          </button>
+          <button type="button" onClick={() => zoom(2)}>
+            Zoom out
+          </button>
+          <button
+            type="button"
+            aria-pressed={viewport.follow}
+            onClick={() => setViewport({ ...viewRef.current, follow: !viewport.follow })}
+          >
+            Follow cursor
+          </button>
+        </span>
+      </figcaption>
+      <details className="space-time-filters">
+        <summary>Diagram filters</summary>
+        <fieldset>
+          <legend>Message types</legend>
+          {allTypes.map((type) => (
+            <label key={type} className="inline">
+              <input
+                type="checkbox"
+                checked={!hiddenTypes.has(type)}
+                onChange={() => setHiddenTypes(toggle(hiddenTypes, type))}
+              />
+              {type}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Lanes</legend>
+          {Array.from({ length: laneCount }, (_, lane) => (
+            <label key={lane} className="inline">
+              <input
+                type="checkbox"
+                checked={!hiddenLanes.has(lane)}
+                onChange={() => setHiddenLanes(toggle(hiddenLanes, lane))}
+              />
+              {lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`}
+            </label>
+          ))}
+        </fieldset>
+      </details>
+      <div className="space-time-box" ref={boxRef} style={{ height }}>
+        <canvas
+          ref={canvasRef}
+          style={{ width, height }}
+          aria-hidden="true"
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+        />
+        <ul className="space-time-layer" aria-label="Visible messages and events">
+          {layer.arrows.map(({ record, x, y }) => (
+            <li key={`m${record.id}`}>
+              <button
+                type="button"
+                className="space-time-hit"
+                style={{ left: x - 5, top: y - 5 }}
+                aria-label={arrowName(record)}
+                title={arrowName(record)}
+                onClick={() => selectMessage(record)}
+              />
+            </li>
+          ))}
+          {layer.marks.map(({ mark, x, y }) => (
+            <li key={`e${mark.index}-${mark.kind}`}>
+              <button
+                type="button"
+                className="space-time-hit mark"
+                style={{ left: x - 5, top: y - 5 }}
+                aria-label={mark.label}
+                title={mark.label}
+                onClick={() => {
+                  session().pause();
+                  session().seekEvent(mark.index + 1);
+                }}
+              />
+            </li>
+          ))}
+        </ul>
+      </div>
+    </figure>
+  );
+}
+
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-6)));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}

@@ -1,0 +1,168 @@
+/**
+ * Indexes over a run's journal for the debugging views: status intervals per replica, commit and
+ * view-start marks, and the longest message trip (so that the messages crossing a time window can be
+ * found by binary search on send time). Scanned incrementally as the journal grows; rebuilt when the
+ * run forks (generation changes) or the journal shrinks. Pure: no DOM, no React.
+ */
+import type { Message, NodeId } from '../../protocol/index.ts';
+import type { ReplicaStatusName } from '../../sim/snapshot.ts';
+import type { Journal } from '../../sim/world.ts';
+import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import { nodeName } from '../format.ts';
+
+export interface StatusChange {
+  readonly time: number;
+  readonly status: ReplicaStatusName;
+}
+
+export interface Mark {
+  readonly kind: 'commit' | 'view';
+  readonly time: number;
+  readonly node: number;
+  readonly index: number;
+  readonly label: string;
+}
+
+export class TraceIndex {
+  generation = -1;
+  scannedEvents = 0;
+  scannedMessages = 0;
+  maxTrip = 0;
+  /** statusChanges[replica]: status from each time on (starts normal at 0). */
+  statusChanges: StatusChange[][] = [];
+  marks: Mark[] = [];
+
+  /** Brings the index up to date with `journal`; cheap when nothing changed. */
+  update(journal: Journal, generation: number, replicas: number): void {
+    if (
+      generation !== this.generation ||
+      journal.events.length < this.scannedEvents ||
+      journal.messages.length < this.scannedMessages ||
+      this.statusChanges.length !== replicas
+    ) {
+      this.generation = generation;
+      this.scannedEvents = 0;
+      this.scannedMessages = 0;
+      this.maxTrip = 0;
+      this.marks = [];
+      this.statusChanges = Array.from({ length: replicas }, () => [{ time: 0, status: 'normal' as const }]);
+    }
+    const messages = journal.messages;
+    for (let i = this.scannedMessages; i < messages.length; i++) {
+      const record = messages[i];
+      const trip = (record.lostAt ?? record.deliverAt) - record.sentAt;
+      if (trip > this.maxTrip) this.maxTrip = trip;
+    }
+    this.scannedMessages = messages.length;
+    const events = journal.events;
+    for (let i = this.scannedEvents; i < events.length; i++) this.scan(events[i], messages);
+    this.scannedEvents = events.length;
+  }
+
+  private setStatus(node: number, time: number, status: ReplicaStatusName): void {
+    const changes = this.statusChanges[node];
+    if (changes === undefined) return;
+    if (changes[changes.length - 1].status !== status) changes.push({ time, status });
+  }
+
+  private scan(event: TraceEvent, messages: readonly MessageRecord[]): void {
+    if (event.kind === 'action') {
+      if (event.action.type === 'crash') this.setStatus(event.action.replica, event.time, 'crashed');
+      else if (event.action.type === 'restart')
+        this.setStatus(event.action.replica, event.time, 'recovering');
+    }
+    if (event.notes === null || typeof event.node !== 'number') return;
+    const node = event.node;
+    for (const note of event.notes) {
+      switch (note.kind) {
+        case 'status':
+          this.setStatus(node, event.time, note.to);
+          break;
+        case 'recovery-started':
+          this.setStatus(node, event.time, 'recovering');
+          break;
+        case 'recovered':
+          this.setStatus(node, event.time, 'normal');
+          break;
+        case 'view-started':
+          if (note.primary === node)
+            this.marks.push({
+              kind: 'view',
+              time: event.time,
+              node,
+              index: event.index,
+              label: `view ${note.view} started at replica ${node}`,
+            });
+          break;
+        case 'executed': {
+          if (event.kind !== 'deliver') break;
+          const type = messages[event.msgId]?.message.type;
+          if (type === 'prepare_ok' || type === 'request')
+            this.marks.push({
+              kind: 'commit',
+              time: event.time,
+              node,
+              index: event.index,
+              label: `commit op ${note.opNumber} at replica ${node}`,
+            });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}
+
+/** First index whose time is >= `time` in an array sorted by `timeOf`. */
+export function lowerBound<T>(items: readonly T[], time: number, timeOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (timeOf(items[mid]) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The messages whose flight overlaps [from, to]: a binary search on send time, then a filter. */
+export function messagesInWindow(
+  messages: readonly MessageRecord[],
+  maxTrip: number,
+  from: number,
+  to: number,
+  visit: (record: MessageRecord) => void,
+): void {
+  const start = lowerBound(messages, from - maxTrip, (m) => m.sentAt);
+  for (let i = start; i < messages.length; i++) {
+    const record = messages[i];
+    if (record.sentAt > to) break;
+    const end = record.lostAt ?? record.deliverAt;
+    if (end >= from) visit(record);
+  }
+}
+
+function messageFacts(message: Message): string[] {
+  const facts: string[] = [];
+  const fields = message as unknown as Record<string, unknown>;
+  if (typeof fields.opNumber === 'number') facts.push(`op ${fields.opNumber}`);
+  if (typeof fields.request === 'number' && message.type !== 'prepare')
+    facts.push(`request ${fields.request}`);
+  if (typeof fields.view === 'number') facts.push(`view ${fields.view}`);
+  return facts;
+}
+
+/** `prepare from replica 0 to replica 2, op 7, view 1` (lost: `, lost`). */
+export function arrowName(record: MessageRecord): string {
+  const parts = [
+    `${record.message.type} from ${nodeName(record.from)} to ${nodeName(record.to)}`,
+    ...messageFacts(record.message),
+  ];
+  if (record.lostAt !== null) parts.push('lost');
+  return parts.join(', ');
+}
+
+export function laneOf(node: NodeId, replicas: number, clients: readonly string[]): number {
+  return typeof node === 'number' ? node : replicas + clients.indexOf(node);
+}
