@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../scenario/builtin.ts';
 import { parseScenario } from '../scenario/schema.ts';
 import type { Frame } from './frame.ts';
+import { Run } from '../sim/run.ts';
+import { traceHash } from '../sim/trace-hash.ts';
 import { Session } from './session.ts';
 import { createAppStore, nextSpeed, speeds } from './store.ts';
 
@@ -204,6 +206,40 @@ describe('actions at the cursor', () => {
     expect(state.head.events).toBeLessThan(computed);
     expect(state.notices.at(-1)?.text).toMatch(/changed the past/);
     expect(state.notices.at(-1)?.tone).toBe('warning');
+  });
+
+  it('moving or deleting a planned action recomputes the run as a fresh run of the edited scenario', () => {
+    const planned = parseScenario({
+      ...defaultScenario,
+      actions: [
+        { at: 800, type: 'crash', replica: 0 },
+        { at: 2500, type: 'restart', replica: 0 },
+      ],
+    });
+    const s = session(planned);
+    play(s, 3000);
+    const before = s.store.getState().head.events;
+    expect(s.editAction(0, 1600)).toBe(true);
+    const state = s.store.getState();
+    expect(state.scenario.actions.map((a) => [a.type, a.at])).toEqual([
+      ['crash', 1600],
+      ['restart', 2500],
+    ]);
+    expect(state.notices.at(-1)?.text).toMatch(
+      /Moved "replica 0 crashed" from 0.8.* to 1.6.*recomputed from 0.8/,
+    );
+    expect(state.cursor.time).toBeCloseTo(3000, -2);
+    // The recomputed trace up to the cursor is the trace of a run that had the edit from the start.
+    const fresh = new Run(state.scenario, { checkpointEvery: 100 });
+    fresh.extendBy(state.cursor.event);
+    expect(traceHash(fresh.journal)).toBe(
+      traceHash({ ...s.run.journal, events: s.run.journal.events.slice(0, state.cursor.event) }),
+    );
+    expect(s.run.head.eventCount).not.toBe(before);
+
+    expect(s.editAction(1, null)).toBe(true);
+    expect(s.store.getState().scenario.actions.map((a) => a.type)).toEqual(['crash']);
+    expect(s.editAction(5, 100)).toBe(false);
   });
 
   it('drops one message in flight by hand', () => {

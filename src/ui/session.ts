@@ -21,6 +21,8 @@ import {
   type Stop,
 } from './store.ts';
 import { formatTime } from './format.ts';
+import { editActions } from './fault-lanes.ts';
+import { actionCaption } from '../sim/caption.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -389,6 +391,45 @@ export class Session {
       if (run.head.now < at) run.extendTo(at);
       this.publish({ event: run.eventCountAt(at), time: at }, extra);
     } else this.publish({ event: state.cursor.event, time: state.cursor.time }, extra);
+    return true;
+  }
+
+  /**
+   * Moves scenario action `index` to time `at`, or deletes it when `at` is null (the fault lanes'
+   * drag and delete). The run is recomputed from the earlier of the old and new times; the cursor
+   * keeps its time and the future after the change is computed again.
+   */
+  editAction(index: number, at: number | null): boolean {
+    const state = this.state;
+    const run = this.run;
+    const action = run.scenario.actions[index];
+    if (action === undefined) return false;
+    const target = at === null ? null : Math.max(0, Math.min(Math.round(at), run.scenario.until));
+    if (target === action.at) return false;
+    const changedAt = target === null ? action.at : Math.min(action.at, target);
+    run.setActions(editActions(run.scenario.actions, index, target));
+    this.generation++;
+    this.cached = null;
+    this.markerIndex.truncate(run.journal.events.length);
+    const time = Math.min(state.cursor.time, run.scenario.until);
+    if (run.head.now < time && !run.head.halted) run.extendTo(Math.floor(time));
+    const what = actionCaption(action);
+    const extra: StatePatch = {
+      scenario: run.scenario,
+      generation: this.generation,
+      stop: null,
+      ...withNotice(
+        state,
+        'info',
+        target === null
+          ? `Deleted "${what}" at ${formatTime(action.at)}: the run was recomputed from there.`
+          : `Moved "${what}" from ${formatTime(action.at)} to ${formatTime(target)}: the run was recomputed from ${formatTime(changedAt)}.`,
+      ),
+    };
+    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
+      extra.selection = null;
+    const clamped = Math.min(time, run.head.now);
+    this.publish({ event: run.eventCountAt(clamped), time: clamped }, extra);
     return true;
   }
 

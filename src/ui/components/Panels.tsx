@@ -134,9 +134,25 @@ export function Legend() {
           </li>
         ))}
       </ul>
+      <ul className="legend-list" aria-label="Fault lane legend">
+        {faultLegend.map(({ className, label }) => (
+          <li key={label}>
+            <span className={`legend-swatch ${className}`} aria-hidden="true" />
+            <span>{label}</span>
+          </li>
+        ))}
+      </ul>
     </details>
   );
 }
+
+/** What the fault lanes under the timeline draw (the same classes as the lanes themselves). */
+const faultLegend = [
+  { className: 'fault-bar-down', label: 'replica down (crash to restart)' },
+  { className: 'fault-bar-partition', label: 'partition (to heal)' },
+  { className: 'fault-bar-cut', label: 'cut link (to mend or heal)' },
+  { className: 'fault-marker-crash', label: 'action: drag to move, Delete to remove' },
+] as const;
 
 export function Notices() {
   const notices = useApp((s) => s.notices);

@@ -7,7 +7,9 @@ import { memo, useMemo } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { useShallow } from 'zustand/react/shallow';
 import { session } from '../controller.ts';
+import { FaultLanes } from './FaultLanes.tsx';
 import { Icon } from './Icons.tsx';
+import { lastActionTime } from '../fault-lanes.ts';
 import { formatTime } from '../format.ts';
 import { markerKindLabels, type Marker, type MarkerKind } from '../notable.ts';
 import { formatSpeed, speeds, useApp } from '../store.ts';
@@ -102,7 +104,9 @@ function Timeline() {
     })),
   );
   const markers = useApp((s) => s.markers);
-  const max = Math.max(1, Math.ceil(headTime));
+  const planned = useApp((s) => lastActionTime(s.scenario.actions));
+  // The timeline reaches the last planned action even before the run has computed that far.
+  const max = Math.max(1, Math.ceil(headTime), planned);
   return (
     <div className="timeline">
       <MarkerStrip markers={markers} max={max} />
@@ -117,14 +121,17 @@ function Timeline() {
         title="Drag to travel in time over the computed run."
         onChange={(e) => {
           session().pause();
-          session().seekTime(Number(e.target.value));
+          const target = Number(e.target.value);
+          if (target > headTime) session().goToTime(target);
+          else session().seekTime(target);
         }}
       />
       <div className="timeline-scale" aria-hidden="true">
         <span>0 s</span>
         <span>{`${formatTime(time)} · event ${event} / ${headEvents}`}</span>
-        <span>{formatTime(headTime)}</span>
+        <span>{formatTime(max)}</span>
       </div>
+      <FaultLanes max={max} computed={headTime} />
     </div>
   );
 }

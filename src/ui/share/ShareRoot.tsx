@@ -1,7 +1,7 @@
 /**
  * Mounted once by the App: wires browser history (back/forward between loaded scenarios and tours),
  * opens a tour link on the first load, records recent scenarios, accepts dropped files, and reports
- * a corrupted local store with a notice.
+ * a corrupted local store with a notice, and keeps the address bar's link equal to the screen.
  */
 import { useEffect } from 'react';
 import type { Scenario } from '../../sim/scenario-types.ts';
@@ -11,6 +11,7 @@ import { appStore, withNotice } from '../store.ts';
 import { closeTour, openTourHash, reloadProgress } from '../tours/tour-store.ts';
 import { loadLinkHash, recordLoaded } from './history.ts';
 import { recordRecent } from './recent.ts';
+import { installUrlSync } from './url-sync.ts';
 import { importFile, reloadRecent, shareStore } from './share-store.ts';
 import { onCorrupt } from './storage.ts';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
@@ -66,6 +67,7 @@ export function ShareRoot() {
       event.preventDefault();
       void importFile(file);
     };
+    const stopUrlSync = installUrlSync(appStore());
     window.addEventListener('popstate', onPop);
     window.addEventListener('dragover', onDragOver);
     window.addEventListener('dragleave', onDragLeave);
@@ -75,6 +77,7 @@ export function ShareRoot() {
       window.removeEventListener('dragover', onDragOver);
       window.removeEventListener('dragleave', onDragLeave);
       window.removeEventListener('drop', onDrop);
+      stopUrlSync();
       s.onNewRun = null;
       onCorrupt(null);
     };
