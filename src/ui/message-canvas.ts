@@ -9,6 +9,7 @@ import type { MessageRecord } from '../sim/trace.ts';
 import type { FadingMessage } from './frame.ts';
 import { placeMessage, type ClusterLayout, type Point } from './layout.ts';
 import { messageStyles } from './palette.ts';
+import type { Painter } from './svg-painter.ts';
 
 export const glyphArea = 90;
 export const hitRadius = 12;
@@ -62,7 +63,7 @@ export function hitMessage(
 class OffsetPath {
   x = 0;
   y = 0;
-  constructor(private readonly context: CanvasRenderingContext2D) {}
+  constructor(private readonly context: Painter) {}
   moveTo(x: number, y: number): void {
     this.context.moveTo(this.x + x, this.y + y);
   }
@@ -117,7 +118,7 @@ export interface CanvasView {
  * path per type), duplicates with a dashed ring, the selected one ringed.
  */
 export function drawMessages(
-  context: CanvasRenderingContext2D,
+  context: Painter,
   canvas: CanvasView,
   layout: ClusterLayout,
   inFlight: readonly MessageRecord[],

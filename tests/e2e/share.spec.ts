@@ -189,12 +189,29 @@ test('export then import a scenario gives the same run', async ({ page }) => {
   expect(await status(page)).toBe(imported);
   for (let replica = 0; replica < scenario.replicas; replica++)
     expect(await card(page, replica).innerText()).toBe(cards[replica]);
-  // The cluster view exports as SVG and PNG.
-  expect(await downloadText(page, 'Export cluster SVG')).toContain('<svg');
-  const menu = await openImportExport(page);
-  const png = page.waitForEvent('download');
-  await menu.getByRole('button', { name: 'Export cluster PNG' }).click();
-  expect((await png).suggestedFilename()).toMatch(/\.png$/);
+  // The cluster view exports as SVG (with the messages in flight, drawn on a canvas on screen) and PNG.
+  const inFlight = Number(
+    /Messages in flight: (\d+)/.exec(await page.getByText(/Messages in flight: \d+/).innerText())![1],
+  );
+  expect(inFlight).toBeGreaterThan(0);
+  const clusterSvg = await downloadText(page, 'Export cluster SVG');
+  expect(clusterSvg).toContain('<svg');
+  expect(clusterSvg).toMatch(/<g class="messages"[^>]*>\s*<path d="M/);
+  // The space-time diagram exports its visible window: lanes, arrows and the cursor line.
+  const diagramSvg = await downloadText(page, 'Export diagram SVG');
+  expect(diagramSvg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(diagramSvg).toContain('>replica 0</text>');
+  expect(diagramSvg).toContain('stroke="#CC3311"');
+  for (const button of ['Export cluster PNG', 'Export diagram PNG']) {
+    const menu = await openImportExport(page);
+    const png = page.waitForEvent('download');
+    await menu.getByRole('button', { name: button }).click();
+    const file = await png;
+    expect(file.suggestedFilename()).toMatch(/-(cluster|space-time)\.png$/);
+    await file.saveAs(
+      test.info().outputPath(file.suggestedFilename().replace(/^.*-(cluster|space-time)/, '$1')),
+    );
+  }
 });
 
 test('an invalid import names the first problem and its path', async ({ page }) => {

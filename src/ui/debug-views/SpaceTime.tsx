@@ -13,6 +13,7 @@ import { formatTime } from '../format.ts';
 import { messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp } from '../store.ts';
 import { useHighlight } from './highlight.ts';
+import { SvgPainter, type Painter } from '../svg-painter.ts';
 import { TraceIndex, arrowName, laneOf, lowerBound, messagesInWindow, type Mark } from './trace-index.ts';
 
 const laneHeight = 34;
@@ -80,6 +81,13 @@ export function selectMessage(record: MessageRecord): void {
   appStore().setState({ selection: { kind: 'message', id: record.id } });
 }
 
+let exportDiagram: (() => string) | null = null;
+
+/** The diagram's visible window as a standalone SVG document; null when the diagram is not on screen. */
+export function spaceTimeSvgText(): string | null {
+  return exportDiagram?.() ?? null;
+}
+
 export function SpaceTimeDiagram() {
   const { replicas, clients } = useApp(
     useShallow((s) => ({
@@ -108,169 +116,191 @@ export function SpaceTimeDiagram() {
   const layerKey = useRef('');
   const rangeRef = useRef<HTMLSpanElement | null>(null);
 
-  const draw = useCallback(() => {
-    const canvas = canvasRef.current;
-    if (canvas === null) return;
-    const started = performance.now();
-    const state = appStore().getState();
-    const run = session().run;
-    const journal = run.journal;
-    index.current.update(journal, state.generation, replicas);
-    const cursor = state.cursor.time;
-    let view = viewRef.current;
-    if (view.follow && (cursor < view.start || cursor > view.start + view.span * 0.9)) {
-      view = { ...view, start: Math.max(0, cursor - view.span * 0.75) };
-      viewRef.current = view;
-    }
-    const from = view.start;
-    const to = view.start + view.span;
-    if (rangeRef.current !== null) rangeRef.current.textContent = `${formatTime(from)} to ${formatTime(to)}`;
-    const plotWidth = width - labelWidth;
-    const x = (t: number) => labelWidth + ((t - from) / view.span) * plotWidth;
-    const laneY = new Map<number, number>();
-    visibleLanes.forEach((lane, i) => laneY.set(lane, topPad + i * laneHeight + laneHeight / 2));
-    const ratio = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
-    }
-    const ctx = canvas.getContext('2d');
-    if (ctx === null) return;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    // Time axis.
-    ctx.fillStyle = '#555';
-    ctx.font = '10px system-ui, sans-serif';
-    const step = niceStep(view.span / 8);
-    ctx.strokeStyle = '#eee';
-    ctx.lineWidth = 1;
-    for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
-      const px = x(t);
-      ctx.beginPath();
-      ctx.moveTo(px, topPad - 4);
-      ctx.lineTo(px, height);
-      ctx.stroke();
-      ctx.fillText(`${t} ms`, px + 2, 10);
-    }
-    const highlighted = new Set(highlight.replicas);
-    // Lanes with status bands.
-    for (const lane of visibleLanes) {
-      const y = laneY.get(lane)!;
-      if (lane < replicas && highlighted.has(lane)) {
-        ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
-        ctx.fillRect(0, y - laneHeight / 2, width, laneHeight);
+  /** Paints the visible window on the canvas, or into `into` (the SVG export) with no side effects. */
+  const draw = useCallback(
+    (into?: Painter) => {
+      const canvas = canvasRef.current;
+      if (canvas === null && into === undefined) return;
+      const started = performance.now();
+      const state = appStore().getState();
+      const run = session().run;
+      const journal = run.journal;
+      index.current.update(journal, state.generation, replicas);
+      const cursor = state.cursor.time;
+      let view = viewRef.current;
+      if (view.follow && (cursor < view.start || cursor > view.start + view.span * 0.9)) {
+        view = { ...view, start: Math.max(0, cursor - view.span * 0.75) };
+        viewRef.current = view;
       }
-      ctx.fillStyle = '#222';
-      ctx.font = '11px system-ui, sans-serif';
-      ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
-      if (lane < replicas) {
-        const changes = index.current.statusChanges[lane] ?? [];
-        let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
-        for (; i < changes.length && changes[i].time <= to; i++) {
-          const begin = Math.max(from, changes[i].time);
-          const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : run.head.now);
-          if (end <= begin) continue;
-          const style = statusStyles[changes[i].status];
-          ctx.fillStyle = style.fill;
-          ctx.fillRect(x(begin), y - 5, x(end) - x(begin), 10);
+      const from = view.start;
+      const to = view.start + view.span;
+      if (rangeRef.current !== null)
+        rangeRef.current.textContent = `${formatTime(from)} to ${formatTime(to)}`;
+      const plotWidth = width - labelWidth;
+      const x = (t: number) => labelWidth + ((t - from) / view.span) * plotWidth;
+      const laneY = new Map<number, number>();
+      visibleLanes.forEach((lane, i) => laneY.set(lane, topPad + i * laneHeight + laneHeight / 2));
+      const ratio = into === undefined ? window.devicePixelRatio || 1 : 1;
+      if (
+        canvas !== null &&
+        into === undefined &&
+        (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio))
+      ) {
+        canvas.width = Math.round(width * ratio);
+        canvas.height = Math.round(height * ratio);
+      }
+      const ctx: Painter | null = into ?? canvas?.getContext('2d') ?? null;
+      if (ctx === null) return;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      // Time axis.
+      ctx.fillStyle = '#555';
+      ctx.font = '10px system-ui, sans-serif';
+      const step = niceStep(view.span / 8);
+      ctx.strokeStyle = '#eee';
+      ctx.lineWidth = 1;
+      for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+        const px = x(t);
+        ctx.beginPath();
+        ctx.moveTo(px, topPad - 4);
+        ctx.lineTo(px, height);
+        ctx.stroke();
+        ctx.fillText(`${t} ms`, px + 2, 10);
+      }
+      const highlighted = new Set(highlight.replicas);
+      // Lanes with status bands.
+      for (const lane of visibleLanes) {
+        const y = laneY.get(lane)!;
+        if (lane < replicas && highlighted.has(lane)) {
+          ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
+          ctx.fillRect(0, y - laneHeight / 2, width, laneHeight);
         }
-      } else {
-        ctx.strokeStyle = '#bbb';
+        ctx.fillStyle = '#222';
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
+        if (lane < replicas) {
+          const changes = index.current.statusChanges[lane] ?? [];
+          let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
+          for (; i < changes.length && changes[i].time <= to; i++) {
+            const begin = Math.max(from, changes[i].time);
+            const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : run.head.now);
+            if (end <= begin) continue;
+            const style = statusStyles[changes[i].status];
+            ctx.fillStyle = style.fill;
+            ctx.fillRect(x(begin), y - 5, x(end) - x(begin), 10);
+          }
+        } else {
+          ctx.strokeStyle = '#bbb';
+          ctx.beginPath();
+          ctx.moveTo(labelWidth, y);
+          ctx.lineTo(x(Math.min(to, run.head.now)), y);
+          ctx.stroke();
+        }
+      }
+      // Arrows.
+      const found: Hit[] = [];
+      const accessible: { record: MessageRecord; x: number; y: number; d: number }[] = [];
+      let count = 0;
+      messagesInWindow(journal.messages, index.current.maxTrip, from, to, (record) => {
+        if (hiddenTypes.has(record.message.type)) return;
+        const y1 = laneY.get(laneOf(record.from, replicas, clientIds));
+        const y2 = laneY.get(laneOf(record.to, replicas, clientIds));
+        if (y1 === undefined || y2 === undefined) return;
+        count++;
+        const lost = record.lostAt !== null;
+        const endTime = record.lostAt ?? record.deliverAt;
+        const x1 = x(record.sentAt);
+        const x2 = x(endTime);
+        const yEnd = lost
+          ? y1 + (y2 - y1) * ((endTime - record.sentAt) / Math.max(1, record.deliverAt - record.sentAt))
+          : y2;
+        const color = messageStyles[record.message.type].color;
+        ctx.strokeStyle = color;
+        ctx.globalAlpha = record.sentAt > cursor ? 0.25 : 0.9;
+        ctx.lineWidth = 1.2;
         ctx.beginPath();
-        ctx.moveTo(labelWidth, y);
-        ctx.lineTo(x(Math.min(to, run.head.now)), y);
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x2, yEnd);
+        ctx.stroke();
+        if (lost) {
+          ctx.strokeStyle = '#D55E00';
+          ctx.beginPath();
+          ctx.moveTo(x2 - 4, yEnd - 4);
+          ctx.lineTo(x2 + 4, yEnd + 4);
+          ctx.moveTo(x2 + 4, yEnd - 4);
+          ctx.lineTo(x2 - 4, yEnd + 4);
+          ctx.stroke();
+        } else if (x2 - x1 > 6) {
+          const angle = Math.atan2(yEnd - y1, x2 - x1);
+          ctx.fillStyle = color;
+          ctx.beginPath();
+          ctx.moveTo(x2, yEnd);
+          ctx.lineTo(x2 - 6 * Math.cos(angle - 0.4), yEnd - 6 * Math.sin(angle - 0.4));
+          ctx.lineTo(x2 - 6 * Math.cos(angle + 0.4), yEnd - 6 * Math.sin(angle + 0.4));
+          ctx.fill();
+        }
+        found.push({ record, x1, y1, x2, y2: yEnd });
+        const mx = (x1 + x2) / 2;
+        if (mx >= labelWidth && mx <= width)
+          accessible.push({ record, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(record.sentAt - cursor) });
+      });
+      ctx.globalAlpha = 1;
+      if (into === undefined) hits.current = found;
+      // Marks.
+      const marks = index.current.marks;
+      const markItems: { mark: Mark; x: number; y: number }[] = [];
+      for (let i = lowerBound(marks, from, (m) => m.time); i < marks.length && marks[i].time <= to; i++) {
+        const mark = marks[i];
+        const y = laneY.get(mark.node);
+        if (y === undefined) continue;
+        const px = x(mark.time);
+        if (mark.kind === 'view') {
+          ctx.fillStyle = '#A86F00';
+          ctx.beginPath();
+          ctx.moveTo(px, y - 9);
+          ctx.lineTo(px + 6, y);
+          ctx.lineTo(px, y + 9);
+          ctx.lineTo(px - 6, y);
+          ctx.fill();
+        } else {
+          ctx.fillStyle = '#007A5A';
+          ctx.fillRect(px - 1.5, y - 9, 3, 18);
+        }
+        if (markItems.length < accessibleMax) markItems.push({ mark, x: px, y });
+      }
+      // Cursor line.
+      if (cursor >= from && cursor <= to) {
+        ctx.strokeStyle = '#CC3311';
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.moveTo(x(cursor), topPad - 6);
+        ctx.lineTo(x(cursor), height);
         ctx.stroke();
       }
-    }
-    // Arrows.
-    const found: Hit[] = [];
-    const accessible: { record: MessageRecord; x: number; y: number; d: number }[] = [];
-    let count = 0;
-    messagesInWindow(journal.messages, index.current.maxTrip, from, to, (record) => {
-      if (hiddenTypes.has(record.message.type)) return;
-      const y1 = laneY.get(laneOf(record.from, replicas, clientIds));
-      const y2 = laneY.get(laneOf(record.to, replicas, clientIds));
-      if (y1 === undefined || y2 === undefined) return;
-      count++;
-      const lost = record.lostAt !== null;
-      const endTime = record.lostAt ?? record.deliverAt;
-      const x1 = x(record.sentAt);
-      const x2 = x(endTime);
-      const yEnd = lost
-        ? y1 + (y2 - y1) * ((endTime - record.sentAt) / Math.max(1, record.deliverAt - record.sentAt))
-        : y2;
-      ctx.strokeStyle = messageStyles[record.message.type].color;
-      ctx.globalAlpha = record.sentAt > cursor ? 0.25 : 0.9;
-      ctx.lineWidth = 1.2;
-      ctx.beginPath();
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x2, yEnd);
-      ctx.stroke();
-      if (lost) {
-        ctx.strokeStyle = '#D55E00';
-        ctx.beginPath();
-        ctx.moveTo(x2 - 4, yEnd - 4);
-        ctx.lineTo(x2 + 4, yEnd + 4);
-        ctx.moveTo(x2 + 4, yEnd - 4);
-        ctx.lineTo(x2 - 4, yEnd + 4);
-        ctx.stroke();
-      } else if (x2 - x1 > 6) {
-        const angle = Math.atan2(yEnd - y1, x2 - x1);
-        ctx.fillStyle = ctx.strokeStyle;
-        ctx.beginPath();
-        ctx.moveTo(x2, yEnd);
-        ctx.lineTo(x2 - 6 * Math.cos(angle - 0.4), yEnd - 6 * Math.sin(angle - 0.4));
-        ctx.lineTo(x2 - 6 * Math.cos(angle + 0.4), yEnd - 6 * Math.sin(angle + 0.4));
-        ctx.fill();
+      if (into !== undefined) return;
+      // The accessible layer changes only when the window's content does (not on every frame).
+      accessible.sort((a, b) => a.d - b.d);
+      const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
+      const key = `${state.generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
+      if (key !== layerKey.current) {
+        layerKey.current = key;
+        setLayer({ arrows: kept, marks: markItems });
       }
-      found.push({ record, x1, y1, x2, y2: yEnd });
-      const mx = (x1 + x2) / 2;
-      if (mx >= labelWidth && mx <= width)
-        accessible.push({ record, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(record.sentAt - cursor) });
-    });
-    ctx.globalAlpha = 1;
-    hits.current = found;
-    // Marks.
-    const marks = index.current.marks;
-    const markItems: { mark: Mark; x: number; y: number }[] = [];
-    for (let i = lowerBound(marks, from, (m) => m.time); i < marks.length && marks[i].time <= to; i++) {
-      const mark = marks[i];
-      const y = laneY.get(mark.node);
-      if (y === undefined) continue;
-      const px = x(mark.time);
-      if (mark.kind === 'view') {
-        ctx.fillStyle = '#A86F00';
-        ctx.beginPath();
-        ctx.moveTo(px, y - 9);
-        ctx.lineTo(px + 6, y);
-        ctx.lineTo(px, y + 9);
-        ctx.lineTo(px - 6, y);
-        ctx.fill();
-      } else {
-        ctx.fillStyle = '#007A5A';
-        ctx.fillRect(px - 1.5, y - 9, 3, 18);
-      }
-      if (markItems.length < accessibleMax) markItems.push({ mark, x: px, y });
-    }
-    // Cursor line.
-    if (cursor >= from && cursor <= to) {
-      ctx.strokeStyle = '#CC3311';
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(x(cursor), topPad - 6);
-      ctx.lineTo(x(cursor), height);
-      ctx.stroke();
-    }
-    // The accessible layer changes only when the window's content does (not on every frame).
-    accessible.sort((a, b) => a.d - b.d);
-    const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
-    const key = `${state.generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
-    if (key !== layerKey.current) {
-      layerKey.current = key;
-      setLayer({ arrows: kept, marks: markItems });
-    }
-    if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
-  }, [width, height, replicas, clientIds, visibleLanes, hiddenTypes, highlight]);
+      if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
+    },
+    [width, height, replicas, clientIds, visibleLanes, hiddenTypes, highlight],
+  );
+
+  useEffect(() => {
+    exportDiagram = () => {
+      const painter = new SvgPainter(width, height);
+      draw(painter);
+      return painter.toSvg();
+    };
+    return () => {
+      exportDiagram = null;
+    };
+  }, [draw, width, height]);
 
   // Redraw on every store change (cursor, run growth), at most once per animation frame.
   useEffect(() => {

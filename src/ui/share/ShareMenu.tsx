@@ -1,7 +1,11 @@
-/** Import and export: scenario and trace JSON, the cluster view as SVG and PNG, recent scenarios. */
+/**
+ * Import and export: scenario and trace JSON, the cluster view and the space-time diagram as SVG and
+ * PNG, recent scenarios.
+ */
 import { useId, useRef } from 'react';
 import { session } from '../controller.ts';
 import { appStore, withNotice } from '../store.ts';
+import { spaceTimeSvgText } from '../debug-views/SpaceTime.tsx';
 import { clusterSvgText, download, downloadText, svgToPng } from './download.ts';
 import { scenarioJson, traceJson } from './import-export.ts';
 import { loadLinkHash, pushHash } from './history.ts';
@@ -16,19 +20,38 @@ function fail(text: string): void {
   appStore().setState((state) => withNotice(state, 'error', text));
 }
 
-function exportSvg(): void {
-  const svg = clusterSvgText();
-  if (svg === null) return fail('The cluster view is not on screen.');
-  downloadText(`${fileStem()}-cluster.svg`, svg, 'image/svg+xml');
+interface Picture {
+  /** Names the file and the error: `cluster`, `diagram`. */
+  readonly name: string;
+  readonly what: string;
+  readonly svg: () => string | null;
 }
 
-function exportPng(): void {
-  const svg = clusterSvgText();
-  const element = document.querySelector<SVGSVGElement>('svg.cluster');
-  if (svg === null || element === null) return fail('The cluster view is not on screen.');
-  const box = element.viewBox.baseVal;
-  svgToPng(svg, box.width, box.height).then(
-    (blob) => download(`${fileStem()}-cluster.png`, blob),
+const pictures: Record<'cluster' | 'diagram', Picture> = {
+  cluster: { name: 'cluster', what: 'The cluster view', svg: clusterSvgText },
+  diagram: { name: 'space-time', what: 'The space-time diagram', svg: spaceTimeSvgText },
+};
+
+function exportSvg(picture: Picture): void {
+  const svg = picture.svg();
+  if (svg === null) return fail(`${picture.what} is not on screen.`);
+  downloadText(`${fileStem()}-${picture.name}.svg`, svg, 'image/svg+xml');
+}
+
+/** The width and height an exported SVG document declares. */
+function svgSize(svg: string): { width: number; height: number } | null {
+  const root = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  const width = Number(root.getAttribute('width'));
+  const height = Number(root.getAttribute('height'));
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+function exportPng(picture: Picture): void {
+  const svg = picture.svg();
+  const size = svg === null ? null : svgSize(svg);
+  if (svg === null || size === null) return fail(`${picture.what} is not on screen.`);
+  svgToPng(svg, size.width, size.height).then(
+    (blob) => download(`${fileStem()}-${picture.name}.png`, blob),
     (error: unknown) => fail(`PNG export failed: ${(error as Error).message}`),
   );
 }
@@ -58,11 +81,17 @@ export function ShareMenu() {
         >
           Export trace JSON
         </button>
-        <button type="button" onClick={exportSvg}>
+        <button type="button" onClick={() => exportSvg(pictures.cluster)}>
           Export cluster SVG
         </button>
-        <button type="button" onClick={exportPng}>
+        <button type="button" onClick={() => exportPng(pictures.cluster)}>
           Export cluster PNG
+        </button>
+        <button type="button" onClick={() => exportSvg(pictures.diagram)}>
+          Export diagram SVG
+        </button>
+        <button type="button" onClick={() => exportPng(pictures.diagram)}>
+          Export diagram PNG
         </button>
         <label htmlFor={inputId}>Import scenario or trace JSON</label>
         <input

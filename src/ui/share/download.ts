@@ -1,4 +1,8 @@
-/** Browser-side downloads and the cluster view as an image. */
+/** Browser-side downloads and the cluster view as an image (its SVG plus the messages in flight). */
+import { drawMessages } from '../message-canvas.ts';
+import { clusterLayout } from '../layout.ts';
+import { appStore } from '../store.ts';
+import { SvgPainter } from '../svg-painter.ts';
 
 export function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
@@ -45,10 +49,40 @@ export function clusterSvgText(): string | null {
     copies[index].setAttribute('style', style);
   });
   const box = svg.viewBox.baseVal;
+  // Messages in flight live on a canvas over the SVG; the same drawing code writes them as SVG.
+  const messages = messagesSvg(box.width, box.height);
+  if (messages !== '') {
+    const group = new DOMParser().parseFromString(
+      `<svg xmlns="http://www.w3.org/2000/svg"><g class="messages">${messages}</g></svg>`,
+      'image/svg+xml',
+    ).documentElement.firstElementChild;
+    if (group !== null) clone.append(document.importNode(group, true));
+  }
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(box.width));
   clone.setAttribute('height', String(box.height));
   return new XMLSerializer().serializeToString(clone);
+}
+
+/** The messages in flight (and fading losses) at the cursor, as SVG elements in the cluster's coordinates. */
+function messagesSvg(width: number, height: number): string {
+  const state = appStore().getState();
+  const frame = state.frame;
+  if (frame === null) return '';
+  const painter = new SvgPainter(width, height);
+  const layout = clusterLayout(frame.replicas.length, frame.clients.length, width, height);
+  const selectedId = state.selection?.kind === 'message' ? state.selection.id : -1;
+  drawMessages(
+    painter,
+    { width, height, pixelRatio: 1 },
+    layout,
+    frame.inFlight,
+    frame.fading,
+    frame.time,
+    selectedId,
+    true,
+  );
+  return painter.body();
 }
 
 /** Draws an SVG document onto a canvas (2x) and returns it as PNG. */
