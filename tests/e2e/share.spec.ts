@@ -243,6 +243,18 @@ test('a trace from a real cluster replays read-only', async ({ page }) => {
   await expect(replay.getByRole('status')).toContainText(
     `event ${trace.events.length} of ${trace.events.length}`,
   );
+  // The recorded trace has its own space-time diagram: clicking an arrow moves the replay's cursor.
+  const diagram = replay.getByRole('figure', { name: 'Recorded trace diagram' });
+  await expect(diagram).toBeVisible();
+  const arrow = diagram
+    .getByRole('list', { name: 'Visible messages and events' })
+    .getByRole('button')
+    .first();
+  const name = (await arrow.getAttribute('aria-label'))!;
+  await arrow.click();
+  await expect(replay.getByText(/^Selected: /)).toBeVisible();
+  await expect(replay.getByRole('status')).not.toContainText(`event ${trace.events.length} of`);
+  expect(name).toMatch(/ from (replica|client) .* to (replica|client) /);
   await replay.getByRole('button', { name: 'Trace start' }).click();
   await expect(replay.getByRole('status')).toContainText(`event 0 of`);
   await replay.getByRole('button', { name: 'Trace step forward' }).click();

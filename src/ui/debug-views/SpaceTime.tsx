@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageType } from '../../protocol/index.ts';
-import type { MessageRecord } from '../../sim/trace.ts';
+import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
 import { messageStyles, statusStyles } from '../palette.ts';
@@ -88,6 +88,41 @@ export function spaceTimeSvgText(): string | null {
   return exportDiagram?.() ?? null;
 }
 
+/**
+ * What the diagram draws and where its clicks go: the live run (the session), or a recorded trace
+ * replayed read-only. Read on every draw, so a source needs no React state of its own.
+ */
+export interface DiagramSource {
+  journal(): { readonly events: readonly TraceEvent[]; readonly messages: readonly MessageRecord[] };
+  /** Changes when the journal is replaced rather than extended (the run forked). */
+  generation(): number;
+  cursorTime(): number;
+  /** How far the journal reaches (the computed head). */
+  endTime(): number;
+  subscribe(listener: () => void): () => void;
+  seekTime(time: number): void;
+  seekEvent(count: number): void;
+  selectMessage(record: MessageRecord): void;
+}
+
+const sessionSource: DiagramSource = {
+  journal: () => session().run.journal,
+  generation: () => appStore().getState().generation,
+  cursorTime: () => appStore().getState().cursor.time,
+  endTime: () => session().run.head.now,
+  subscribe: (listener) => appStore().subscribe(listener),
+  seekTime: (time) => {
+    session().pause();
+    session().seekTime(time);
+  },
+  seekEvent: (count) => {
+    session().pause();
+    session().seekEvent(count);
+  },
+  selectMessage,
+};
+
+/** The diagram of the live run, linked to the cursor and the inspector. */
 export function SpaceTimeDiagram() {
   const { replicas, clients } = useApp(
     useShallow((s) => ({
@@ -97,6 +132,40 @@ export function SpaceTimeDiagram() {
   );
   const clientIds = useMemo(() => (clients === '' ? [] : clients.split('\n')), [clients]);
   const highlight = useHighlight();
+  return (
+    <SpaceTimeView
+      source={sessionSource}
+      replicas={replicas}
+      clientIds={clientIds}
+      highlighted={highlight.replicas}
+      label="Space-time diagram"
+      exportable
+    />
+  );
+}
+
+interface SpaceTimeViewProps {
+  readonly source: DiagramSource;
+  readonly replicas: number;
+  readonly clientIds: readonly string[];
+  readonly highlighted?: readonly number[];
+  /** The figure's accessible name (and heading). */
+  readonly label: string;
+  /** Offered to Import / Export as the diagram to export. */
+  readonly exportable?: boolean;
+}
+
+const noHighlight: readonly number[] = [];
+
+/** The diagram over any source (see DiagramSource). */
+export function SpaceTimeView({
+  source,
+  replicas,
+  clientIds,
+  highlighted: highlightedReplicas = noHighlight,
+  label,
+  exportable = false,
+}: SpaceTimeViewProps) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const index = useRef(new TraceIndex());
   const hits = useRef<Hit[]>([]);
@@ -122,11 +191,11 @@ export function SpaceTimeDiagram() {
       const canvas = canvasRef.current;
       if (canvas === null && into === undefined) return;
       const started = performance.now();
-      const state = appStore().getState();
-      const run = session().run;
-      const journal = run.journal;
-      index.current.update(journal, state.generation, replicas);
-      const cursor = state.cursor.time;
+      const journal = source.journal();
+      const generation = source.generation();
+      const journalEnd = source.endTime();
+      index.current.update(journal, generation, replicas);
+      const cursor = source.cursorTime();
       let view = viewRef.current;
       if (view.follow && (cursor < view.start || cursor > view.start + view.span * 0.9)) {
         view = { ...view, start: Math.max(0, cursor - view.span * 0.75) };
@@ -167,7 +236,7 @@ export function SpaceTimeDiagram() {
         ctx.stroke();
         ctx.fillText(`${t} ms`, px + 2, 10);
       }
-      const highlighted = new Set(highlight.replicas);
+      const highlighted = new Set(highlightedReplicas);
       // Lanes with status bands.
       for (const lane of visibleLanes) {
         const y = laneY.get(lane)!;
@@ -183,7 +252,7 @@ export function SpaceTimeDiagram() {
           let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
           for (; i < changes.length && changes[i].time <= to; i++) {
             const begin = Math.max(from, changes[i].time);
-            const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : run.head.now);
+            const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : journalEnd);
             if (end <= begin) continue;
             const style = statusStyles[changes[i].status];
             ctx.fillStyle = style.fill;
@@ -193,7 +262,7 @@ export function SpaceTimeDiagram() {
           ctx.strokeStyle = '#bbb';
           ctx.beginPath();
           ctx.moveTo(labelWidth, y);
-          ctx.lineTo(x(Math.min(to, run.head.now)), y);
+          ctx.lineTo(x(Math.min(to, journalEnd)), y);
           ctx.stroke();
         }
       }
@@ -281,17 +350,18 @@ export function SpaceTimeDiagram() {
       // The accessible layer changes only when the window's content does (not on every frame).
       accessible.sort((a, b) => a.d - b.d);
       const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
-      const key = `${state.generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
+      const key = `${generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
       if (key !== layerKey.current) {
         layerKey.current = key;
         setLayer({ arrows: kept, marks: markItems });
       }
       if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
     },
-    [width, height, replicas, clientIds, visibleLanes, hiddenTypes, highlight],
+    [width, height, replicas, clientIds, visibleLanes, hiddenTypes, highlightedReplicas, source],
   );
 
   useEffect(() => {
+    if (!exportable) return;
     exportDiagram = () => {
       const painter = new SvgPainter(width, height);
       draw(painter);
@@ -300,7 +370,7 @@ export function SpaceTimeDiagram() {
     return () => {
       exportDiagram = null;
     };
-  }, [draw, width, height]);
+  }, [draw, width, height, exportable]);
 
   // Redraw on every store change (cursor, run growth), at most once per animation frame.
   useEffect(() => {
@@ -314,12 +384,12 @@ export function SpaceTimeDiagram() {
     };
     viewRef.current = viewport;
     draw();
-    const unsubscribe = appStore().subscribe(schedule);
+    const unsubscribe = source.subscribe(schedule);
     return () => {
       unsubscribe();
       cancelAnimationFrame(pending);
     };
-  }, [draw, viewport]);
+  }, [draw, viewport, source]);
 
   // Width follows the container.
   const boxRef = useRef<HTMLDivElement | null>(null);
@@ -334,10 +404,7 @@ export function SpaceTimeDiagram() {
 
   const zoom = (factor: number, at?: number) => {
     const view = viewRef.current;
-    const span = Math.max(
-      minSpan,
-      Math.min(view.span * factor, Math.max(1000, session().run.head.now * 1.1)),
-    );
+    const span = Math.max(minSpan, Math.min(view.span * factor, Math.max(1000, source.endTime() * 1.1)));
     const anchor = at ?? view.start + view.span / 2;
     const ratio = (anchor - view.start) / view.span;
     setViewport({ start: Math.max(0, anchor - ratio * span), span, follow: false });
@@ -401,11 +468,10 @@ export function SpaceTimeDiagram() {
         bestDistance = distance;
       }
     }
-    if (best !== null) selectMessage(best.record);
+    if (best !== null) source.selectMessage(best.record);
     else if (px > labelWidth) {
       const view = viewRef.current;
-      session().pause();
-      session().seekTime(view.start + ((px - labelWidth) / (width - labelWidth)) * view.span);
+      source.seekTime(view.start + ((px - labelWidth) / (width - labelWidth)) * view.span);
     }
   };
 
@@ -417,9 +483,9 @@ export function SpaceTimeDiagram() {
   };
 
   return (
-    <figure className="space-time" aria-label="Space-time diagram">
+    <figure className="space-time" aria-label={label}>
       <figcaption className="panel-head">
-        <h2>Space-time diagram</h2>
+        <h2>{label}</h2>
         {/* The visible time window: written by draw(), which follows the cursor between renders. */}
         <span className="muted" ref={rangeRef} />
         <span className="space-time-tools" role="group" aria-label="Diagram view">
@@ -491,7 +557,7 @@ export function SpaceTimeDiagram() {
                 style={{ left: x - 5, top: y - 5 }}
                 aria-label={arrowName(record)}
                 title={arrowName(record)}
-                onClick={() => selectMessage(record)}
+                onClick={() => source.selectMessage(record)}
               />
             </li>
           ))}
@@ -503,10 +569,7 @@ export function SpaceTimeDiagram() {
                 style={{ left: x - 5, top: y - 5 }}
                 aria-label={mark.label}
                 title={mark.label}
-                onClick={() => {
-                  session().pause();
-                  session().seekEvent(mark.index + 1);
-                }}
+                onClick={() => source.seekEvent(mark.index + 1)}
               />
             </li>
           ))}

@@ -6,9 +6,14 @@
  */
 import type { Message, NodeId } from '../../protocol/index.ts';
 import type { ReplicaStatusName } from '../../sim/snapshot.ts';
-import type { Journal } from '../../sim/world.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
 import { nodeName } from '../format.ts';
+
+/** A run's journal or a recorded trace: what the index reads. */
+export interface ReadonlyJournal {
+  readonly events: readonly TraceEvent[];
+  readonly messages: readonly MessageRecord[];
+}
 
 export interface StatusChange {
   readonly time: number;
@@ -33,7 +38,7 @@ export class TraceIndex {
   marks: Mark[] = [];
 
   /** Brings the index up to date with `journal`; cheap when nothing changed. */
-  update(journal: Journal, generation: number, replicas: number): void {
+  update(journal: ReadonlyJournal, generation: number, replicas: number): void {
     if (
       generation !== this.generation ||
       journal.events.length < this.scannedEvents ||

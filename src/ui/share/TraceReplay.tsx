@@ -1,14 +1,16 @@
 /**
  * A trace recorded outside the simulator (for example from a real TCP cluster), replayed read-only:
  * time travel over its events, the event log up to the cursor, the messages in flight and what each
- * node did last. The simulator cannot re-run it, so there is nothing to inject faults into: the
- * page's fault buttons are out of reach (the replay is modal) and the note says why.
+ * node did last, and a space-time diagram of it. The simulator cannot re-run it, so there is nothing
+ * to inject faults into: the page's fault buttons are out of reach (the replay is modal) and the note
+ * says why.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { captionOf, messageLabel } from '../captions.ts';
 import { formatTime, nodeName } from '../format.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
 import type { ImportedTrace } from './import-export.ts';
+import { SpaceTimeView, type DiagramSource } from '../debug-views/SpaceTime.tsx';
 import { closeTrace, useShare } from './share-store.ts';
 
 function safe<T>(fn: () => T, fallback: T): T {
@@ -44,8 +46,66 @@ export function TraceReplay() {
   );
 }
 
+/** Nodes that appear in a trace: replicas (numbers) and clients (names), for the diagram's lanes. */
+function lanesOf(trace: ImportedTrace): { replicas: number; clientIds: string[] } {
+  let replicas = trace.replicas ?? 0;
+  const clients = new Set<string>();
+  const see = (node: unknown) => {
+    if (typeof node === 'number') replicas = Math.max(replicas, node + 1);
+    else if (typeof node === 'string') clients.add(node);
+  };
+  for (const event of trace.events) see(event.node);
+  for (const record of trace.messages) {
+    see(record.from);
+    see(record.to);
+  }
+  return { replicas: Math.min(replicas, 9), clientIds: [...clients].sort() };
+}
+
+/**
+ * A diagram source over the recorded trace and this replay's own cursor (an event count): the
+ * replay tells it where the cursor is with show(); clicks in the diagram call setCursor.
+ */
+function traceSource(
+  trace: ImportedTrace,
+  setCursor: (count: number) => void,
+  select: (record: MessageRecord) => void,
+): DiagramSource & { show(count: number): void } {
+  const listeners = new Set<() => void>();
+  let shown = trace.events.length;
+  const timeOf = (count: number) => (count === 0 ? 0 : trace.events[count - 1].time);
+  return {
+    journal: () => trace,
+    generation: () => 0,
+    cursorTime: () => timeOf(shown),
+    endTime: () => timeOf(trace.events.length),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    show: (count) => {
+      shown = count;
+      listeners.forEach((listener) => listener());
+    },
+    seekTime: (time) => {
+      let count = 0;
+      while (count < trace.events.length && trace.events[count].time <= time) count++;
+      setCursor(count);
+    },
+    seekEvent: (count) => setCursor(Math.max(0, Math.min(trace.events.length, count))),
+    selectMessage: (record) => {
+      setCursor(Math.min(trace.events.length, record.sentBy + 1));
+      select(record);
+    },
+  };
+}
+
 function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly titleId: string }) {
   const [cursor, setCursor] = useState(trace.events.length);
+  const [selected, setSelected] = useState<MessageRecord | null>(null);
+  const source = useMemo(() => traceSource(trace, setCursor, setSelected), [trace]);
+  const lanes = useMemo(() => lanesOf(trace), [trace]);
+  useEffect(() => source.show(cursor), [cursor, source]);
   const view = useMemo(() => {
     const time = cursor === 0 ? 0 : trace.events[cursor - 1].time;
     const inFlight = trace.messages.filter(
@@ -100,6 +160,17 @@ function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly
         </button>
         <span role="status">{`${formatTime(view.time)} · event ${cursor} of ${trace.events.length}`}</span>
       </div>
+      <SpaceTimeView
+        source={source}
+        replicas={lanes.replicas}
+        clientIds={lanes.clientIds}
+        label="Recorded trace diagram"
+      />
+      {selected !== null ? (
+        <p className="trace-selected" aria-live="polite">
+          {`Selected: ${safe(() => messageLabel(selected), `${selected.message.type} #${selected.id}`)}, sent ${formatTime(selected.sentAt)}${selected.lostAt !== null ? `, lost ${formatTime(selected.lostAt)}` : `, delivered ${formatTime(selected.deliverAt)}`}`}
+        </p>
+      ) : null}
       <div className="trace-columns">
         <section aria-label="Trace nodes">
           <h3>Nodes</h3>
