@@ -183,9 +183,18 @@ export function LinearizabilityView() {
                   rx={3}
                 />
                 {x2 - x1 > 40 ? (
-                  <text x={x1 + 3} y={20 + r * rowHeight + 14} fontSize={10}>
-                    {`${h.op}${h.result !== null ? ` → ${h.result}` : ''}`}
-                  </text>
+                  // A nested viewport clips the label to its bar (long results would run into the next).
+                  <svg
+                    x={x1}
+                    y={20 + r * rowHeight + 2}
+                    width={x2 - x1 - 2}
+                    height={rowHeight - 6}
+                    overflow="hidden"
+                  >
+                    <text x={3} y={12} fontSize={10}>
+                      {`${h.op}${h.result !== null ? ` → ${h.result}` : ''}`}
+                    </text>
+                  </svg>
                 ) : null}
               </g>
             );
