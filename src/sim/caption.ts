@@ -6,7 +6,8 @@ import type { Action } from './scenario-types.ts';
 export function messageSummary(message: Message): string {
   switch (message.type) {
     case 'request':
-      return `request #${message.request} '${message.op}' from ${message.client}`;
+      // The sender (the client) is named by whoever shows the message.
+      return `request #${message.request} '${message.op}'`;
     case 'prepare':
       return `prepare op ${message.opNumber} '${message.entry.op}' (view ${message.view}, commit ${message.commitNumber})`;
     case 'prepare_ok':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../sim/scenario-types.ts';
-import { editActions, faultLanes, lastActionTime } from './fault-lanes.ts';
+import { editActions, faultLanes, lastActionTime, previewMove } from './fault-lanes.ts';
 
 const actions: Action[] = [
   { at: 3000, type: 'restart', replica: 1 },
@@ -68,7 +68,8 @@ describe('fault lanes', () => {
 
 describe('editing actions', () => {
   it('moves an action in time order, last among those at the same millisecond', () => {
-    const moved = editActions(actions, 1, 2500);
+    const { actions: moved, index } = editActions(actions, 1, 2500);
+    expect(index).toBe(3);
     expect(moved.map((a) => [a.type, a.at])).toEqual([
       ['partition', 1500],
       ['cut', 2000],
@@ -83,8 +84,23 @@ describe('editing actions', () => {
   });
 
   it('deletes an action', () => {
-    const rest = editActions(actions, 0, null);
+    const { actions: rest, index } = editActions(actions, 0, null);
+    expect(index).toBe(-1);
     expect(rest).toHaveLength(actions.length - 1);
     expect(rest.some((a) => a.type === 'restart')).toBe(false);
+  });
+});
+
+describe('a drag in progress', () => {
+  it('moves the action and its bars without renumbering any action', () => {
+    const preview = previewMove(actions, 1, 3500);
+    expect(preview.map((a) => a.type)).toEqual(actions.map((a) => a.type));
+    const [one] = faultLanes(preview, 6000);
+    // The crash now comes after the restart: replica 1 is down from 3.5 s to the end.
+    expect(one.bars).toEqual([{ kind: 'down', start: 3500, end: 6000, label: 'replica 1 down' }]);
+    expect(one.markers.map((m) => [m.index, m.at])).toEqual([
+      [0, 3000],
+      [1, 3500],
+    ]);
   });
 });

@@ -156,13 +156,28 @@ export function lastActionTime(actions: readonly Action[]): number {
 
 /**
  * The action list with action `index` moved to `at` (kept in time order; among actions at the same
- * millisecond, a moved one goes last, as if taken then), or removed when `at` is null.
+ * millisecond, a moved one goes last, as if taken then), or removed when `at` is null; and where the
+ * moved action now is (-1 when removed).
  */
-export function editActions(actions: readonly Action[], index: number, at: number | null): Action[] {
+export function editActions(
+  actions: readonly Action[],
+  index: number,
+  at: number | null,
+): { actions: Action[]; index: number } {
   const rest = actions.filter((_, i) => i !== index).sort((a, b) => a.at - b.at);
-  if (at === null) return rest;
+  if (at === null) return { actions: rest, index: -1 };
   const moved = { ...actions[index], at } as Action;
   const position = rest.findIndex((action) => action.at > at);
-  if (position === -1) return [...rest, moved];
-  return [...rest.slice(0, position), moved, ...rest.slice(position)];
+  if (position === -1) return { actions: [...rest, moved], index: rest.length };
+  return { actions: [...rest.slice(0, position), moved, ...rest.slice(position)], index: position };
+}
+
+/** The actions with action `index` shown at `at`, order and indices unchanged (a drag in progress). */
+export function previewMove(actions: readonly Action[], index: number, at: number): Action[] {
+  return actions.map((action, i) => (i === index ? ({ ...action, at } as Action) : action));
+}
+
+/** Actions that name a message by id: moving an earlier action renumbers the messages they meant. */
+export function namesMessageById(action: Action): boolean {
+  return (action.type === 'drop' && action.id !== undefined) || action.type === 'duplicate';
 }

@@ -5,8 +5,8 @@ export function formatTime(ms: number): string {
   return `${(Math.floor(ms) / 1000).toFixed(3)} s`;
 }
 
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
 }
 
 /** A node as people say it: `replica 2`, `client c1`. */

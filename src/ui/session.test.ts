@@ -219,7 +219,7 @@ describe('actions at the cursor', () => {
     const s = session(planned);
     play(s, 3000);
     const before = s.store.getState().head.events;
-    expect(s.editAction(0, 1600)).toBe(true);
+    expect(s.editAction(0, 1600)).toBe(0);
     const state = s.store.getState();
     expect(state.scenario.actions.map((a) => [a.type, a.at])).toEqual([
       ['crash', 1600],
@@ -237,9 +237,12 @@ describe('actions at the cursor', () => {
     );
     expect(s.run.head.eventCount).not.toBe(before);
 
-    expect(s.editAction(1, null)).toBe(true);
+    expect(s.editAction(0, 2600)).toBe(1);
+    expect(s.store.getState().scenario.actions.map((a) => a.type)).toEqual(['restart', 'crash']);
+    expect(s.editAction(0, null)).toBe(-1);
     expect(s.store.getState().scenario.actions.map((a) => a.type)).toEqual(['crash']);
-    expect(s.editAction(5, 100)).toBe(false);
+    expect(s.editAction(5, 100)).toBeNull();
+    expect(s.editAction(0, Number.NaN)).toBeNull();
   });
 
   it('drops one message in flight by hand', () => {

@@ -21,7 +21,7 @@ import {
   type Stop,
 } from './store.ts';
 import { formatTime } from './format.ts';
-import { editActions } from './fault-lanes.ts';
+import { editActions, namesMessageById } from './fault-lanes.ts';
 import { actionCaption } from '../sim/caption.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -40,6 +40,8 @@ export interface SessionOptions {
 }
 
 export const uiCheckpointEvery = 250;
+const renumberedWarning =
+  ' Later drop and duplicate actions name messages by id: in the recomputed run those ids may be other messages.';
 /** Events computed per chunk while looking for the next notable event. */
 const notableSearchChunk = 4000;
 /** Events scanned at most while looking for the next notable event. */
@@ -131,7 +133,9 @@ export class Session {
       if (wall !== undefined) this.lastPanelWall = wall;
     }
     if (logDue) {
-      next.logEvent = world.eventCount;
+      // The log shows the moment the panels show (never ahead of the status bar's time), only
+      // rendered half a period later so that the work is spread.
+      next.logEvent = panelDue ? world.eventCount : (state.panelFrame?.eventCount ?? world.eventCount);
       if (wall !== undefined) this.lastLogWall = wall;
     }
     if (frame.violations.length > 0 && state.stop === null && extra.stop === undefined) {
@@ -397,17 +401,21 @@ export class Session {
   /**
    * Moves scenario action `index` to time `at`, or deletes it when `at` is null (the fault lanes'
    * drag and delete). The run is recomputed from the earlier of the old and new times; the cursor
-   * keeps its time and the future after the change is computed again.
+   * keeps its time and the future after the change is computed again. Returns where the action now
+   * is in the list (-1 when deleted), or null when nothing was done.
    */
-  editAction(index: number, at: number | null): boolean {
+  editAction(index: number, at: number | null): number | null {
     const state = this.state;
     const run = this.run;
     const action = run.scenario.actions[index];
-    if (action === undefined) return false;
+    if (action === undefined || (at !== null && !Number.isFinite(at))) return null;
     const target = at === null ? null : Math.max(0, Math.min(Math.round(at), run.scenario.until));
-    if (target === action.at) return false;
+    if (target === action.at) return index;
     const changedAt = target === null ? action.at : Math.min(action.at, target);
-    run.setActions(editActions(run.scenario.actions, index, target));
+    const edited = editActions(run.scenario.actions, index, target);
+    // Message ids are handed out in order, so a recomputed past renumbers the messages these meant.
+    const renumbered = edited.actions.some((a) => a.at >= changedAt && namesMessageById(a));
+    run.setActions(edited.actions);
     this.generation++;
     this.cached = null;
     this.markerIndex.truncate(run.journal.events.length);
@@ -422,15 +430,15 @@ export class Session {
         state,
         'info',
         target === null
-          ? `Deleted "${what}" at ${formatTime(action.at)}: the run was recomputed from there.`
-          : `Moved "${what}" from ${formatTime(action.at)} to ${formatTime(target)}: the run was recomputed from ${formatTime(changedAt)}.`,
+          ? `Deleted "${what}" at ${formatTime(action.at)}: the run was recomputed from there.${renumbered ? renumberedWarning : ''}`
+          : `Moved "${what}" from ${formatTime(action.at)} to ${formatTime(target)}: the run was recomputed from ${formatTime(changedAt)}.${renumbered ? renumberedWarning : ''}`,
       ),
     };
     if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
       extra.selection = null;
     const clamped = Math.min(time, run.head.now);
     this.publish({ event: run.eventCountAt(clamped), time: clamped }, extra);
-    return true;
+    return edited.index;
   }
 
   /** Replaces the run with a new scenario, from time 0. */

@@ -149,5 +149,6 @@ let noticeId = 0;
 
 export function withNotice(state: AppState, tone: Notice['tone'], text: string): Pick<AppState, 'notices'> {
   const notice = { id: ++noticeId, tone, text };
-  return { notices: [...state.notices.slice(-3), notice] };
+  // Two at most: more would cover the panels under them.
+  return { notices: [...state.notices.slice(-1), notice] };
 }

@@ -17,7 +17,10 @@ describe('settings form', () => {
   });
 
   it('refuses impossible cluster sizes, client counts and seeds in one sentence', () => {
-    expect(settingsProblem({ ...settings, replicas: '4' })).toMatch(/must be odd/);
+    expect(settingsProblem({ ...settings, replicas: '4' })).toMatch(
+      /must be odd .*4 replicas tolerate only 1 failure, the same as 3; use 3 or 5\./,
+    );
+    expect(settingsProblem({ ...settings, replicas: '2' })).toMatch(/tolerate only 0 failures/);
     expect(settingsProblem({ ...settings, replicas: '11' })).toMatch(/from 1 to 9/);
     expect(settingsProblem({ ...settings, replicas: '' })).toMatch(/whole number/);
     expect(settingsProblem({ ...settings, replicas: '2.5' })).toMatch(/whole number/);

@@ -23,7 +23,7 @@ export function settingsProblem(draft: SettingsDraft): string | null {
   if (draft.replicas.trim() === '' || !Number.isInteger(replicas) || replicas < 1 || replicas > replicasMax)
     return `Cluster size must be a whole number from 1 to ${replicasMax}.`;
   if (replicas % 2 === 0)
-    return `Cluster size must be odd (n = 2f + 1): ${replicas} replicas tolerate no more failures than ${replicas - 1}.`;
+    return `Cluster size must be odd (n = 2f + 1): ${replicas} replicas tolerate only ${(replicas - 2) / 2} failure${replicas === 4 ? '' : 's'}, the same as ${replicas - 1}; use ${replicas - 1} or ${replicas + 1}.`;
   const clients = Number(draft.clients);
   if (draft.clients.trim() === '' || !Number.isInteger(clients) || clients < 0 || clients > clientsMax)
     return `Clients must be a whole number from 0 to ${clientsMax}.`;

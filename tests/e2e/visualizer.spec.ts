@@ -191,6 +191,30 @@ test('keyboard shortcuts', async ({ page }) => {
   await page.getByRole('button', { name: /^Replica 2: / }).focus();
   await page.keyboard.press('Enter');
   await expect(card(page, 2).getByRole('button', { name: 'Crash replica 2' })).toBeFocused();
+  // Crash puts focus on the card, not on the Restart button that takes its place: Space still
+  // pauses instead of undoing the crash.
+  await page.keyboard.press('Enter');
+  await expect(card(page, 2)).toContainText('crashed');
+  await expect(card(page, 2)).toBeFocused();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await expect(card(page, 2)).toContainText('crashed');
+});
+
+test('dialogs pause the run and resume it when they close', async ({ page }) => {
+  await open(page);
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  const status = page.getByRole('group', { name: 'Status' });
+  const before = await status.innerText();
+  await page.waitForTimeout(400);
+  expect(await status.innerText()).toBe(before);
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+  await expect(status).not.toHaveText(before);
 });
 
 test('the main screen has no serious or critical accessibility problem', async ({ page }) => {

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MessageRecord } from '../../sim/trace.ts';
 import { messageLabel } from '../captions.ts';
 import { session } from '../controller.ts';
-import type { ClientFrame, NetworkFrame, ReplicaFrame } from '../frame.ts';
+import { clusterPrimary, type ClientFrame, type NetworkFrame, type ReplicaFrame } from '../frame.ts';
 import { drawMessages, fitTransform, hitMessage, toLayout, type CanvasView } from '../message-canvas.ts';
 import { prefersReducedMotion } from '../motion.ts';
 import {
@@ -329,6 +329,7 @@ function ClusterReplicas({ layout }: { readonly layout: ClusterLayout }) {
   const replicas = useApp((s) => s.frame?.replicas ?? noReplicas);
   const groups = useApp((s) => s.frame?.network.groups ?? null);
   const selectedId = useApp((s) => (s.selection?.kind === 'replica' ? s.selection.id : -1));
+  const current = clusterPrimary(replicas);
   return (
     <g className="replicas">
       {replicas.map((replica) => (
@@ -339,6 +340,7 @@ function ClusterReplicas({ layout }: { readonly layout: ClusterLayout }) {
           radius={layout.nodeRadius}
           group={groups?.[replica.id] ?? null}
           selected={replica.id === selectedId}
+          stale={replica.actingPrimary && current !== null && current !== replica.id}
         />
       ))}
     </g>
@@ -359,18 +361,21 @@ const ReplicaNode = memo(function ReplicaNode({
   radius,
   group,
   selected,
+  stale,
 }: {
   readonly replica: ReplicaFrame;
   readonly at: Point;
   readonly radius: number;
   readonly group: number | null;
   readonly selected: boolean;
+  /** Normal primary of an older view than the cluster's current primary. */
+  readonly stale: boolean;
 }) {
   const style = statusStyles[replica.status];
   const crashed = replica.status === 'crashed';
   const label = crashed
     ? `Replica ${replica.id}: crashed`
-    : `Replica ${replica.id}: ${replica.actingPrimary ? 'primary, ' : ''}${replica.status}, view ${replica.view}`;
+    : `Replica ${replica.id}: ${replica.actingPrimary ? (stale ? 'primary of an old view, ' : 'primary, ') : ''}${replica.status}, view ${replica.view}`;
   return (
     <g
       className={`replica${selected ? ' selected' : ''}`}
@@ -410,10 +415,10 @@ const ReplicaNode = memo(function ReplicaNode({
         </text>
       )}
       {replica.actingPrimary ? (
-        <g className="primary-badge" transform={`translate(0,${-radius - 12})`}>
-          <rect x={-26} y={-9} width={52} height={17} rx={8} />
+        <g className={`primary-badge${stale ? ' stale' : ''}`} transform={`translate(0,${-radius - 12})`}>
+          <rect x={stale ? -36 : -26} y={-9} width={stale ? 72 : 52} height={17} rx={8} />
           <text y={4} textAnchor="middle">
-            primary
+            {stale ? 'old primary' : 'primary'}
           </text>
         </g>
       ) : null}

@@ -38,6 +38,17 @@ function Modal({
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
+  // The run waits while a dialog covers it and goes on when it closes, unless the dialog replaced
+  // the run (a new run decides for itself whether it plays).
+  useEffect(() => {
+    const before = appStore().getState();
+    if (!open || !before.playing) return;
+    session().pause();
+    return () => {
+      const after = appStore().getState();
+      if (!after.playing && after.generation === before.generation) session().play();
+    };
+  }, [open]);
   return (
     <dialog ref={ref} className="modal" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
       {open ? (

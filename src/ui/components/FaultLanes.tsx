@@ -5,7 +5,7 @@
  */
 import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { session } from '../controller.ts';
-import { faultLanes, type Lane, type LaneMarker } from '../fault-lanes.ts';
+import { faultLanes, previewMove, type Lane, type LaneMarker } from '../fault-lanes.ts';
 import { formatTime } from '../format.ts';
 import { useApp } from '../store.ts';
 
@@ -27,6 +27,22 @@ function percent(time: number, max: number): string {
   return `${Math.max(0, Math.min(100, (time / max) * 100))}%`;
 }
 
+/** Applies the time typed for an action; an empty or unreadable field puts the old time back. */
+function commitTime(
+  input: HTMLInputElement,
+  index: number,
+  current: number,
+  move: (index: number, at: number | null, refocus: boolean) => void,
+): void {
+  const text = input.value.trim();
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) {
+    input.value = String(current);
+    return;
+  }
+  if (value !== current) move(index, value, false);
+}
+
 export function FaultLanes({ max, computed }: { readonly max: number; readonly computed: number }) {
   const actions = useApp((s) => s.scenario.actions);
   const until = useApp((s) => s.scenario.until);
@@ -42,8 +58,24 @@ export function FaultLanes({ max, computed }: { readonly max: number; readonly c
         drag to another time.
       </p>
     );
-  const lanes = faultLanes(actions, max);
+  // While dragging, the bars follow the marker; indices stay as they are until the drop.
+  const lanes = faultLanes(preview === null ? actions : previewMove(actions, preview.index, preview.at), max);
   const chosen = selected !== null && selected < actions.length ? actions[selected] : null;
+
+  /**
+   * Moves (or deletes) an action. The list is kept in time order, so the action may change place:
+   * the selection and the keyboard focus follow it there.
+   */
+  const move = (index: number, at: number | null, refocus: boolean): void => {
+    const now = session().editAction(index, at);
+    if (now === null) return;
+    if (selected === index) setSelected(now >= 0 ? now : null);
+    else if (now !== index) setSelected(null);
+    if (refocus && now >= 0)
+      requestAnimationFrame(() =>
+        lanesRef.current?.querySelector<HTMLButtonElement>(`button[data-action="${now}"]`)?.focus(),
+      );
+  };
 
   const timeAt = (clientX: number): number => {
     const rect = lanesRef.current?.getBoundingClientRect();
@@ -79,19 +111,16 @@ export function FaultLanes({ max, computed }: { readonly max: number; readonly c
     drag.current = null;
     setPreview(null);
     if (current.moved) {
-      if (current.at !== current.from) session().editAction(current.index, current.at);
-      setSelected(null);
+      if (current.at !== current.from) move(current.index, current.at, false);
     } else setSelected(current.index === selected ? null : current.index);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, marker: LaneMarker) => {
     const step = event.shiftKey ? snapMs * 10 : snapMs;
     let handled = true;
-    if (event.key === 'ArrowLeft') session().editAction(marker.index, marker.at - step);
-    else if (event.key === 'ArrowRight') session().editAction(marker.index, marker.at + step);
-    else if (event.key === 'Delete' || event.key === 'Backspace') {
-      session().editAction(marker.index, null);
-      setSelected(null);
-    } else handled = false;
+    if (event.key === 'ArrowLeft') move(marker.index, marker.at - step, true);
+    else if (event.key === 'ArrowRight') move(marker.index, marker.at + step, true);
+    else if (event.key === 'Delete' || event.key === 'Backspace') move(marker.index, null, false);
+    else handled = false;
     // The marker owns these keys: they must not also step the cursor.
     if (handled) {
       event.preventDefault();
@@ -135,15 +164,11 @@ export function FaultLanes({ max, computed }: { readonly max: number; readonly c
               max={until}
               step={snapMs}
               defaultValue={chosen.at}
-              key={`${selected}:${chosen.at}`}
+              key={`${selected}:${JSON.stringify(chosen)}`}
               onKeyDown={(event) => {
-                if (event.key === 'Enter')
-                  session().editAction(selected, Number((event.target as HTMLInputElement).value));
+                if (event.key === 'Enter') commitTime(event.currentTarget, selected, chosen.at, move);
               }}
-              onBlur={(event) => {
-                const value = Number(event.target.value);
-                if (Number.isFinite(value) && value !== chosen.at) session().editAction(selected, value);
-              }}
+              onBlur={(event) => commitTime(event.currentTarget, selected, chosen.at, move)}
             />
             ms
           </label>
@@ -157,10 +182,7 @@ export function FaultLanes({ max, computed }: { readonly max: number; readonly c
           <button
             type="button"
             className="danger"
-            onClick={() => {
-              session().editAction(selected, null);
-              setSelected(null);
-            }}
+            onClick={() => move(selected, null, false)}
             title="Delete this action; the run is recomputed from its time."
           >
             Delete
@@ -215,6 +237,7 @@ function LaneRow({
         return (
           <button
             key={marker.index}
+            data-action={marker.index}
             type="button"
             className={`fault-marker fault-marker-${marker.type}`}
             data-dragging={preview?.index === marker.index ? 'true' : undefined}

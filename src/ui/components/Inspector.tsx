@@ -2,6 +2,7 @@
  * The inspector shows what is selected in the cluster view: a message (its fields, its fate, and
  * drop / duplicate while it is in flight) or a link (cut one direction or both, mend).
  */
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Message } from '../../protocol/index.ts';
 import type { MessageRecord } from '../../sim/trace.ts';
@@ -9,17 +10,41 @@ import { messageLabel } from '../captions.ts';
 import { session } from '../controller.ts';
 import { formatTime, nodeName } from '../format.ts';
 import { messageGlyphPath, messageStyles } from '../palette.ts';
+import { prefersReducedMotion } from '../motion.ts';
 import { appStore, useApp } from '../store.ts';
 
 function close(): void {
   appStore().setState({ selection: null });
 }
 
+/** What became of a message that is no longer in flight, read from the trace up to `time`. */
+function settledFate(record: MessageRecord, time: number): string {
+  const events = session().run.journal.events;
+  for (let i = Math.max(0, record.sentBy + 1); i < events.length && events[i].time <= time; i++) {
+    const event = events[i];
+    if (event.kind === 'deliver' && event.msgId === record.id)
+      return `delivered to ${nodeName(record.to)} at ${formatTime(event.time)}`;
+    if (event.kind === 'lose' && event.msgId === record.id)
+      return `lost at ${formatTime(event.time)} (${event.reason})`;
+  }
+  return 'no longer in flight';
+}
+
 export function Inspector() {
   const selection = useApp((s) => s.selection);
+  const ref = useRef<HTMLElement>(null);
+  const key = selection === null ? '' : JSON.stringify(selection);
+  // A message picked far away (the diagram, the in-flight list) must not open out of sight.
+  useEffect(() => {
+    const element = ref.current;
+    if (element === null || key === '') return;
+    const box = element.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight)
+      element.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+  }, [key]);
   if (selection === null || selection.kind === 'replica') return null;
   return (
-    <section className="inspector" aria-label="Inspector">
+    <section className="inspector" aria-label="Inspector" ref={ref}>
       {selection.kind === 'message' ? (
         <MessageInspector id={selection.id} />
       ) : (
@@ -55,7 +80,7 @@ function MessageInspector({ id }: { readonly id: number }) {
   else if (time < record.sentAt) fate = `not sent yet (it is sent at ${formatTime(record.sentAt)})`;
   else if (record.lostAt !== null && record.lostAt <= time)
     fate = `lost at ${formatTime(record.lostAt)} (${record.lossReason})`;
-  else fate = 'no longer in flight (delivered or dropped)';
+  else fate = settledFate(record, time);
   return (
     <>
       <InspectorHead title={`Message #${id}: ${record.message.type}`} />

@@ -12,6 +12,8 @@ import { markerKindLabels, type MarkerKind } from '../notable.ts';
 import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp, withNotice } from '../store.ts';
 import { usePrimaryId } from './ReplicaCards.tsx';
+import { hintText } from '../hint.ts';
+import type { ReplicaFrame } from '../frame.ts';
 import { markerColors } from './Transport.tsx';
 
 export function StatusBar() {
@@ -97,11 +99,32 @@ export function Legend() {
             <span>{statusStyles[status].label}</span>
           </li>
         ))}
-        <li title="The orange ring around a backup drains until its view-change timer fires (§4.2).">
+        <li title="The grey ring around a backup drains until its view-change timer fires (§4.2).">
           <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <path d="M0,-7A7,7 0 1,1 -7,0" fill="none" stroke="#A86F00" strokeWidth={3} />
+            <path d="M0,-7A7,7 0 1,1 -7,0" fill="none" stroke="#56606B" strokeWidth={3} />
           </svg>
           <span>view-change timer</span>
+        </li>
+        <li title="During a partition, replicas on the same side share a ring color.">
+          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+            <circle r={6} fill="none" stroke="#0072B2" strokeWidth={2} />
+          </svg>
+          <span>partition side</span>
+        </li>
+        <li title="A replica that still acts as primary of an older view: it has not heard of the new view yet.">
+          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+            <rect
+              x={-7}
+              y={-4}
+              width={14}
+              height={8}
+              rx={4}
+              fill="#fff"
+              stroke="#1D2A36"
+              strokeDasharray="2 1"
+            />
+          </svg>
+          <span>old primary (stale view)</span>
         </li>
         <li title="A link that loses everything sent over it in that direction.">
           <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
@@ -185,16 +208,16 @@ export function Notices() {
   );
 }
 
+const noReplicaFrames: readonly ReplicaFrame[] = [];
+
 export function Hint() {
   const visible = useApp((s) => s.hintVisible && s.stop === null);
   const waiting = useApp((s) => !s.playing && s.cursor.event === 0);
   const primary = usePrimaryId();
-  const crashed = useApp((s) => s.scenario.actions.some((a) => a.type === 'crash'));
+  const replicas = useApp((s) => s.panelFrame?.replicas ?? noReplicaFrames);
   if (!visible) return null;
   const start = waiting ? 'Press Play (or Space) to start. ' : '';
-  const text = crashed
-    ? 'Watch the backups time out, agree on a new view and elect the next primary. Then restart the crashed replica and watch it recover.'
-    : `Try it: crash the primary${primary === null ? '' : ` (press "Crash replica ${primary}" on its card)`} and watch the others elect a new one.`;
+  const text = hintText(replicas, primary);
   return (
     <aside className="hint" aria-label="Hint">
       <span>{start + text}</span>

@@ -3,9 +3,11 @@
  * the state machine and the client table, and the faults a person can inject into this replica.
  * Cards re-render only when their replica's frame changed (frames reuse unchanged parts).
  */
-import { memo, useState, type ReactNode } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { session } from '../controller.ts';
 import { clusterPrimary, type ReplicaFrame } from '../frame.ts';
+import { plural } from '../format.ts';
+import { cellWidth, visibleCells } from '../log-cells.ts';
 import { statusStyles } from '../palette.ts';
 import { useApp } from '../store.ts';
 
@@ -16,6 +18,7 @@ export function ReplicaCards() {
   const replicas = useApp((s) => s.panelFrame?.replicas ?? noReplicas);
   const selectedId = useApp((s) => (s.selection?.kind === 'replica' ? s.selection.id : -1));
   const replicaCount = replicas.length;
+  const current = clusterPrimary(replicas);
   return (
     <div className="cards">
       {replicas.map((replica) => (
@@ -24,10 +27,19 @@ export function ReplicaCards() {
           replica={replica}
           selected={replica.id === selectedId}
           replicaCount={replicaCount}
+          stale={replica.actingPrimary && current !== null && current !== replica.id}
         />
       ))}
     </div>
   );
+}
+
+/**
+ * Crash and Restart replace each other: focus goes to the card rather than to the button that took
+ * the clicked one's place, so Space stays play / pause instead of undoing what was just done.
+ */
+function focusCard(id: number): void {
+  document.getElementById(`replica-card-${id}`)?.focus({ preventScroll: true });
 }
 
 function isolate(id: number, replicaCount: number): void {
@@ -40,10 +52,13 @@ const ReplicaCard = memo(function ReplicaCard({
   replica,
   selected,
   replicaCount,
+  stale,
 }: {
   readonly replica: ReplicaFrame;
   readonly selected: boolean;
   readonly replicaCount: number;
+  /** Still normal primary of an older view: it has not heard of the new one. */
+  readonly stale: boolean;
 }) {
   const id = replica.id;
   const crashed = replica.status === 'crashed';
@@ -51,12 +66,24 @@ const ReplicaCard = memo(function ReplicaCard({
   return (
     <section
       id={`replica-card-${id}`}
+      tabIndex={-1}
       className={`card status-${replica.status}${selected ? ' selected' : ''}`}
       aria-label={`Replica ${id}`}
     >
       <header className="card-head">
         <h3>{`Replica ${id}`}</h3>
-        {replica.actingPrimary ? <span className="badge primary">primary</span> : null}
+        {replica.actingPrimary ? (
+          <span
+            className={`badge primary${stale ? ' stale' : ''}`}
+            title={
+              stale
+                ? 'It still acts as primary of its view: it has not heard that the others moved to a later view.'
+                : undefined
+            }
+          >
+            {stale ? 'old primary' : 'primary'}
+          </span>
+        ) : null}
         <span
           className="badge status"
           style={{ background: style.fill, borderColor: style.stroke }}
@@ -77,6 +104,10 @@ const ReplicaCard = memo(function ReplicaCard({
         </p>
       )}
       {crashed ? null : <LogStrip replica={replica} />}
+      {replica.tallies.length === 0 && !crashed ? (
+        // Keeps the tally's line so the card does not jump as quorums come and go while playing.
+        <p className="tally" aria-hidden="true" />
+      ) : null}
       {replica.tallies.map((tally) => (
         <p className="tally" key={tally.label}>
           <span>{`${tally.label}: ${tally.count} of ${tally.needed}`}</span>
@@ -92,17 +123,25 @@ const ReplicaCard = memo(function ReplicaCard({
       <div className="card-actions">
         {crashed ? (
           <button
+            key="restart"
             type="button"
-            onClick={() => session().act({ type: 'restart', replica: id })}
+            onClick={() => {
+              session().act({ type: 'restart', replica: id });
+              focusCard(id);
+            }}
             title="Restart it with empty memory: it must recover its state from the others (§4.3)."
           >
             {`Restart replica ${id}`}
           </button>
         ) : (
           <button
+            key="crash"
             type="button"
             className="danger"
-            onClick={() => session().act({ type: 'crash', replica: id })}
+            onClick={() => {
+              session().act({ type: 'crash', replica: id });
+              focusCard(id);
+            }}
             title="Crash it: it stops and loses everything in memory."
           >
             {`Crash replica ${id}`}
@@ -130,15 +169,32 @@ const ReplicaCard = memo(function ReplicaCard({
 });
 
 function LogStrip({ replica }: { readonly replica: ReplicaFrame }) {
-  const cells = replica.log;
+  const wrap = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = wrap.current;
+    if (element === null) return;
+    const measure = () => setWidth(element.clientWidth);
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    measure();
+    return () => observer.disconnect();
+  }, []);
+  const digits = String(Math.max(1, replica.opNumber)).length;
+  const { shown: cells, earlier } = visibleCells(replica.log, replica.log[0]?.opNumber ?? 1, width, digits);
   const first = cells[0]?.opNumber ?? 0;
   const label =
     cells.length === 0
       ? 'Log: empty'
-      : `Log, newest first: ops ${replica.opNumber} down to ${first}${first > 1 ? ` (the last ${cells.length})` : ''}, committed up to ${replica.commitNumber}`;
+      : `Log, newest first: ops ${replica.opNumber} down to ${first}${earlier > 0 ? ` (the last ${cells.length})` : ''}, committed up to ${replica.commitNumber}`;
   return (
-    <div className="log-wrap">
-      <ol className="log" aria-label={label} reversed>
+    <div className="log-wrap" ref={wrap}>
+      <ol
+        className="log"
+        aria-label={label}
+        reversed
+        style={{ '--cell-width': `${cellWidth(digits) - 2}px` } as CSSProperties}
+      >
         {cells.toReversed().map((cell) => (
           <li
             key={cell.opNumber}
@@ -150,9 +206,9 @@ function LogStrip({ replica }: { readonly replica: ReplicaFrame }) {
             <span aria-hidden="true">{cell.opNumber}</span>
           </li>
         ))}
-        {first > 1 ? (
-          <li className="log-more" aria-hidden="true">
-            …
+        {earlier > 0 ? (
+          <li className="log-more" aria-hidden="true" title={`ops 1 to ${earlier} are not shown`}>
+            {`… ${earlier} earlier`}
           </li>
         ) : null}
       </ol>
@@ -175,7 +231,7 @@ function StateDetails({ replica }: { readonly replica: ReplicaFrame }) {
   return (
     <div className="state-details">
       <Disclosure
-        summary={`State machine: ${replica.stateSize} ${replica.stateKind === 'kv' ? 'keys' : 'entries'}`}
+        summary={`State machine: ${replica.stateKind === 'kv' ? plural(replica.stateSize, 'key') : plural(replica.stateSize, 'entry', 'entries')}`}
       >
         {() => (
           <>
@@ -205,7 +261,7 @@ function StateDetails({ replica }: { readonly replica: ReplicaFrame }) {
           </>
         )}
       </Disclosure>
-      <Disclosure summary={`Client table: ${replica.clientTable.length} clients`}>
+      <Disclosure summary={`Client table: ${plural(replica.clientTable.length, 'client')}`}>
         {() =>
           replica.clientTable.length === 0 ? (
             <p className="muted">no request executed yet</p>
