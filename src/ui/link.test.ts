@@ -6,7 +6,7 @@ import { parseScenario } from '../scenario/schema.ts';
 import { stepScenario, tours } from '../scenario/tours/index.ts';
 import type { Action, Scenario } from '../sim/scenario-types.ts';
 import { Run } from '../sim/run.ts';
-import { decodeLink, encodeLink, linkBytesMax } from './link.ts';
+import { decodeLink, encodeLink, linkBytesMax, linkJsonBytesMax } from './link.ts';
 
 function neverThrows(hash: string): void {
   const result = decodeLink(hash);
@@ -81,6 +81,30 @@ describe('scenario links', () => {
     const invalid =
       '#s=' + lzString.compressToEncodedURIComponent(JSON.stringify({ v: 1, scenario: bad, t: 0 }));
     expect(decodeLink(invalid)).toMatchObject({ ok: false, problem: /actions\[0\]\.replica/ });
+  });
+
+  it('refuse a small link that expands past the scenario size limit, before parsing it', () => {
+    const json = JSON.stringify({ v: 1, scenario: defaultScenario, t: 0, pad: ' '.repeat(600_000) });
+    const hash = '#s=' + lzString.compressToEncodedURIComponent(json);
+    expect(hash.length).toBeLessThan(linkBytesMax);
+    expect(decodeLink(hash)).toEqual({
+      ok: false,
+      problem: `the link expands to more than ${linkJsonBytesMax} bytes, the limit for a scenario`,
+    });
+    // Bytes, not characters: 200,000 three-byte characters are 600,000 bytes.
+    const wide = JSON.stringify({ v: 1, scenario: defaultScenario, t: 0, pad: '€'.repeat(200_000) });
+    expect(wide.length).toBeLessThan(linkJsonBytesMax);
+    expect(decodeLink('#s=' + lzString.compressToEncodedURIComponent(wide))).toMatchObject({
+      ok: false,
+      problem: /expands to more than/,
+    });
+  });
+
+  it('never repeat long input in a problem', () => {
+    const version = '#s=' + lzString.compressToEncodedURIComponent(JSON.stringify({ v: 'x'.repeat(5000) }));
+    const result = decodeLink(version);
+    expect(result).toMatchObject({ ok: false, problem: /^unknown link version "x+…"/ });
+    expect(result?.ok === false && result.problem.length).toBeLessThan(120);
   });
 
   it('fuzz: random strings, truncations and bit flips never throw', () => {

@@ -6,12 +6,26 @@
 // lz-string is CommonJS: its default export works both in Vite and in Node (the e2e tests encode links).
 import lzString from 'lz-string';
 import type { Scenario } from '../sim/scenario-types.ts';
-import { parseScenario, ScenarioError } from '../scenario/schema.ts';
+import { parseScenario, scenarioBytesMax, ScenarioError } from '../scenario/schema.ts';
 
 export const linkVersion = 1;
 /** A link hash longer than this is refused before decompression. */
 export const linkBytesMax = 32 * 1024;
 const prefix = '#s=';
+/**
+ * A decompressed link longer than this is refused before JSON.parse: a scenario file's limit plus
+ * room for the link's own fields ({"v":1,"scenario":...,"t":...}). A small link can expand a lot.
+ */
+export const linkJsonBytesMax = scenarioBytesMax + 1024;
+
+/** A value from a link as quoted in a problem: cut short, never echoed whole. */
+function quote(value: unknown): string {
+  if (value === undefined) return 'none';
+  if (typeof value === 'object')
+    return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
 
 export interface LinkPayload {
   readonly scenario: Scenario;
@@ -42,6 +56,13 @@ export function decodeLink(hash: string): DecodedLink | null {
     json = null;
   }
   if (json === null || json === '') return { ok: false, problem: 'the link is truncated or corrupted' };
+  // Characters first (cheap, and never more than bytes), then the exact UTF-8 size.
+  const bytes = json.length > linkJsonBytesMax ? json.length : new TextEncoder().encode(json).length;
+  if (bytes > linkJsonBytesMax)
+    return {
+      ok: false,
+      problem: `the link expands to more than ${linkJsonBytesMax} bytes, the limit for a scenario`,
+    };
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -54,7 +75,7 @@ export function decodeLink(hash: string): DecodedLink | null {
   if (record.v !== linkVersion)
     return {
       ok: false,
-      problem: `unknown link version ${JSON.stringify(record.v)}: this build reads version ${linkVersion}`,
+      problem: `unknown link version ${quote(record.v)}: this build reads version ${linkVersion}`,
     };
   try {
     const scenario = parseScenario(record.scenario);

@@ -89,7 +89,7 @@ test('the linearizability view highlights the illegal operations of a bad histor
   await page.goto(`/${encodeLink(scenario, scenario.until)}`);
   const view = page.getByRole('region', { name: 'Linearizability' });
   await expect(view).toContainText('linearizable');
-  await view.getByRole('checkbox', { name: /Continue past the violation/ }).check();
+  await view.getByRole('checkbox', { name: /Check the history past the violation/ }).check();
   await expect(view).toContainText('not linearizable');
   const illegal = view.getByRole('list', { name: 'Illegal operations' }).getByRole('listitem');
   await expect(illegal).toHaveCount(result!.illegal!.operations.length);
@@ -216,4 +216,32 @@ test('the find-a-bug panel fuzzes in workers and finds a mutation’s counterexa
   const none = await panel.getByRole('status').innerText();
   console.log(`browser fuzz (none): ${none}`);
   await expect(panel.getByRole('button', { name: 'Open the failing scenario' })).toHaveCount(0);
+});
+
+test('the diagram draws lane names over the arrows; the history stays readable on a phone', async ({
+  page,
+}) => {
+  const { scenario } = mutationScenarios['ignore-client-table'];
+  await page.goto(`/${encodeLink(scenario, 1500)}`);
+  const diagram = page.getByRole('figure', { name: 'Space-time diagram' });
+  await expect(diagram).toBeVisible();
+  // The exported SVG is painted by the same code as the screen: the names come after the cursor line.
+  await page.getByText('Import / Export', { exact: true }).click();
+  const menu = page.getByRole('group', { name: 'Import and export' });
+  const pending = page.waitForEvent('download');
+  await menu.getByRole('button', { name: 'Export diagram SVG', exact: true }).click();
+  const { readFile } = await import('node:fs/promises');
+  const svg = await readFile(await (await pending).path(), 'utf8');
+  expect(svg.lastIndexOf('stroke="#CC3311"')).toBeGreaterThan(0);
+  expect(svg.indexOf('>replica 0</text>')).toBeGreaterThan(svg.lastIndexOf('stroke="#CC3311"'));
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 800 });
+  const view = page.getByRole('region', { name: 'Linearizability' });
+  const history = view.getByRole('group', { name: 'Client history' });
+  await history.scrollIntoViewIfNeeded();
+  const box = (await history.boundingBox())!;
+  // Drawn at its own size (scrolling sideways), not scaled down to fit 390 px.
+  expect(box.width).toBeGreaterThanOrEqual(640);
+  await expect(view.getByText(/^\d+ ms$/).first()).toBeAttached();
+  await shot(page, 'lin-phone', view);
 });

@@ -6,7 +6,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { tours } from '../../src/scenario/tours/index.ts';
 import { defaultScenario } from '../../src/scenario/builtin.ts';
-import { encodeLink } from '../../src/ui/link.ts';
+import { decodeLink, encodeLink, linkBytesMax } from '../../src/ui/link.ts';
+import type { Scenario } from '../../src/sim/scenario-types.ts';
 
 function card(page: Page, replica: number): Locator {
   return page.getByRole('region', { name: `Replica ${replica}`, exact: true });
@@ -129,11 +130,88 @@ test('back and forward move between loaded scenarios and tours', async ({ page }
   await settings.getByRole('button', { name: 'New run' }).click();
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 31337');
   expect(page.url()).toContain('#s=');
+  // Closing the tour gave its history entry the run's own link: back returns to that run, not the tour.
   await page.goBack();
-  await expect(panel).toContainText(tours[2].steps[0].title);
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText(`seed ${tours[2].scenario.seed}`);
+  await expect(panel).toHaveCount(0);
+  expect(page.url()).toContain('#s=');
   await page.goForward();
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 31337');
   await expect(panel).toHaveCount(0);
+});
+
+/** The scenario the address bar's link holds (fails the test if it holds none). */
+function addressScenario(page: Page): Scenario {
+  const link = decodeLink(new URL(page.url()).hash);
+  if (link?.ok !== true) throw new Error(`the address bar holds no scenario link: ${page.url()}`);
+  return link.payload.scenario;
+}
+
+test('closing or finishing a tour gives the address bar the scenario link at once', async ({ page }) => {
+  const tour = tours[0];
+  await open(page, `#tour=${tour.id}`);
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await expect(panel).toContainText(tour.steps[0].title);
+  expect(page.url()).toContain('#tour=');
+  await page.getByRole('button', { name: 'Close tour' }).click();
+  await expect.poll(() => page.url()).toContain('#s=');
+  expect(addressScenario(page)).toEqual(tour.scenario);
+  // Finishing: the last step, then Finish tour. "Try it yourself" shows once.
+  await open(page, `#tour=${tour.id}&step=${tour.steps.length}`);
+  await expect(panel).toContainText(tour.steps.at(-1)!.title);
+  await page.getByRole('button', { name: 'Finish tour' }).click();
+  await expect(panel.getByText('Try it yourself', { exact: true })).toHaveCount(1);
+  await expect.poll(() => page.url()).toContain('#s=');
+  expect(addressScenario(page)).toEqual(tour.scenario);
+});
+
+test('a bad scenario link and a bad tour link fall back alike: default scenario, playing, link replaced', async ({
+  page,
+}) => {
+  const good = encodeLink(defaultScenario, 1000);
+  for (const [bad, problem] of [
+    [good.slice(0, Math.floor(good.length / 2)) + 'zz', 'corrupted'],
+    ['#tour=no-such-tour', 'there is no tour'],
+  ] as const) {
+    // A fresh load each time (a hash-only change would not reload the page).
+    await page.goto('about:blank');
+    await page.goto(`/${bad}`);
+    await expect(card(page, 0)).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText(problem);
+    await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+    await expect.poll(() => page.url()).toContain('#s=');
+    expect(addressScenario(page)).toEqual(defaultScenario);
+    // The problem is still said after the address bar changed.
+    await expect(page.getByRole('alert')).toContainText(problem);
+  }
+});
+
+test('a scenario too large for a link leaves the address bar alone and says how to save it', async ({
+  page,
+}) => {
+  // Random ops do not compress: thousands of them make a link well over the limit.
+  let state = 7;
+  const noise = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state.toString(36);
+  };
+  const actions = Array.from({ length: 4000 }, (_, index) => ({
+    at: 10 + index,
+    type: 'request' as const,
+    client: 0,
+    op: `put k${noise()} ${noise()}${noise()}`,
+  }));
+  const big = { ...defaultScenario, until: 10_000, actions };
+  expect(encodeLink(big, 0).length).toBeGreaterThan(linkBytesMax);
+  await open(page, encodeLink({ ...defaultScenario, seed: 99 }, 0));
+  const before = page.url();
+  await importJson(page, 'big.json', JSON.stringify(big));
+  await expect(page.getByRole('status').getByText(/too large for a link/)).toHaveCount(1);
+  await expect(page.getByRole('status').getByText(/too large for a link/)).toContainText(
+    'Export scenario JSON',
+  );
+  await page.waitForTimeout(800);
+  expect(page.url()).toBe(before);
 });
 
 async function openImportExport(page: Page): Promise<Locator> {
@@ -284,4 +362,65 @@ test('recent scenarios persist, can be cleared, and a corrupted store is discard
   await expect(page.getByText(/was corrupted and has been discarded/).first()).toBeVisible();
   menu = await openImportExport(page);
   await expect(menu).toBeVisible();
+});
+
+test('a tour step that points at messages opens the list of messages in flight', async ({ page }) => {
+  const found = tours
+    .flatMap((tour) => tour.steps.map((step, index) => ({ tour, step, index })))
+    .find(({ step }) => step.highlight.some((h) => h.kind === 'message'))!;
+  await open(page, `#tour=${found.tour.id}&step=${found.index + 1}`);
+  await expect(page.getByRole('region', { name: 'Tour' })).toContainText(found.step.title);
+  // The list's items are toggle buttons naming each message in flight.
+  const item = page.getByRole('button', { pressed: false, name: / from (replica|client) .+ to / }).first();
+  await expect(item).toBeVisible();
+  await expect(item).toBeInViewport();
+});
+
+test('the Import / Export menu closes like a menu, reads well and fits a phone', async ({ page }) => {
+  await open(page);
+  let menu = await openImportExport(page);
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  menu = await openImportExport(page);
+  await page.getByRole('heading', { name: 'Event log' }).click();
+  await expect(menu).toBeHidden();
+  menu = await openImportExport(page);
+  await expect(menu.getByRole('heading', { name: 'Recent scenarios', level: 2 })).toBeVisible();
+  const contrast = await menu.getByText('Or drop a JSON file anywhere on the page.').evaluate((element) => {
+    const rgb = (text: string) => (text.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const [lr, lg, lb] = [r, g, b].map((c) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+    };
+    let background = element as HTMLElement | null;
+    while (background !== null && getComputedStyle(background).backgroundColor === 'rgba(0, 0, 0, 0)')
+      background = background.parentElement;
+    const fg = luminance(rgb(getComputedStyle(element).color));
+    const bg = luminance(
+      rgb(background === null ? 'rgb(255,255,255)' : getComputedStyle(background).backgroundColor),
+    );
+    return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  });
+  expect(contrast).toBeGreaterThanOrEqual(4.5);
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 800 });
+  menu = await openImportExport(page);
+  const box = (await menu.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+});
+
+test('the tour gallery shows two-digit numbers whole', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Tours', exact: true }).click();
+  const gallery = page.getByRole('dialog', { name: 'Tours' });
+  const list = gallery.getByRole('list').first();
+  const last = gallery.getByRole('link', { name: tours.at(-1)!.title, exact: true });
+  // The marker ("15.") sits in the list's left padding: that padding must hold three characters.
+  const padding = await list.evaluate((element) => Number.parseFloat(getComputedStyle(element).paddingLeft));
+  const fontSize = await last.evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
+  expect(padding).toBeGreaterThanOrEqual(fontSize * 2.2);
 });

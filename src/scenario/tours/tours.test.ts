@@ -42,6 +42,13 @@ describe.each(tours.map((tour) => [tour.id, tour] as const))('tour %s', (_id, to
     }
   });
 
+  it('shows steps with the same mutation on the very same scenario (one run, not one per step)', () => {
+    for (const a of tour.steps)
+      for (const b of tour.steps)
+        if ((a.mutation ?? tour.scenario.mutation) === (b.mutation ?? tour.scenario.mutation))
+          expect(stepScenario(tour, a)).toBe(stepScenario(tour, b));
+  });
+
   it('keeps its run short', () => {
     expect(tour.scenario.until).toBeLessThanOrEqual(10_000);
   });

@@ -159,10 +159,27 @@ export interface Tour {
   readonly caughtBy?: string;
 }
 
-/** The scenario a step is shown on: the tour's, with the step's mutation when it names one. */
+/** Per tour, the variant of its scenario for each mutation a step names (built once). */
+const variants = new WeakMap<Tour, Map<Mutation, Scenario>>();
+
+/**
+ * The scenario a step is shown on: the tour's, with the step's mutation when it names one. The same
+ * object for every step with the same mutation: the app keeps the run when it is unchanged (by
+ * identity), and the verifier keys its runs by it.
+ */
 export function stepScenario(tour: Tour, step: TourStep): Scenario {
   if (step.mutation === undefined || step.mutation === tour.scenario.mutation) return tour.scenario;
-  return { ...tour.scenario, mutation: step.mutation };
+  let byMutation = variants.get(tour);
+  if (byMutation === undefined) {
+    byMutation = new Map();
+    variants.set(tour, byMutation);
+  }
+  let scenario = byMutation.get(step.mutation);
+  if (scenario === undefined) {
+    scenario = { ...tour.scenario, mutation: step.mutation };
+    byMutation.set(step.mutation, scenario);
+  }
+  return scenario;
 }
 
 /** Whether a tour is a "break a rule" challenge: its own scenario runs with a mutation. */

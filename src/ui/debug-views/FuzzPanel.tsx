@@ -8,7 +8,9 @@ import { mutations, type Mutation } from '../../protocol/index.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
-import type { FuzzJob, FuzzReply } from './fuzz-worker.ts';
+import { formatTime } from '../format.ts';
+import { mutationLabel, whereShown } from './rules.ts';
+import { checkFuzzReply, type FuzzJob } from './worker-messages.ts';
 
 interface Found {
   readonly seed: number;
@@ -52,8 +54,14 @@ export function FuzzPanel() {
     setWorkerCount(count);
     for (let i = 0; i < count; i++) {
       const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), { type: 'module' });
-      worker.addEventListener('message', (event: MessageEvent<FuzzReply>) => {
-        const reply = event.data;
+      worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const checked = checkFuzzReply(event.data);
+        if (!checked.ok) {
+          setProblem(`a fuzzing worker sent an unreadable reply (${checked.problem})`);
+          stop();
+          return;
+        }
+        const reply = checked.value;
         if (reply.kind === 'progress') {
           total.current += reply.done;
           setSeeds(total.current);
@@ -87,7 +95,7 @@ export function FuzzPanel() {
           >
             {mutations.map((m) => (
               <option key={m} value={m}>
-                {m}
+                {mutationLabel(m)}
               </option>
             ))}
           </select>
@@ -107,20 +115,31 @@ export function FuzzPanel() {
         {found === null ? (seeds > 0 && !running ? '; no failure found.' : '') : ''}
       </p>
       {problem !== null ? <p role="alert">Fuzzing stopped: {problem}</p> : null}
-      {found !== null ? (
-        <p>
-          {`Seed ${found.seed} fails: ${found.violation.checker}: ${found.violation.message} `}
-          <button
-            type="button"
-            onClick={() => {
-              session().newRun(found.scenario, false);
-              session().goToTime(found.scenario.until);
-            }}
-          >
-            Open the failing scenario
-          </button>
-        </p>
-      ) : null}
+      {found !== null ? <FoundFailure found={found} /> : null}
     </section>
+  );
+}
+
+function FoundFailure({ found }: { readonly found: Found }) {
+  const { checker, message, time } = found.violation;
+  const note = whereShown(checker);
+  // A safety violation halts the opened run where it happens; a liveness one is shown at its moment.
+  const at = checker === 'liveness' ? time : found.scenario.until;
+  return (
+    <div>
+      <p>
+        {`Seed ${found.seed} fails the ${checker} checker at ${formatTime(time)}: ${message} `}
+        <button
+          type="button"
+          onClick={() => {
+            session().newRun(found.scenario, false);
+            session().goToTime(at);
+          }}
+        >
+          Open the failing scenario
+        </button>
+      </p>
+      {note === null ? null : <p className="note">{note}</p>}
+    </div>
   );
 }

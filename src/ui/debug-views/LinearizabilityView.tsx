@@ -3,7 +3,7 @@
  * from call to return (unknown outcomes open-ended). When the history is not linearizable, the
  * operations that cannot be ordered (the checker's illegal window) are highlighted, as Porcupine does.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkHistory, extractHistory, kvOperations, type HistoryOperation } from '../../sim/history.ts';
 import type { CheckResult } from '../../sim/checkers/linearizability/index.ts';
@@ -11,15 +11,26 @@ import { Run } from '../../sim/run.ts';
 import { session } from '../controller.ts';
 import { formatTime, plural } from '../format.ts';
 import { useApp } from '../store.ts';
+import { tickStep, timeTicks } from './trace-index.ts';
 
 const checkTimeoutMs = 300;
 const recheckDelayMs = 250;
 const barsMax = 300;
 const rowHeight = 22;
 const labelWidth = 110;
-const width = 1000;
+/** Room above the rows for the time axis. */
+const axisHeight = 20;
+/**
+ * The history is drawn at its real size (text stays readable) and never narrower than this: on a
+ * phone it scrolls sideways instead of shrinking to unreadable text.
+ */
+export const linMinWidth = 640;
+/** Average width of a character of the 10px bar labels, to cut them to their bar. */
+const charPx = 6;
 
 interface Analysis {
+  /** The run state analysed (generation and computed events). */
+  readonly stamp: string;
   readonly history: readonly HistoryOperation[];
   /** kvOperations' ops, with the history index each came from. */
   readonly keys: readonly string[];
@@ -27,16 +38,32 @@ interface Analysis {
   readonly illegal: ReadonlySet<number>;
 }
 
-/** Events computed at most when continuing past a violation. */
-const pastViolationEventsMax = 300_000;
+/** Events computed at most when checking past a violation (on the main thread, once per scenario). */
+export const pastViolationEventsMax = 100_000;
 
-function analyse(pastViolation: boolean): Analysis {
-  let run = session().run;
-  if (pastViolation) {
-    // The same scenario with no checker halting it: what the clients would have seen.
-    run = new Run(run.scenario, { checkers: [] });
-    while (!run.finished && run.head.eventCount < pastViolationEventsMax && run.extendBy(10_000) > 0);
-  }
+/** The last run continued past a violation: computed once per scenario, not on every change. */
+let pastRun: { readonly scenario: Run['scenario']; readonly run: Run } | null = null;
+
+function runPastViolation(): Run {
+  const scenario = session().run.scenario;
+  if (pastRun?.scenario === scenario) return pastRun.run;
+  // The same scenario with no checker halting it: what the clients would have seen.
+  const run = new Run(scenario, { checkers: [] });
+  while (!run.finished && run.head.eventCount < pastViolationEventsMax && run.extendBy(10_000) > 0);
+  pastRun = { scenario, run };
+  return run;
+}
+
+/** A label cut to `px` pixels of 10px text, with an ellipsis when cut (never mid-character). */
+export function fitLabel(text: string, px: number): string {
+  const chars = Math.floor(px / charPx);
+  const points = [...text];
+  if (points.length <= chars) return text;
+  return chars <= 1 ? '' : `${points.slice(0, chars - 1).join('')}…`;
+}
+
+function analyse(pastViolation: boolean, stamp: string): Analysis {
+  const run = pastViolation ? runPastViolation() : session().run;
   const all = extractHistory(run.journal.events);
   // kvOperations drops refused commands: keep the ones it keeps, in order, so indices line up.
   const history: HistoryOperation[] = [];
@@ -52,7 +79,7 @@ function analyse(pastViolation: boolean): Analysis {
     now: () => performance.now(),
   });
   const illegal = new Set(result?.illegal?.operations ?? []);
-  return { history, keys, result, illegal };
+  return { stamp, history, keys, result, illegal };
 }
 
 export function describeOperation(h: HistoryOperation): string {
@@ -76,14 +103,24 @@ export function LinearizabilityView() {
   const [analysis, setAnalysis] = useState<Analysis | null>(null);
   const [pastViolation, setPastViolation] = useState(false);
   const past = pastViolation && halted;
+  // Which state of the run the analysis is of (the run itself lives in the session, outside React):
+  // the app's run as far as it is computed, or, past a violation, the continued run, which does not
+  // grow with the app's run and is analysed again only when the run is replaced or forks.
+  const stamp = past ? `past ${generation}` : `${generation} ${events}`;
   useEffect(() => {
-    // Re-analysed whenever the computed run grows (events) or forks (generation).
-    const timer = setTimeout(
-      () => setAnalysis(analyse(past)),
-      events >= 0 && generation >= 0 ? recheckDelayMs : 0,
-    );
+    const timer = setTimeout(() => setAnalysis(analyse(past, stamp)), recheckDelayMs);
     return () => clearTimeout(timer);
-  }, [events, generation, past]);
+  }, [past, stamp]);
+  const [boxWidth, setBoxWidth] = useState(1000);
+  // A callback ref (React 19 runs its returned cleanup): the box is observed while it is mounted.
+  const box = useCallback((element: HTMLDivElement | null) => {
+    if (element === null) return;
+    const measure = () => setBoxWidth(Math.floor(element.clientWidth) || 1000);
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    measure();
+    return () => observer.disconnect();
+  }, []);
   if (kind !== 'kv')
     return (
       <section className="debug-panel lin-view" aria-label="Linearizability">
@@ -91,7 +128,8 @@ export function LinearizabilityView() {
         <p>The linearizability check applies to the key-value state machine only.</p>
       </section>
     );
-  if (analysis === null) return null;
+  if (analysis === null) return <div ref={box} />;
+  const width = Math.max(linMinWidth, boxWidth);
   const { history, keys, result, illegal } = analysis;
   let verdict = 'no client operations yet';
   if (history.length > 0 && result !== null)
@@ -116,8 +154,10 @@ export function LinearizabilityView() {
   }
   if (!Number.isFinite(t0)) t0 = 0;
   t1 = Math.max(t1 + 20, t0 + 50);
-  const x = (t: number) => labelWidth + ((Math.min(t, t1) - t0) / (t1 - t0)) * (width - labelWidth - 10);
-  const height = rows.length * rowHeight + 24;
+  const plotWidth = width - labelWidth - 10;
+  const x = (t: number) => labelWidth + ((Math.min(t, t1) - t0) / (t1 - t0)) * plotWidth;
+  const height = axisHeight + rows.length * rowHeight + 4;
+  const ticks = timeTicks(t0, t1, tickStep(t1 - t0, plotWidth, `${Math.ceil(t1)} ms`.length));
   return (
     <section className="debug-panel lin-view" aria-label="Linearizability">
       <h2>Linearizability</h2>
@@ -132,7 +172,8 @@ export function LinearizabilityView() {
             checked={pastViolation}
             onChange={(e) => setPastViolation(e.target.checked)}
           />
-          Continue past the violation (run the scenario to its end with the checkers off)
+          Check the history past the violation (this view only: re-runs the scenario with the checkers off, up
+          to {pastViolationEventsMax.toLocaleString('en')} events)
         </label>
       ) : null}
       {illegal.size > 0 ? (
@@ -146,61 +187,67 @@ export function LinearizabilityView() {
         </>
       ) : null}
       {rows.length > 0 ? (
-        <svg viewBox={`0 0 ${width} ${height}`} role="group" aria-label="Client history">
-          <defs>
-            <pattern id="lin-open" width="6" height="6" patternUnits="userSpaceOnUse">
-              <rect width="6" height="6" fill="#eef4fa" />
-            </pattern>
-          </defs>
-          {rows.map((row, r) => {
-            const [key, client] = row.split('\u0000');
-            return (
-              <text key={row} x={4} y={20 + r * rowHeight + 14} fontSize={11}>
-                {`key ${key} · ${client}`}
-              </text>
-            );
-          })}
-          {cursor >= t0 && cursor <= t1 ? (
-            <line x1={x(cursor)} x2={x(cursor)} y1={0} y2={height} stroke="#CC3311" strokeWidth={1.5} />
-          ) : null}
-          {indices.map((i) => {
-            const h = history[i];
-            const r = rows.indexOf(`${keys[i]}\u0000${h.client}`);
-            const open = h.return === Infinity;
-            const bad = illegal.has(i);
-            const x1 = x(h.call);
-            const x2 = open ? width - 10 : Math.max(x1 + 3, x(h.return));
-            const label = `${describeOperation(h)}${bad ? ', illegal' : ''}`;
-            return (
-              <g key={i} role="img" aria-label={label}>
-                <title>{label}</title>
-                <rect
-                  className={`lin-bar${open ? ' open' : ''}${bad ? ' illegal' : ''}`}
-                  x={x1}
-                  y={20 + r * rowHeight + 2}
-                  width={x2 - x1}
-                  height={rowHeight - 6}
-                  rx={3}
-                />
-                {x2 - x1 > 40 ? (
-                  // A nested viewport clips the label to its bar (long results would run into the next).
-                  <svg
+        <div className="lin-scroll" ref={box}>
+          <svg width={width} height={height} role="group" aria-label="Client history">
+            <defs>
+              <pattern id="lin-open" width="6" height="6" patternUnits="userSpaceOnUse">
+                <rect width="6" height="6" fill="#eef4fa" />
+              </pattern>
+            </defs>
+            <g aria-hidden="true" className="lin-axis">
+              {ticks.map((t) => (
+                <g key={t}>
+                  <line x1={x(t)} x2={x(t)} y1={axisHeight - 4} y2={height} stroke="#eee" />
+                  <text x={x(t) + 2} y={12} fontSize={10} fill="#555">{`${t} ms`}</text>
+                </g>
+              ))}
+            </g>
+            {rows.map((row, r) => {
+              const [key, client] = row.split('\u0000');
+              const label = `key ${key} · ${client}`;
+              return (
+                <text key={row} x={4} y={axisHeight + r * rowHeight + 14} fontSize={11}>
+                  <title>{label}</title>
+                  {fitLabel(label, labelWidth - 8)}
+                </text>
+              );
+            })}
+            {cursor >= t0 && cursor <= t1 ? (
+              <line x1={x(cursor)} x2={x(cursor)} y1={0} y2={height} stroke="#CC3311" strokeWidth={1.5} />
+            ) : null}
+            {indices.map((i) => {
+              const h = history[i];
+              const r = rows.indexOf(`${keys[i]}\u0000${h.client}`);
+              const open = h.return === Infinity;
+              const bad = illegal.has(i);
+              const x1 = x(h.call);
+              const x2 = open ? width - 10 : Math.max(x1 + 3, x(h.return));
+              const label = `${describeOperation(h)}${bad ? ', illegal' : ''}`;
+              const text = fitLabel(`${h.op}${h.result !== null ? ` → ${h.result}` : ''}`, x2 - x1 - 6);
+              return (
+                <g key={i} role="img" aria-label={label}>
+                  <title>{label}</title>
+                  <rect
+                    className={`lin-bar${open ? ' open' : ''}${bad ? ' illegal' : ''}`}
                     x={x1}
-                    y={20 + r * rowHeight + 2}
-                    width={x2 - x1 - 2}
+                    y={axisHeight + r * rowHeight + 2}
+                    width={x2 - x1}
                     height={rowHeight - 6}
-                    overflow="hidden"
-                  >
-                    <text x={3} y={12} fontSize={10}>
-                      {`${h.op}${h.result !== null ? ` → ${h.result}` : ''}`}
+                    rx={3}
+                  />
+                  {text === '' ? null : (
+                    <text x={x1 + 3} y={axisHeight + r * rowHeight + 14} fontSize={10}>
+                      {text}
                     </text>
-                  </svg>
-                ) : null}
-              </g>
-            );
-          })}
-        </svg>
-      ) : null}
+                  )}
+                </g>
+              );
+            })}
+          </svg>
+        </div>
+      ) : (
+        <div ref={box} />
+      )}
     </section>
   );
 }

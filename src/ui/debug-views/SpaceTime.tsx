@@ -10,11 +10,20 @@ import type { MessageType } from '../../protocol/index.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
-import { messageStyles, statusStyles } from '../palette.ts';
+import { messageStyles, statusStyles, type MessageStyle, type StatusStyle } from '../palette.ts';
 import { appStore, useApp } from '../store.ts';
 import { useHighlight } from './highlight.ts';
 import { SvgPainter, type Painter } from '../svg-painter.ts';
-import { TraceIndex, arrowName, laneOf, lowerBound, messagesInWindow, type Mark } from './trace-index.ts';
+import {
+  TraceIndex,
+  arrowName,
+  laneOf,
+  lowerBound,
+  messagesInWindow,
+  tickStep,
+  timeTicks,
+  type Mark,
+} from './trace-index.ts';
 
 const laneHeight = 34;
 const labelWidth = 86;
@@ -222,13 +231,14 @@ export function SpaceTimeView({
       if (ctx === null) return;
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
-      // Time axis.
+      // Time axis: the step is chosen from the pixel width so that labels never overlap, and the
+      // loop is bounded (a time far beyond float precision would otherwise never advance).
       ctx.fillStyle = '#555';
       ctx.font = '10px system-ui, sans-serif';
-      const step = niceStep(view.span / 8);
+      const step = tickStep(view.span, plotWidth, `${Math.ceil(to)} ms`.length);
       ctx.strokeStyle = '#eee';
       ctx.lineWidth = 1;
-      for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+      for (const t of timeTicks(from, to, step)) {
         const px = x(t);
         ctx.beginPath();
         ctx.moveTo(px, topPad - 4);
@@ -237,16 +247,13 @@ export function SpaceTimeView({
         ctx.fillText(`${t} ms`, px + 2, 10);
       }
       const highlighted = new Set(highlightedReplicas);
-      // Lanes with status bands.
+      // Lanes with status bands (their names are drawn last, over everything: see below).
       for (const lane of visibleLanes) {
         const y = laneY.get(lane)!;
         if (lane < replicas && highlighted.has(lane)) {
-          ctx.fillStyle = 'rgba(213, 94, 0, 0.18)';
-          ctx.fillRect(0, y - laneHeight / 2, width, laneHeight);
+          ctx.fillStyle = highlightFill;
+          ctx.fillRect(labelWidth, y - laneHeight / 2, width - labelWidth, laneHeight);
         }
-        ctx.fillStyle = '#222';
-        ctx.font = '11px system-ui, sans-serif';
-        ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
         if (lane < replicas) {
           const changes = index.current.statusChanges[lane] ?? [];
           let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
@@ -254,8 +261,8 @@ export function SpaceTimeView({
             const begin = Math.max(from, changes[i].time);
             const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : journalEnd);
             if (end <= begin) continue;
-            const style = statusStyles[changes[i].status];
-            ctx.fillStyle = style.fill;
+            // An imported trace is validated, but a status the palette lacks must not break the view.
+            ctx.fillStyle = (statusStyles[changes[i].status] as StatusStyle | undefined)?.fill ?? '#ccc';
             ctx.fillRect(x(begin), y - 5, x(end) - x(begin), 10);
           }
         } else {
@@ -283,7 +290,7 @@ export function SpaceTimeView({
         const yEnd = lost
           ? y1 + (y2 - y1) * ((endTime - record.sentAt) / Math.max(1, record.deliverAt - record.sentAt))
           : y2;
-        const color = messageStyles[record.message.type].color;
+        const color = (messageStyles[record.message.type] as MessageStyle | undefined)?.color ?? '#777';
         ctx.strokeStyle = color;
         ctx.globalAlpha = record.sentAt > cursor ? 0.25 : 0.9;
         ctx.lineWidth = 1.2;
@@ -345,6 +352,20 @@ export function SpaceTimeView({
         ctx.moveTo(x(cursor), topPad - 6);
         ctx.lineTo(x(cursor), height);
         ctx.stroke();
+      }
+      // The label column last, on its own white background: arrows that start before the window
+      // never cover the lane names (the SVG painter has no clip, so this is drawn, not clipped).
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, topPad - 6, labelWidth, height);
+      ctx.font = '11px system-ui, sans-serif';
+      for (const lane of visibleLanes) {
+        const y = laneY.get(lane)!;
+        if (lane < replicas && highlighted.has(lane)) {
+          ctx.fillStyle = highlightFill;
+          ctx.fillRect(0, y - laneHeight / 2, labelWidth, laneHeight);
+        }
+        ctx.fillStyle = '#222';
+        ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
       }
       if (into !== undefined) return;
       // The accessible layer changes only when the window's content does (not on every frame).
@@ -579,8 +600,4 @@ export function SpaceTimeView({
   );
 }
 
-function niceStep(raw: number): number {
-  const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-6)));
-  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
-  return 10 * power;
-}
+const highlightFill = 'rgba(213, 94, 0, 0.18)';

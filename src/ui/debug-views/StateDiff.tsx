@@ -4,15 +4,19 @@
  * (as far as the snapshots show them: the log's tail and the first state rows).
  */
 import { useState } from 'react';
+import type { Scenario } from '../../sim/scenario-types.ts';
 import { formatTime } from '../format.ts';
 import type { Frame } from '../frame.ts';
 import { useApp } from '../store.ts';
-import { diffReplicas } from './state-diff.ts';
+import { diffReplicas, samePast } from './state-diff.ts';
 
 export function StateDiff() {
   const frame = useApp((s) => s.panelFrame);
+  const scenario = useApp((s) => s.scenario);
   const [mode, setMode] = useState<'moments' | 'replicas'>('moments');
-  const [pinned, setPinned] = useState<Frame | null>(null);
+  const [pin, setPin] = useState<{ readonly frame: Frame; readonly scenario: Scenario } | null>(null);
+  // A moment pinned in another run (a new scenario, or an edited past) is dropped, not compared.
+  const pinned = pin !== null && samePast(pin.scenario, scenario, pin.frame.time) ? pin.frame : null;
   const [a, setA] = useState(0);
   const [b, setB] = useState(1);
   if (frame === null) return null;
@@ -63,7 +67,7 @@ export function StateDiff() {
       </div>
       {mode === 'moments' ? (
         <p>
-          <button type="button" onClick={() => setPinned(frame)}>
+          <button type="button" onClick={() => setPin({ frame, scenario })}>
             Pin this moment as A
           </button>{' '}
           {pinned === null

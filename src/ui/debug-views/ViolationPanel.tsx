@@ -14,7 +14,7 @@ import { encodeLink } from '../link.ts';
 import { useApp } from '../store.ts';
 import { useHighlight } from './highlight.ts';
 import { ruleOf } from './rules.ts';
-import type { ShrinkReply, ShrinkRequest } from './shrink-worker.ts';
+import { checkShrinkReply, type ShrinkRequest } from './worker-messages.ts';
 
 const shrinkRunsMax = 400;
 
@@ -36,6 +36,8 @@ export function ViolationPanel() {
       ops: o === '' ? [] : o.split(',').map(Number),
     });
   }, [key]);
+  // The other views must not keep highlighting replicas once the explorer is gone.
+  useEffect(() => () => useHighlight.setState({ replicas: [], ops: [] }), []);
   if (violation === null || replicas === null) return null;
   return (
     <section className="debug-panel violation-panel" aria-label="Violation">
@@ -168,16 +170,25 @@ function Shrink({ violation }: { readonly violation: Violation }) {
     const next = new Worker(new URL('./shrink-worker.ts', import.meta.url), { type: 'module' });
     worker.current = next;
     setState({ kind: 'running', runs: 0, size: 0 });
-    next.addEventListener('message', (event: MessageEvent<ShrinkReply>) => {
-      const reply = event.data;
-      if (reply.kind === 'progress') setState({ kind: 'running', runs: reply.runs, size: reply.size });
-      else {
-        setState(reply);
-        next.terminate();
-        if (worker.current === next) worker.current = null;
+    const finish = (last: ShrinkState) => {
+      setState(last);
+      next.terminate();
+      if (worker.current === next) worker.current = null;
+    };
+    next.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const checked = checkShrinkReply(event.data);
+      if (!checked.ok) {
+        finish({ kind: 'error', message: `the worker sent an unreadable reply (${checked.problem})` });
+        return;
       }
+      const reply = checked.value;
+      if (reply.kind === 'progress') setState({ kind: 'running', runs: reply.runs, size: reply.size });
+      else finish(reply);
     });
-    next.addEventListener('error', (event) => setState({ kind: 'error', message: event.message }));
+    // A failed worker is stopped too: it would otherwise linger until the panel unmounts.
+    next.addEventListener('error', (event) =>
+      finish({ kind: 'error', message: event.message || 'the shrinking worker failed' }),
+    );
     const request: ShrinkRequest = {
       scenario: session().run.scenario,
       checker: violation.checker,

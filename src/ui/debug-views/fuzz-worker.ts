@@ -3,34 +3,22 @@
  * One fuzzing worker: runs swarm scenarios for seeds start, start + stride, ... with every checker,
  * reporting progress and stopping at the first failure (the main thread terminates it to stop).
  */
-import type { Mutation } from '../../protocol/index.ts';
 import { checkScenario } from '../../sim/checkers/verdict.ts';
-import type { Scenario } from '../../sim/scenario-types.ts';
-import type { Violation } from '../../sim/trace.ts';
 import { swarmScenario } from '../../sim/swarm.ts';
+import { checkFuzzJob, type FuzzReply } from './worker-messages.ts';
 
-export interface FuzzJob {
-  readonly start: number;
-  readonly stride: number;
-  readonly mutation: Mutation;
-}
-
-export type FuzzReply =
-  | { readonly kind: 'progress'; readonly done: number }
-  | {
-      readonly kind: 'failure';
-      readonly seed: number;
-      readonly scenario: Scenario;
-      readonly violation: Violation;
-    };
+export type { FuzzJob, FuzzReply } from './worker-messages.ts';
 
 const reportEveryMs = 200;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's postMessage has no origin
 const post = (reply: FuzzReply) => scope.postMessage(reply);
 
-scope.addEventListener('message', (event: MessageEvent<FuzzJob>) => {
-  const { start, stride, mutation } = event.data;
+scope.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const job = checkFuzzJob(event.data);
+  // A job this worker cannot read is an error in the page: say so (the page stops fuzzing).
+  if (!job.ok) throw new Error(`fuzz worker: bad job: ${job.problem}`);
+  const { start, stride, mutation } = job.value;
   let done = 0;
   let last = performance.now();
   for (let seed = start; ; seed += stride) {

@@ -31,3 +31,23 @@ export const ruleExplanations: Record<string, string> = {
 export function ruleOf(checker: string): string {
   return ruleExplanations[checker] ?? `The ${checker} checker objected.`;
 }
+
+/**
+ * A mutation's label, the same words as the Settings dialog uses ("broken: ack-with-gap"), so that
+ * the fuzz panel and Settings name a mutation alike.
+ */
+export function mutationLabel(mutation: string): string {
+  return mutation === 'none' ? 'as the paper gives it' : `broken: ${mutation}`;
+}
+
+/**
+ * What the person should know when a fuzzed failure comes from a checker that the app's own run
+ * does not apply while it plays (the app checks safety after every event): where to see it.
+ */
+export function whereShown(checker: string): string | null {
+  if (checker === 'liveness')
+    return 'Liveness is judged only after the faults stop, and the opened run checks safety only: it shows no violation banner. It opens at the moment the cluster should have recovered; look at the replicas’ status and the view changes around it.';
+  if (checker === 'linearizability')
+    return 'Linearizability is judged on the client history, and the opened run checks safety only: it shows no violation banner. The Linearizability view below lists the operations that cannot be ordered.';
+  return null;
+}

@@ -8,21 +8,9 @@ import { checkScenario } from '../../sim/checkers/verdict.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { scenarioSize, shrinkScenario } from '../../sim/shrink.ts';
+import { checkShrinkRequest, type ShrinkReply } from './worker-messages.ts';
 
-export type ShrinkRequest = {
-  readonly scenario: Scenario;
-  readonly checker: string;
-  readonly maxRuns: number;
-};
-export type ShrinkReply =
-  | { readonly kind: 'progress'; readonly runs: number; readonly size: number }
-  | {
-      readonly kind: 'done';
-      readonly scenario: Scenario;
-      readonly violation: Violation;
-      readonly runs: number;
-    }
-  | { readonly kind: 'error'; readonly message: string };
+export type { ShrinkReply, ShrinkRequest } from './worker-messages.ts';
 
 function firstViolation(scenario: Scenario): Violation | null {
   const verdict = checkScenario(scenario, {
@@ -33,10 +21,15 @@ function firstViolation(scenario: Scenario): Violation | null {
 }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-scope.addEventListener('message', (event: MessageEvent<ShrinkRequest>) => {
-  const { scenario, checker, maxRuns } = event.data;
+scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's postMessage has no origin
   const post = (reply: ShrinkReply) => scope.postMessage(reply);
+  const request = checkShrinkRequest(event.data);
+  if (!request.ok) {
+    post({ kind: 'error', message: `bad request: ${request.problem}` });
+    return;
+  }
+  const { scenario, checker, maxRuns } = request.value;
   try {
     let runs = 0;
     const result = shrinkScenario(

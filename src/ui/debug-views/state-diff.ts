@@ -1,4 +1,5 @@
 /** Differences between two replica snapshots (two moments of one replica, or two replicas). Pure. */
+import type { Scenario } from '../../sim/scenario-types.ts';
 import type { ReplicaFrame } from '../frame.ts';
 
 export interface DiffRow {
@@ -39,4 +40,19 @@ export function diffReplicas(a: ReplicaFrame, b: ReplicaFrame): DiffRow[] {
     scalar(`state ${key}`, value(a), value(b));
   }
   return rows;
+}
+
+/**
+ * Whether a moment pinned at `time` in a run of `pinned` is in the past of the run of `current`:
+ * the same settings and the same actions up to that time. Otherwise (another scenario loaded, or
+ * the past edited) the pinned frame belongs to another run and must not be compared.
+ */
+export function samePast(pinned: Scenario, current: Scenario, time: number): boolean {
+  if (pinned === current) return true;
+  const { actions: a, ...settingsA } = pinned;
+  const { actions: b, ...settingsB } = current;
+  if (JSON.stringify(settingsA) !== JSON.stringify(settingsB)) return false;
+  const upTo = (actions: Scenario['actions']) =>
+    JSON.stringify(actions.filter((action) => action.at <= time));
+  return upTo(a) === upTo(b);
 }

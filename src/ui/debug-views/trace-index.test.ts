@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario/builtin.ts';
 import { Run } from '../../sim/run.ts';
 import { passes } from './FilteredEventLog.tsx';
-import { TraceIndex, arrowName, messagesInWindow } from './trace-index.ts';
+import type { TraceEvent } from '../../sim/trace.ts';
+import {
+  TraceIndex,
+  arrowName,
+  clampCount,
+  laneOf,
+  messagesInWindow,
+  tickStep,
+  ticksMax,
+  timeTicks,
+} from './trace-index.ts';
 
 describe('the debugging views’ trace index', () => {
   const scenario = {
@@ -64,5 +74,58 @@ describe('the debugging views’ trace index', () => {
     expect(atTwo.length).toBeLessThan(events.length);
     const crashed = events.filter((e) => passes(e, messages, { ...base, search: 'crash' }));
     expect(crashed.length).toBeGreaterThan(0);
+  });
+});
+
+describe('defences of the diagram against odd input', () => {
+  it('gives no lane to a replica past the count or an unknown client', () => {
+    expect(laneOf(2, 3, ['c0'])).toBe(2);
+    expect(laneOf(3, 3, ['c0'])).toBe(-1);
+    expect(laneOf(0.5, 3, ['c0'])).toBe(-1);
+    expect(laneOf('c0', 3, ['c0'])).toBe(3);
+    expect(laneOf('c9', 3, ['c0'])).toBe(-1);
+  });
+
+  it('keeps a replay cursor on an event, whatever the input', () => {
+    expect(clampCount(Number.NaN, 10)).toBe(0);
+    expect(clampCount(-5, 10)).toBe(0);
+    expect(clampCount(2.7, 10)).toBe(2);
+    expect(clampCount(Infinity, 10)).toBe(10);
+    expect(clampCount(11, 10)).toBe(10);
+  });
+
+  it('ends the time axis for any window, however far out in time', () => {
+    expect(timeTicks(1e20, 1e20 + 400, 50).length).toBeLessThanOrEqual(ticksMax);
+    expect(timeTicks(0, 1e20, 1)).toHaveLength(ticksMax);
+    expect(timeTicks(0, 100, 0)).toEqual([]);
+    expect(timeTicks(0, 100, Number.NaN)).toEqual([]);
+    expect(timeTicks(0, 400, 100)).toEqual([0, 100, 200, 300, 400]);
+  });
+
+  it('spaces the ticks so that their labels never overlap', () => {
+    for (const plotWidth of [150, 300, 700, 1400])
+      for (const span of [5, 400, 3000, 86_400_000]) {
+        const chars = `${Math.ceil(1e6 + span)} ms`.length;
+        const step = tickStep(span, plotWidth, chars);
+        expect((step / span) * plotWidth).toBeGreaterThanOrEqual(chars * 6 + 10);
+      }
+  });
+
+  it('ignores an odd status or replica instead of throwing', () => {
+    const base = { index: 0, time: 1, firstSent: 0, sentCount: 0 };
+    const odd = [
+      { ...base, kind: 'action', node: null, notes: null, action: { type: 'crash', replica: '__proto__' } },
+      {
+        ...base,
+        kind: 'timer',
+        node: 0,
+        timer: 'heartbeat',
+        notes: [{ kind: 'status', from: 'normal', to: 'zombie', view: 1 }],
+      },
+      { ...base, kind: 'timer', node: 1, timer: 'heartbeat', notes: undefined },
+    ] as unknown as TraceEvent[];
+    const index = new TraceIndex();
+    expect(() => index.update({ events: odd, messages: [] }, 0, 3)).not.toThrow();
+    expect(index.statusChanges[0]).toEqual([{ time: 0, status: 'normal' }]);
   });
 });

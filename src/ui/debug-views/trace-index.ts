@@ -4,7 +4,7 @@
  * found by binary search on send time). Scanned incrementally as the journal grows; rebuilt when the
  * run forks (generation changes) or the journal shrinks. Pure: no DOM, no React.
  */
-import type { Message, NodeId } from '../../protocol/index.ts';
+import type { Message, NodeId, Note, ReplicaStatus } from '../../protocol/index.ts';
 import type { ReplicaStatusName } from '../../sim/snapshot.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
 import { nodeName } from '../format.ts';
@@ -14,6 +14,9 @@ export interface ReadonlyJournal {
   readonly events: readonly TraceEvent[];
   readonly messages: readonly MessageRecord[];
 }
+
+/** Statuses a note may move a replica to (anything else in an imported trace is ignored). */
+const knownStatuses: ReadonlySet<ReplicaStatus> = new Set(['normal', 'view-change', 'recovering']);
 
 export interface StatusChange {
   readonly time: number;
@@ -65,23 +68,25 @@ export class TraceIndex {
   }
 
   private setStatus(node: number, time: number, status: ReplicaStatusName): void {
+    // Only own indices: an imported trace could name "__proto__" or a fraction.
+    if (!Number.isInteger(node) || node < 0 || node >= this.statusChanges.length) return;
     const changes = this.statusChanges[node];
-    if (changes === undefined) return;
     if (changes[changes.length - 1].status !== status) changes.push({ time, status });
   }
 
   private scan(event: TraceEvent, messages: readonly MessageRecord[]): void {
-    if (event.kind === 'action') {
+    if (event.kind === 'action' && typeof event.action === 'object' && event.action !== null) {
       if (event.action.type === 'crash') this.setStatus(event.action.replica, event.time, 'crashed');
       else if (event.action.type === 'restart')
         this.setStatus(event.action.replica, event.time, 'recovering');
     }
-    if (event.notes === null || typeof event.node !== 'number') return;
+    if (!Array.isArray(event.notes) || typeof event.node !== 'number') return;
     const node = event.node;
-    for (const note of event.notes) {
+    for (const note of event.notes as readonly Note[]) {
+      if (typeof note !== 'object' || note === null) continue;
       switch (note.kind) {
         case 'status':
-          this.setStatus(node, event.time, note.to);
+          if (knownStatuses.has(note.to)) this.setStatus(node, event.time, note.to);
           break;
         case 'recovery-started':
           this.setStatus(node, event.time, 'recovering');
@@ -168,6 +173,50 @@ export function arrowName(record: MessageRecord): string {
   return parts.join(', ');
 }
 
+/** The lane of a node, or -1 when it has none (a replica past the count, an unknown client). */
 export function laneOf(node: NodeId, replicas: number, clients: readonly string[]): number {
-  return typeof node === 'number' ? node : replicas + clients.indexOf(node);
+  if (typeof node === 'number') return Number.isInteger(node) && node >= 0 && node < replicas ? node : -1;
+  const client = clients.indexOf(node);
+  return client < 0 ? -1 : replicas + client;
+}
+
+/** At most this many time-axis ticks are drawn, whatever the window. */
+export const ticksMax = 200;
+
+/**
+ * The time-axis step for a window of `span` ms drawn `plotWidth` px wide: a nice number of ms whose
+ * ticks are at least as far apart as the widest label (`labelChars` characters of 10px text).
+ */
+export function tickStep(span: number, plotWidth: number, labelChars: number): number {
+  const minPx = labelChars * 6 + 10;
+  const ticks = Math.max(1, Math.min(8, Math.floor(plotWidth / minPx)));
+  return niceStep(span / ticks);
+}
+
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-6)));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+/**
+ * The tick times of [from, to]: computed as first + i * step (never by adding to a float, which stops
+ * advancing far beyond 2^53) and at most ticksMax of them.
+ */
+export function timeTicks(from: number, to: number, step: number): number[] {
+  const ticks: number[] = [];
+  if (!(step > 0) || !Number.isFinite(from) || !Number.isFinite(to)) return ticks;
+  const first = Math.ceil(from / step) * step;
+  for (let i = 0; i < ticksMax; i++) {
+    const t = first + i * step;
+    if (t > to) break;
+    ticks.push(t);
+  }
+  return ticks;
+}
+
+/** An event count in 0..events: NaN and fractions (from odd input) never reach the cursor. */
+export function clampCount(count: number, events: number): number {
+  if (!Number.isFinite(count)) return count === Infinity ? events : 0;
+  return Math.max(0, Math.min(events, Math.floor(count)));
 }

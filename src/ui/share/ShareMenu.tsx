@@ -2,7 +2,7 @@
  * Import and export: scenario and trace JSON, the cluster view and the space-time diagram as SVG and
  * PNG, recent scenarios.
  */
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { session } from '../controller.ts';
 import { appStore, withNotice } from '../store.ts';
 import { spaceTimeSvgText } from '../debug-views/SpaceTime.tsx';
@@ -63,6 +63,29 @@ export function ShareMenu() {
   const close = () => {
     if (menu.current !== null) menu.current.open = false;
   };
+  // Like any menu: Escape closes it (focus back on its button), and so does a click outside it.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const details = menu.current;
+      if (event.key !== 'Escape' || details === null || !details.open) return;
+      // The page's other Escape handlers (dialogs) are not this menu's business: only close it.
+      event.stopPropagation();
+      details.open = false;
+      details.querySelector('summary')?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      const details = menu.current;
+      if (details === null || !details.open) return;
+      if (event.target instanceof Node && details.contains(event.target)) return;
+      details.open = false;
+    };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, []);
   return (
     <details className="share-menu" ref={menu}>
       <summary>Import / Export</summary>
@@ -107,10 +130,10 @@ export function ShareMenu() {
             }
           }}
         />
-        <p className="muted">Or drop a JSON file anywhere on the page.</p>
-        <h3>Recent scenarios</h3>
+        <p className="share-hint">Or drop a JSON file anywhere on the page.</p>
+        <h2 className="share-heading">Recent scenarios</h2>
         {recent.length === 0 ? (
-          <p className="muted">None yet.</p>
+          <p className="share-hint">None yet.</p>
         ) : (
           <ol className="recent-list">
             {recent.map((entry) => (

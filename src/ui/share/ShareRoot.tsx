@@ -6,10 +6,10 @@
 import { useEffect } from 'react';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import { session } from '../controller.ts';
-import { decodeLink } from '../link.ts';
+import { decodeLink, encodeLink } from '../link.ts';
 import { appStore, withNotice } from '../store.ts';
 import { closeTour, openTourHash, reloadProgress } from '../tours/tour-store.ts';
-import { loadLinkHash, recordLoaded } from './history.ts';
+import { loadLinkHash, recordLoaded, replaceHash } from './history.ts';
 import { recordRecent } from './recent.ts';
 import { installUrlSync } from './url-sync.ts';
 import { importFile, reloadRecent, shareStore } from './share-store.ts';
@@ -45,6 +45,9 @@ export function ShareRoot() {
       if (!openTourHash(hash)) {
         const link = decodeLink(hash);
         if (link?.ok === true) shareStore.setState({ recent: recordRecent(link.payload.scenario) });
+        // The page fell back to the default scenario (and shows why): the bad link must not stay
+        // in the address bar, where a reload or Share would repeat it.
+        if (link?.ok === false) replaceHash(encodeLink(appStore().getState().scenario, 0));
       }
     }
     const onPop = () => {

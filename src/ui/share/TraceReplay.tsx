@@ -5,13 +5,14 @@
  * to inject faults into: the page's fault buttons are out of reach (the replay is modal) and the note
  * says why.
  */
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Component, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { captionOf, messageLabel } from '../captions.ts';
 import { formatTime, nodeName } from '../format.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
-import type { ImportedTrace } from './import-export.ts';
+import { clip, type ImportedTrace } from './import-export.ts';
 import { SpaceTimeView, type DiagramSource } from '../debug-views/SpaceTime.tsx';
-import { closeTrace, useShare } from './share-store.ts';
+import { clampCount } from '../debug-views/trace-index.ts';
+import { closeTrace, shareStore, useShare } from './share-store.ts';
 
 function safe<T>(fn: () => T, fallback: T): T {
   try {
@@ -41,9 +42,37 @@ export function TraceReplay() {
   }, [trace]);
   return (
     <dialog ref={ref} className="modal trace-replay" aria-labelledby={titleId} onClose={closeTrace}>
-      {trace !== null ? <TraceBody key={serial} trace={trace} titleId={titleId} /> : null}
+      {trace !== null ? (
+        <ReplayBoundary key={serial}>
+          <TraceBody trace={trace} titleId={titleId} />
+        </ReplayBoundary>
+      ) : null}
     </dialog>
   );
+}
+
+/**
+ * A trace the import let through but the replay cannot show must not take the page down: the replay
+ * closes and says why, and the simulator's run underneath is untouched.
+ */
+class ReplayBoundary extends Component<{ readonly children: ReactNode }, { readonly failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override componentDidCatch(error: Error): void {
+    console.error('vsr-scope trace replay failed', error);
+    shareStore.setState({
+      trace: null,
+      importProblem: `the trace could not be shown (${clip(`${error.name}: ${error.message}`, 120)})`,
+    });
+  }
+
+  override render(): ReactNode {
+    return this.state.failed ? null : this.props.children;
+  }
 }
 
 /** Nodes that appear in a trace: replicas (numbers) and clients (names), for the diagram's lanes. */
@@ -51,7 +80,9 @@ function lanesOf(trace: ImportedTrace): { replicas: number; clientIds: string[] 
   let replicas = trace.replicas ?? 0;
   const clients = new Set<string>();
   const see = (node: unknown) => {
-    if (typeof node === 'number') replicas = Math.max(replicas, node + 1);
+    // With a declared count, import already refused replicas past it; without one, up to 9 lanes.
+    if (typeof node === 'number' && trace.replicas === null && Number.isInteger(node) && node >= 0)
+      replicas = Math.max(replicas, Math.min(node + 1, 9));
     else if (typeof node === 'string') clients.add(node);
   };
   for (const event of trace.events) see(event.node);
@@ -73,7 +104,9 @@ function traceSource(
 ): DiagramSource & { show(count: number): void } {
   const listeners = new Set<() => void>();
   let shown = trace.events.length;
-  const timeOf = (count: number) => (count === 0 ? 0 : trace.events[count - 1].time);
+  const timeOf = (count: number) => (count === 0 ? 0 : (trace.events[count - 1]?.time ?? 0));
+  // Every seek goes through here: a NaN or out-of-range count (odd input) lands on an event.
+  const seek = (count: number) => setCursor(clampCount(count, trace.events.length));
   return {
     journal: () => trace,
     generation: () => 0,
@@ -90,11 +123,11 @@ function traceSource(
     seekTime: (time) => {
       let count = 0;
       while (count < trace.events.length && trace.events[count].time <= time) count++;
-      setCursor(count);
+      seek(count);
     },
-    seekEvent: (count) => setCursor(Math.max(0, Math.min(trace.events.length, count))),
+    seekEvent: seek,
     selectMessage: (record) => {
-      setCursor(Math.min(trace.events.length, record.sentBy + 1));
+      seek(record.sentBy + 1);
       select(record);
     },
   };
@@ -107,7 +140,7 @@ function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly
   const lanes = useMemo(() => lanesOf(trace), [trace]);
   useEffect(() => source.show(cursor), [cursor, source]);
   const view = useMemo(() => {
-    const time = cursor === 0 ? 0 : trace.events[cursor - 1].time;
+    const time = cursor === 0 ? 0 : (trace.events[cursor - 1]?.time ?? 0);
     const inFlight = trace.messages.filter(
       (m) =>
         m.sentAt <= time && m.deliverAt > time && (m.lostAt === null || m.lostAt > time) && m.sentBy < cursor,
@@ -149,7 +182,7 @@ function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly
           max={trace.events.length}
           value={cursor}
           aria-label="Trace position (events)"
-          onChange={(event) => setCursor(Number(event.currentTarget.value))}
+          onChange={(event) => setCursor(clampCount(Number(event.currentTarget.value), trace.events.length))}
         />
         <button
           type="button"

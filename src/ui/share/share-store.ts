@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import { session } from '../controller.ts';
 import { appStore, withNotice } from '../store.ts';
 import { closeTour } from '../tours/tour-store.ts';
-import { importBytesMax, importText, type ImportedTrace } from './import-export.ts';
+import { importBytesMax, importText, clip, type ImportedTrace } from './import-export.ts';
 import { clearRecent, loadRecent, type RecentEntry } from './recent.ts';
 
 export interface ShareState {
@@ -37,9 +37,11 @@ export function clearRecentScenarios(): void {
 
 /** Reads a file chosen or dropped by the person: size first, then JSON, then the schema. */
 export async function importFile(file: File): Promise<void> {
+  // A file name is input too: quoted short, never whole.
+  const name = clip(file.name, 80);
   if (file.size > importBytesMax) {
     shareStore.setState({
-      importProblem: `${file.name}: the file is ${file.size} bytes, the limit is ${importBytesMax}`,
+      importProblem: `${name}: the file is ${file.size} bytes, the limit is ${importBytesMax}`,
     });
     return;
   }
@@ -47,13 +49,14 @@ export async function importFile(file: File): Promise<void> {
   try {
     text = await file.text();
   } catch {
-    shareStore.setState({ importProblem: `${file.name}: the file could not be read` });
+    shareStore.setState({ importProblem: `${name}: the file could not be read` });
     return;
   }
-  importFromText(file.name, text, file.size);
+  importFromText(name, text, file.size);
 }
 
-export function importFromText(name: string, text: string, bytes = text.length): void {
+/** `bytes`: the file's size when known; otherwise the text's UTF-8 length is measured. */
+export function importFromText(name: string, text: string, bytes?: number): void {
   const result = importText(text, bytes);
   if (!result.ok) {
     shareStore.setState({ importProblem: `${name}: ${result.problem}` });

@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import { stepScenario, tourById, type Tour } from '../../scenario/tours/index.ts';
 import { session } from '../controller.ts';
 import { appStore } from '../store.ts';
-import { replaceHash, pushHash, withoutHistory } from '../share/history.ts';
+import { fallBackToDefault, replaceHash, pushHash, withoutHistory } from '../share/history.ts';
 import { clearProgress, loadProgress, recordProgress, type ProgressMap } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
 
@@ -108,7 +108,10 @@ export function previousStep(): void {
   goToStep(active.step - 1);
 }
 
-/** Leaves the tour; the run stays as it is. */
+/**
+ * Leaves the tour; the run stays as it is. The address bar's `#tour=` link gives way to the run's
+ * own link at once (url-sync watches this store).
+ */
 export function closeTour(): void {
   tourStore.setState({ active: null });
 }
@@ -127,8 +130,9 @@ export function openTourHash(hash: string): boolean {
   const link = parseTourHash(hash, stepsOf);
   if (link === null) return false;
   if (!link.ok) {
+    // Like a bad scenario link: the default scenario, playing, and the problem said once.
     closeTour();
-    appStore().setState({ linkProblem: link.problem });
+    fallBackToDefault(session(), appStore(), link.problem);
     return true;
   }
   startTour(link.id, link.step, 'none');
