@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { messageTypes } from '../../protocol/index.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
-import { encodeLink } from '../link.ts';
+import { encodeLink, linkBytesMax } from '../link.ts';
 import { markerKindLabels, type MarkerKind } from '../notable.ts';
 import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp, withNotice } from '../store.ts';
@@ -280,6 +280,16 @@ export function LinkProblem() {
 export function shareLink(): void {
   const state = appStore().getState();
   const hash = encodeLink(state.scenario, state.cursor.time);
+  if (hash.length > linkBytesMax) {
+    appStore().setState((s) =>
+      withNotice(
+        s,
+        'warning',
+        `This scenario is too large for a link (${Math.ceil(hash.length / 1024)} KB, the limit is ${linkBytesMax / 1024} KB): use Import / Export, Export scenario JSON.`,
+      ),
+    );
+    return;
+  }
   const url = `${window.location.origin}${window.location.pathname}${hash}`;
   window.history.replaceState(null, '', hash);
   const done = (copied: boolean) =>
