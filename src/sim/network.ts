@@ -33,6 +33,11 @@ export class Network {
   groups: Map<NodeId, number> | null = null;
   rules: DropRule[] = [];
 
+  /** The trip of the last routed message (route() writes them: no object per message on the hot path). */
+  deliverAt = 0;
+  lossReason: LossReason | null = null;
+  duplicateDeliverAt: number | null = null;
+
   constructor(params: NetworkParams) {
     this.params = params;
   }
@@ -50,15 +55,30 @@ export class Network {
 
   /** Decides one message's trip. Always three draws (latency, drop, duplicate) so rates never shift later draws. */
   transit(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): Transit {
-    const [min, max] = this.params.latencyMs;
+    this.route(from, to, type, now, rng);
+    return {
+      deliverAt: this.deliverAt,
+      lossReason: this.lossReason,
+      duplicateDeliverAt: this.duplicateDeliverAt,
+    };
+  }
+
+  /** transit() without the result object: the outcome is left in deliverAt, lossReason, duplicateDeliverAt. */
+  route(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): void {
+    const latency = this.params.latencyMs;
+    const min = latency[0];
+    const max = latency[1];
     const deliverAt = now + rng.int(min, max);
     const dropDraw = rng.next();
     const duplicateDraw = rng.next();
-    let lossReason: LossReason | null = this.blocked(from, to);
+    let lossReason: LossReason | null =
+      this.cuts.size > 0 || this.groups !== null ? this.blocked(from, to) : null;
     if (lossReason === null && this.rules.length > 0 && this.matchRule(from, to, type)) lossReason = 'rule';
     if (lossReason === null && dropDraw < this.params.dropRate) lossReason = 'network';
     const duplicated = lossReason === null && duplicateDraw < this.params.duplicateRate;
-    return { deliverAt, lossReason, duplicateDeliverAt: duplicated ? now + rng.int(min, max) : null };
+    this.deliverAt = deliverAt;
+    this.lossReason = lossReason;
+    this.duplicateDeliverAt = duplicated ? now + rng.int(min, max) : null;
   }
 
   private matchRule(from: NodeId, to: NodeId, type: MessageType): boolean {

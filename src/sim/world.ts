@@ -6,18 +6,20 @@
 import {
   AssertionError,
   Client,
+  clientIndex,
   clientName,
   isReplicaId,
   Outbox,
   Replica,
   type Message,
+  type MessageType,
   type NodeId,
   type Note,
   type ReplicaConfig,
   type ReplicaTimer,
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
-import { EventQueue, type QueuedEvent } from './event-queue.ts';
+import { EventQueue, kindCode } from './event-queue.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
@@ -44,6 +46,19 @@ interface Rngs {
 }
 
 const noNotes: readonly Note[] = [];
+/** Set by World.clone() for the constructor it calls: the world to copy and the copy's journal. */
+let cloning: { readonly from: World; readonly journal: Journal | null } | null = null;
+const deliverCode = kindCode.deliver;
+const loseCode = kindCode.lose;
+const wakeCode = kindCode.wake;
+const workloadCode = kindCode.workload;
+/** What a step's node does (act()). */
+const actNothing = 0;
+const actDeliver = 1;
+const actReplicaTimer = 2;
+const actClientRetry = 3;
+const actWorkload = 4;
+const actAction = 5;
 
 export class World {
   readonly scenario: Scenario;
@@ -69,13 +84,56 @@ export class World {
   journal: Journal | null;
   readonly stopOnViolation: boolean;
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
-  private outbox = new Outbox();
-  /** The messages the current step sent: checkers read them even when no journal is kept. */
+  private outbox = new StepOutbox();
+  /**
+   * With no journal, the messages the current step sent (ids stepFirstSent .. nextMessageId - 1) for
+   * checkers. Overwritten in place, never truncated: entries past the step's count are stale.
+   */
   stepMessages: MessageRecord[] = [];
+  stepFirstSent = 0;
+  /** What the next act() hands to its node, by kind of step (set just before it). */
+  private delivering: MessageRecord | null = null;
+  private actTimer: ReplicaTimer = 'heartbeat';
+  private actOp = '';
+  private actAction: Action | null = null;
 
   constructor(scenario: Scenario, options: WorldOptions = {}) {
     this.scenario = scenario;
     this.replicaCount = scenario.replicas;
+    const source = cloning;
+    if (source !== null) {
+      // clone(): a deep copy of everything mutable; logs and messages are shared, they never change.
+      cloning = null;
+      const from = source.from;
+      this.actions = from.actions;
+      this.journal = source.journal;
+      this.stopOnViolation = from.stopOnViolation;
+      this.now = from.now;
+      this.eventCount = from.eventCount;
+      this.nextSeq = from.nextSeq;
+      this.nextMessageId = from.nextMessageId;
+      this.nextAction = from.nextAction;
+      this.replicas = from.replicas.map((replica) => (replica === null ? null : replica.clone()));
+      this.clients = from.clients.map((client) => client.clone());
+      this.network = from.network.clone();
+      this.queue = from.queue.clone();
+      this.wakeAt = from.wakeAt.slice();
+      this.workloadRemaining = from.workloadRemaining.slice();
+      this.rngs = {
+        network: from.rngs.network.clone(),
+        faults: from.rngs.faults.clone(),
+        workload: from.rngs.workload.clone(),
+      };
+      this.checkers = from.checkers.map((checker) => checker.clone());
+      this.violations = from.violations.slice();
+      this.halted = from.halted;
+      this.stepFirstSent = from.stepFirstSent;
+      this.delivering = from.delivering;
+      this.actTimer = from.actTimer;
+      this.actOp = from.actOp;
+      this.actAction = from.actAction;
+      return;
+    }
     this.actions = sortActions(scenario.actions);
     this.journal = options.journal ?? null;
     this.stopOnViolation = options.stopOnViolation ?? true;
@@ -119,12 +177,17 @@ export class World {
   /** Time of the next event (action or queued), or Infinity. Discards stale wake-ups on the way. */
   nextTime(): number {
     const actionAt = this.nextAction < this.actions.length ? this.actions[this.nextAction].at : Infinity;
-    let top = this.queue.peek();
-    while (top !== undefined && top.kind === 'wake' && this.isStaleWake(top)) {
-      this.queue.pop();
-      top = this.queue.peek();
+    return Math.min(actionAt, this.nextQueuedTime());
+  }
+
+  private nextQueuedTime(): number {
+    const queue = this.queue;
+    while (queue.size > 0) {
+      // A wake-up is stale when its node's timer moved since it was queued.
+      if (queue.topKind !== wakeCode || this.wakeAt[queue.topTarget] === queue.topTime) return queue.topTime;
+      queue.removeTop();
     }
-    return Math.min(actionAt, top?.time ?? Infinity);
+    return Infinity;
   }
 
   /** Processes one event if there is one at or before `limit`; returns whether it did. */
@@ -132,12 +195,16 @@ export class World {
     const before = this.eventCount;
     // A wake-up whose timer was pushed back records nothing: keep going until something happens.
     while (!this.halted && this.eventCount === before) {
-      const at = this.nextTime();
-      if (at > limit) return false;
+      const queuedAt = this.nextQueuedTime();
       const actionAt = this.nextAction < this.actions.length ? this.actions[this.nextAction].at : Infinity;
       // Actions at time t come before queued events at t: a live action and a replayed one then agree.
-      if (actionAt <= at) this.applyAction(this.actions[this.nextAction++]);
-      else this.handleQueued(this.queue.pop()!);
+      if (actionAt <= queuedAt) {
+        if (actionAt > limit) return false;
+        this.applyAction(this.actions[this.nextAction++]);
+      } else {
+        if (queuedAt > limit) return false;
+        this.handleTop();
+      }
     }
     return this.eventCount !== before;
   }
@@ -153,81 +220,69 @@ export class World {
     this.runUntil(this.scenario.until);
   }
 
-  private isStaleWake(event: QueuedEvent): boolean {
-    return this.wakeAt[event.target] !== event.time;
-  }
-
-  private handleQueued(event: QueuedEvent): void {
-    this.now = event.time;
-    switch (event.kind) {
-      case 'deliver':
-        return this.deliver(event.message!);
-      case 'lose':
-        return this.lose(event.message!, event.message!.lossReason ?? 'network');
-      case 'wake':
-        return this.wake(event.target);
-      case 'workload':
-        return this.issueWorkload(event.target);
+  /** Pops the queue's earliest event and processes it. */
+  private handleTop(): void {
+    const queue = this.queue;
+    const kind = queue.topKind;
+    const target = queue.topTarget;
+    const message = queue.topMessage;
+    this.now = queue.topTime;
+    queue.removeTop();
+    switch (kind) {
+      case deliverCode:
+        return this.deliver(message!);
+      case loseCode:
+        return this.lose(message!, message!.lossReason ?? 'network');
+      case wakeCode:
+        return this.wake(target);
+      default:
+        return this.issueWorkload(target);
     }
   }
+
+  // Each kind of step builds its trace event as an object literal once the step is done: every
+  // literal site makes objects of one shape, so filling in a shared head afterwards (polymorphic
+  // stores across six shapes) is avoided on the hottest path.
 
   private deliver(record: MessageRecord): void {
     const to = record.to;
-    if (isReplicaId(to)) {
-      const replica = this.replicas[to];
-      if (replica === null) return this.lose(record, 'crashed');
-      this.runStep(
-        {
-          index: 0,
-          time: 0,
-          firstSent: 0,
-          sentCount: 0,
-          notes: noNotes,
-          kind: 'deliver',
-          node: to,
-          msgId: record.id,
-        },
-        (out) => replica.onMessage(record.from, record.message, this.now, out),
-        to,
-      );
-      return;
-    }
-    const index = this.clientIndexOf(to);
-    const client = this.clients[index];
-    this.runStep(
-      {
-        index: 0,
-        time: 0,
-        firstSent: 0,
-        sentCount: 0,
-        notes: noNotes,
-        kind: 'deliver',
-        node: to,
-        msgId: record.id,
-      },
-      (out) => {
-        if (record.message.type === 'reply') client.onReply(record.from, record.message, this.now, out);
-        else out.ignore(record.message.type, 'clients only take replies');
-      },
-      this.replicaCount + index,
+    if (isReplicaId(to) && this.replicas[to] === null) return this.lose(record, 'crashed');
+    this.delivering = record;
+    const error = this.act(actDeliver, to, isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to));
+    this.publish(
+      error === null
+        ? {
+            index: this.eventCount,
+            time: this.now,
+            firstSent: this.stepFirstSent,
+            sentCount: this.nextMessageId - this.stepFirstSent,
+            notes: this.stepNotes(),
+            kind: 'deliver',
+            node: to,
+            msgId: record.id,
+          }
+        : this.crashStop(to, error),
+      error,
     );
   }
 
   private lose(record: MessageRecord, reason: LossReason): void {
-    this.runStep(
-      {
-        index: 0,
-        time: 0,
-        firstSent: 0,
-        sentCount: 0,
-        notes: noNotes,
-        kind: 'lose',
-        node: record.to,
-        msgId: record.id,
-        reason,
-      },
-      () => {},
-      null,
+    const error = this.act(actNothing, record.to, null);
+    this.publish(
+      error === null
+        ? {
+            index: this.eventCount,
+            time: this.now,
+            firstSent: this.stepFirstSent,
+            sentCount: this.nextMessageId - this.stepFirstSent,
+            notes: this.stepNotes(),
+            kind: 'lose',
+            node: record.to,
+            msgId: record.id,
+            reason,
+          }
+        : this.crashStop(record.to, error),
+      error,
     );
   }
 
@@ -237,28 +292,42 @@ export class World {
       const replica = this.replicas[node];
       const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
       if (replica === null || timer === null) return this.scheduleWake(node);
-      this.runStep(
-        { index: 0, time: 0, firstSent: 0, sentCount: 0, notes: noNotes, kind: 'timer', node, timer },
-        (out) => replica.onTimer(timer, this.now, out),
-        node,
+      this.actTimer = timer;
+      const error = this.act(actReplicaTimer, node, node);
+      this.publish(
+        error === null
+          ? {
+              index: this.eventCount,
+              time: this.now,
+              firstSent: this.stepFirstSent,
+              sentCount: this.nextMessageId - this.stepFirstSent,
+              notes: this.stepNotes(),
+              kind: 'timer',
+              node,
+              timer,
+            }
+          : this.crashStop(node, error),
+        error,
       );
       return;
     }
     const client = this.clients[node - this.replicaCount];
     if (client.retryAt > this.now) return this.scheduleWake(node);
-    this.runStep(
-      {
-        index: 0,
-        time: 0,
-        firstSent: 0,
-        sentCount: 0,
-        notes: noNotes,
-        kind: 'timer',
-        node: client.id,
-        timer: 'clientRetry',
-      },
-      (out) => client.onRetryTimeout(this.now, out),
-      node,
+    const error = this.act(actClientRetry, client.id, node);
+    this.publish(
+      error === null
+        ? {
+            index: this.eventCount,
+            time: this.now,
+            firstSent: this.stepFirstSent,
+            sentCount: this.nextMessageId - this.stepFirstSent,
+            notes: this.stepNotes(),
+            kind: 'timer',
+            node: client.id,
+            timer: 'clientRetry',
+          }
+        : this.crashStop(client.id, error),
+      error,
     );
   }
 
@@ -272,19 +341,22 @@ export class World {
       client.requestNumber + client.queue.length + 1,
       this.rngs.workload,
     );
-    this.runStep(
-      {
-        index: 0,
-        time: 0,
-        firstSent: 0,
-        sentCount: 0,
-        notes: noNotes,
-        kind: 'workload',
-        node: client.id,
-        op,
-      },
-      (out) => client.submit(op, this.now, out),
-      this.replicaCount + index,
+    this.actOp = op;
+    const error = this.act(actWorkload, client.id, this.replicaCount + index);
+    this.publish(
+      error === null
+        ? {
+            index: this.eventCount,
+            time: this.now,
+            firstSent: this.stepFirstSent,
+            sentCount: this.nextMessageId - this.stepFirstSent,
+            notes: this.stepNotes(),
+            kind: 'workload',
+            node: client.id,
+            op,
+          }
+        : this.crashStop(client.id, error),
+      error,
     );
   }
 
@@ -295,10 +367,22 @@ export class World {
     const node = actionNode(action);
     const nodeIndex =
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
-    this.runStep(
-      { index: 0, time: 0, firstSent: 0, sentCount: 0, notes: noNotes, kind: 'action', node, action },
-      (out) => this.performAction(action, out),
-      nodeIndex,
+    this.actAction = action;
+    const error = this.act(actAction, node, nodeIndex);
+    this.publish(
+      error === null
+        ? {
+            index: this.eventCount,
+            time: this.now,
+            firstSent: this.stepFirstSent,
+            sentCount: this.nextMessageId - this.stepFirstSent,
+            notes: this.stepNotes(),
+            kind: 'action',
+            node,
+            action,
+          }
+        : this.crashStop(node ?? 0, error),
+      error,
     );
   }
 
@@ -389,51 +473,96 @@ export class World {
 
   // ---------------------------------------------------------------- one step: act, send, record, check
 
-  private runStep(head: TraceEvent, act: (out: Outbox) => void, nodeIndex: number | null): void {
+  /**
+   * The first half of a step: the node acts (what it does is set in the act* fields and `code`),
+   * its sends go out, its timer is rescheduled. Returns the assertion that stopped it, if any. A
+   * switch rather than a closure per step: closures and their contexts were much of a run's garbage.
+   */
+  private act(code: number, from: NodeId | null, nodeIndex: number | null): string | null {
     const out = this.outbox;
-    out.reset();
-    this.stepMessages.length = 0;
-    const firstSent = this.nextMessageId;
+    out.clear();
+    this.stepFirstSent = this.nextMessageId;
     let crashError: string | null = null;
     try {
-      act(out);
+      switch (code) {
+        case actDeliver: {
+          const record = this.delivering!;
+          this.delivering = null;
+          if (typeof record.to === 'number')
+            this.replicas[record.to]!.onMessage(record.from, record.message, this.now, out);
+          else if (record.message.type === 'reply')
+            this.clients[nodeIndex! - this.replicaCount].onReply(record.from, record.message, this.now, out);
+          else out.ignore(record.message.type, 'clients only take replies');
+          break;
+        }
+        case actReplicaTimer:
+          this.replicas[nodeIndex!]!.onTimer(this.actTimer, this.now, out);
+          break;
+        case actClientRetry:
+          this.clients[nodeIndex! - this.replicaCount].onRetryTimeout(this.now, out);
+          break;
+        case actWorkload:
+          this.clients[nodeIndex! - this.replicaCount].submit(this.actOp, this.now, out);
+          break;
+        case actAction:
+          this.performAction(this.actAction!, out);
+          this.actAction = null;
+          break;
+        default:
+          break;
+      }
     } catch (error) {
       if (!(error instanceof AssertionError)) throw error;
       crashError = error.message;
     }
-    const from = head.node;
     if (crashError === null && from !== null)
-      for (const envelope of out.sends) this.send(from, envelope.to, envelope.message);
+      for (let i = 0; i < out.sendCount; i++) this.send(from, out.sendTo[i], out.sendMessage[i]);
     if (nodeIndex !== null) this.scheduleWake(nodeIndex);
-    this.afterNotes(out.notes);
-    // Fill in the head in place (a spread per event costs more than the whole protocol step).
-    const event = (
-      crashError === null
-        ? head
-        : {
-            index: 0,
-            time: 0,
-            firstSent: 0,
-            sentCount: 0,
-            notes: noNotes,
-            kind: 'crash-stop',
-            node: head.node ?? 0,
-            error: crashError,
-          }
-    ) as Mutable<TraceEvent>;
-    event.index = this.eventCount;
-    event.time = this.now;
-    event.firstSent = firstSent;
-    event.sentCount = this.nextMessageId - firstSent;
-    // An exact-size copy: the outbox's array keeps its spare capacity for the next step.
-    event.notes = out.notes.length > 0 ? out.notes.slice() : noNotes;
+    this.afterNotes(out.noteList, out.noteCount);
+    return crashError;
+  }
+
+  /** The step's notes as an exact-size array: the outbox's array keeps its spare capacity. */
+  private stepNotes(): readonly Note[] {
+    const out = this.outbox;
+    const list = out.noteList;
+    // Literals for the usual one or two notes: inline allocations, where slice() is a builtin call.
+    switch (out.noteCount) {
+      case 0:
+        return noNotes;
+      case 1:
+        return [list[0]];
+      case 2:
+        return [list[0], list[1]];
+      default:
+        return list.slice(0, out.noteCount);
+    }
+  }
+
+  /** A node's assertion failed: the step is recorded as a crash-stop in place of what it was. */
+  private crashStop(node: NodeId, error: string): TraceEvent {
+    return {
+      index: this.eventCount,
+      time: this.now,
+      firstSent: this.stepFirstSent,
+      sentCount: this.nextMessageId - this.stepFirstSent,
+      notes: this.stepNotes(),
+      kind: 'crash-stop',
+      node,
+      error,
+    };
+  }
+
+  /** The second half of a step: record its event and let the checkers see it. */
+  private publish(event: TraceEvent, crashError: string | null): void {
     if (this.journal !== null && this.journal.events.length === this.eventCount)
       this.journal.events.push(event);
     this.eventCount++;
     if (crashError !== null)
       this.addViolation({ checker: 'assertion', time: this.now, event: event.index, message: crashError });
-    for (const checker of this.checkers) {
-      const violation = checker.afterEvent(this, event);
+    const checkers = this.checkers;
+    for (let i = 0; i < checkers.length; i++) {
+      const violation = checkers[i].afterEvent(this, event);
       if (violation !== null) this.addViolation(violation);
     }
   }
@@ -444,8 +573,9 @@ export class World {
   }
 
   /** Workload bookkeeping that follows from what happened: a completed request lets the next one go. */
-  private afterNotes(notes: readonly Note[]): void {
-    for (const note of notes) {
+  private afterNotes(notes: readonly Note[], count: number): void {
+    for (let i = 0; i < count; i++) {
+      const note = notes[i];
       if (note.kind !== 'completed') continue;
       const index = this.clientIndexOf(note.client);
       if (this.workloadRemaining[index] > 0)
@@ -454,10 +584,12 @@ export class World {
   }
 
   private send(from: NodeId, to: NodeId, message: Message): void {
-    const transit = this.network.transit(from, to, message.type, this.now, this.rngs.network);
-    this.recordMessage(from, to, message, transit.deliverAt, transit.lossReason, null);
-    if (transit.duplicateDeliverAt !== null)
-      this.recordMessage(from, to, message, transit.duplicateDeliverAt, null, this.nextMessageId - 1);
+    const network = this.network;
+    network.route(from, to, message.type, this.now, this.rngs.network);
+    const duplicateDeliverAt = network.duplicateDeliverAt;
+    this.recordMessage(from, to, message, network.deliverAt, network.lossReason, null);
+    if (duplicateDeliverAt !== null)
+      this.recordMessage(from, to, message, duplicateDeliverAt, null, this.nextMessageId - 1);
   }
 
   private recordMessage(
@@ -482,15 +614,9 @@ export class World {
       duplicateOf,
       sentBy: this.eventCount,
     };
-    if (this.journal !== null && this.journal.messages.length === id) this.journal.messages.push(record);
-    this.stepMessages.push(record);
-    this.queue.push({
-      time: lostAt ?? deliverAt,
-      seq: this.nextSeq++,
-      kind: lostAt === null ? 'deliver' : 'lose',
-      target: id,
-      message: record,
-    });
+    if (this.journal === null) this.stepMessages[id - this.stepFirstSent] = record;
+    else if (this.journal.messages.length === id) this.journal.messages.push(record);
+    this.queue.add(lostAt ?? deliverAt, this.nextSeq++, lostAt === null ? deliverCode : loseCode, id, record);
   }
 
   private scheduleWake(node: number): void {
@@ -501,15 +627,15 @@ export class World {
     if (deadline === Infinity || deadline >= this.wakeAt[node]) return;
     const time = Math.max(deadline, this.now);
     this.wakeAt[node] = time;
-    this.queue.push({ time, seq: this.nextSeq++, kind: 'wake', target: node });
+    this.queue.add(time, this.nextSeq++, wakeCode, node, undefined);
   }
 
   private scheduleWorkload(index: number, at: number): void {
-    this.queue.push({ time: at, seq: this.nextSeq++, kind: 'workload', target: index });
+    this.queue.add(at, this.nextSeq++, workloadCode, index, undefined);
   }
 
   clientIndexOf(client: NodeId): number {
-    return Number(String(client).slice(1));
+    return typeof client === 'string' ? clientIndex(client) : Number(String(client).slice(1));
   }
 
   /** Messages in flight: sent, not yet delivered or lost. */
@@ -524,25 +650,15 @@ export class World {
 
   /** A deep copy of everything mutable; logs and messages are shared, they never change. */
   clone(journal: Journal | null = this.journal): World {
-    const copy = Object.create(World.prototype) as World;
-    Object.assign(copy, this);
-    copy.journal = journal;
-    copy.replicas = this.replicas.map((replica) => (replica === null ? null : replica.clone()));
-    copy.clients = this.clients.map((client) => client.clone());
-    copy.network = this.network.clone();
-    copy.queue = this.queue.clone();
-    copy.wakeAt = this.wakeAt.slice();
-    copy.workloadRemaining = this.workloadRemaining.slice();
-    copy.rngs = {
-      network: this.rngs.network.clone(),
-      faults: this.rngs.faults.clone(),
-      workload: this.rngs.workload.clone(),
-    };
-    copy.checkers = this.checkers.map((checker) => checker.clone());
-    copy.outbox = new Outbox();
-    copy.stepMessages = [];
-    copy.violations = this.violations.slice();
-    return copy;
+    // Through the constructor, not Object.create + Object.assign: a copy then has the same object
+    // shape as a world built afresh, so code optimized for the head also runs checkpoint replays
+    // (a different shape sent the first seeks through deoptimization and recompilation).
+    cloning = { from: this, journal };
+    try {
+      return new World(this.scenario);
+    } finally {
+      cloning = null;
+    }
   }
 
   /** Continue this world with a different action list (an action taken in the past forks the run). */
@@ -554,7 +670,35 @@ export class World {
   }
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/**
+ * The world's outbox keeps a step's sends and notes in arrays reused from step to step, with counts:
+ * no envelope object per send, and no array truncation per step (both showed in profiles).
+ */
+class StepOutbox extends Outbox {
+  readonly sendTo: NodeId[] = [];
+  readonly sendMessage: Message[] = [];
+  sendCount = 0;
+  readonly noteList: Note[] = [];
+  noteCount = 0;
+
+  override send(to: NodeId, message: Message): void {
+    this.sendTo[this.sendCount] = to;
+    this.sendMessage[this.sendCount++] = message;
+  }
+
+  override note(note: Note): void {
+    this.noteList[this.noteCount++] = note;
+  }
+
+  override ignore(messageType: MessageType, reason: string): void {
+    this.noteList[this.noteCount++] = { kind: 'ignored', messageType, reason };
+  }
+
+  clear(): void {
+    this.sendCount = 0;
+    this.noteCount = 0;
+  }
+}
 
 /** Stable sort by time: actions at the same time keep their order in the scenario. */
 export function sortActions(actions: readonly Action[]): Action[] {

@@ -59,8 +59,10 @@ export function sendsVisible(world: World): boolean {
 export function sentRecord(world: World, id: number): MessageRecord | undefined {
   const messages: unknown = world.journal?.messages;
   if (messages === undefined) {
-    const first = world.stepMessages[0];
-    return first === undefined ? undefined : world.stepMessages[id - first.id];
+    // stepMessages is overwritten in place: only the current step's ids are valid in it.
+    return id >= world.stepFirstSent && id < world.nextMessageId
+      ? world.stepMessages[id - world.stepFirstSent]
+      : undefined;
   }
   if (messages instanceof StepMessages) return messages.get(id);
   return (messages as MessageRecord[])[id];
