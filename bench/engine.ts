@@ -111,7 +111,20 @@ export function benchEngine(print: (line: string) => void = console.log): void {
     `seek in a 100,000-event run: median ${seekMedian.toFixed(2)} ms, max ${seekMax.toFixed(2)} ms; 1,000 events take ${thousandMs.toFixed(2)} ms (seek = ${(seekMedian / thousandMs).toFixed(2)}x, max ${(seekMax / thousandMs).toFixed(2)}x the cost of 1,000 events)`,
   );
 
-  // Heap for a 1,000,000-event run with its trace and checkpoints kept.
+  // Heap for a 1,000,000-event headless run (the CLI and the fuzzer: checkers on, no trace kept).
+  globalThis.gc?.();
+  const headlessBefore = process.memoryUsage().heapUsed;
+  const headless = new World(longScenario(86_000_000), { checkers: defaultCheckers() });
+  const [, headlessMs] = time(() => {
+    for (let i = 0; i < 1_000_000 && headless.step(); i++);
+  });
+  globalThis.gc?.();
+  const headlessAfter = process.memoryUsage().heapUsed;
+  print(
+    `1,000,000-event headless run (checkers on, no trace): ${((headlessAfter - headlessBefore) / 1048576).toFixed(0)} MB heap, ${(headlessMs / 1000).toFixed(2)} s (${headless.eventCount.toLocaleString('en-US')} events)`,
+  );
+
+  // Heap for a 1,000,000-event run with its trace and checkpoints kept (what the app holds).
   globalThis.gc?.();
   const before = process.memoryUsage().heapUsed;
   const big = new Run(longScenario(86_000_000));
