@@ -206,6 +206,7 @@ const actionFields: Record<Action['type'], readonly string[]> = {
   duplicate: ['id'],
   network: ['latencyMs', 'dropRate', 'duplicateRate'],
   timeout: ['replica'],
+  workload: ['requestsPerClient'],
 };
 
 export const actionTypes = Object.keys(actionFields) as Action['type'][];
@@ -278,6 +279,12 @@ function parseAction(value: Json, path: string, cluster: Cluster): Action {
     }
     case 'duplicate':
       return { at, type: 'duplicate', id: integer(raw.id, field('id'), 0, Number.MAX_SAFE_INTEGER) };
+    case 'workload':
+      return {
+        at,
+        type: 'workload',
+        requestsPerClient: integer(raw.requestsPerClient, field('requestsPerClient'), 0, 1_000_000_000),
+      };
     case 'network': {
       const action: {
         -readonly [K in keyof Extract<Action, { type: 'network' }>]: Extract<Action, { type: 'network' }>[K];

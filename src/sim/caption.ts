@@ -92,6 +92,10 @@ export function actionCaption(action: Action): string {
       return `network: ${[action.latencyMs && `latency ${action.latencyMs[0]}-${action.latencyMs[1]} ms`, action.dropRate !== undefined && `drop ${action.dropRate}`, action.duplicateRate !== undefined && `duplicate ${action.duplicateRate}`].filter(Boolean).join(', ')}`;
     case 'timeout':
       return `replica ${action.replica}'s view-change timer fired by hand`;
+    case 'workload':
+      return action.requestsPerClient > 0
+        ? `steady workload on: up to ${action.requestsPerClient} random requests per client`
+        : 'steady workload off';
   }
 }
 

@@ -41,7 +41,9 @@ export type Action =
       readonly dropRate?: number;
       readonly duplicateRate?: number;
     }
-  | { readonly at: number; readonly type: 'timeout'; readonly replica: number };
+  | { readonly at: number; readonly type: 'timeout'; readonly replica: number }
+  /** Sets every client's remaining random requests (0 stops the workload): our addition. */
+  | { readonly at: number; readonly type: 'workload'; readonly requestsPerClient: number };
 
 export type ActionType = Action['type'];
 

@@ -3,6 +3,7 @@ import { parseScenario } from '../scenario/schema.ts';
 import { defaultCheckers } from './checkers/index.ts';
 import { convergence } from './checkers/liveness.ts';
 import { Run } from './run.ts';
+import type { TraceEvent } from './trace.ts';
 import type { Scenario } from './scenario-types.ts';
 import { summarizeReplicas } from './snapshot.ts';
 import { World } from './world.ts';
@@ -190,6 +191,37 @@ describe('scenarios', () => {
       );
     });
   }
+
+  it('a workload action starts the random workload at its time and another stops it', () => {
+    const s = scenario({
+      replicas: 3,
+      clients: 2,
+      until: 6000,
+      actions: [
+        { at: 1000, type: 'workload', requestsPerClient: 1_000_000 },
+        // Switching it on again while it runs does not start a second stream per client.
+        { at: 1500, type: 'workload', requestsPerClient: 1_000_000 },
+        { at: 3000, type: 'workload', requestsPerClient: 0 },
+      ],
+    });
+    const run = new Run(s);
+    run.extendTo(s.until);
+    const issued = run.journal.events.filter((e) => e.kind === 'workload');
+    expect(issued.length).toBeGreaterThan(20);
+    expect(issued[0].time).toBeGreaterThanOrEqual(1000);
+    // At most the request outstanding at the stop completes; nothing new is issued after it.
+    expect(issued.every((e) => e.time <= 3000)).toBe(true);
+    // Switching it on while it runs starts no second stream: the same requests at the same times
+    // as a run without the second action.
+    const once = new Run({ ...s, actions: s.actions.filter((a) => a.at !== 1500) });
+    once.extendTo(s.until);
+    const timesOf = (events: readonly TraceEvent[]) =>
+      events.filter((e) => e.kind === 'workload').map((e) => `${String(e.node)}@${e.time}`);
+    expect(timesOf(issued)).toEqual(timesOf(once.journal.events));
+    const world = new World(s, { checkers: defaultCheckers() });
+    world.runToEnd();
+    expect(world.violations).toEqual([]);
+  });
 
   it('a single replica commits on its own', () => {
     const world = runToEnd(

@@ -441,6 +441,20 @@ export class World {
         replica.forceViewChangeTimeout(this.now, out);
         return;
       }
+      case 'workload': {
+        const queued = this.queue.items();
+        for (let index = 0; index < this.clients.length; index++) {
+          // A client's workload goes on by itself while a workload step is queued for it, or while a
+          // request is outstanding (its reply schedules the next): start it only when neither holds.
+          const going =
+            this.clients[index].pending !== null ||
+            queued.some((event) => event.kind === 'workload' && event.target === index);
+          this.workloadRemaining[index] = action.requestsPerClient;
+          if (action.requestsPerClient > 0 && !going)
+            this.scheduleWorkload(index, this.now + workloadThinkMs(this.rngs.workload));
+        }
+        return;
+      }
     }
   }
 

@@ -42,6 +42,7 @@ function laneOf(action: Action): LaneId {
     case 'timeout':
       return `replica-${action.replica}`;
     case 'request':
+    case 'workload':
       return 'clients';
     default:
       return 'network';

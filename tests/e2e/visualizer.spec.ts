@@ -369,3 +369,25 @@ test('a view failure shows what failed and a way back, never a blank page', asyn
   await expect(card(page, 0)).toBeVisible();
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 2012');
 });
+
+test('a steady workload can be switched on and off as a scenario action', async ({ page }) => {
+  const quiet = parseScenario({ version: 1, name: 'quiet', seed: 3, replicas: 3, clients: 1, until: 60_000 });
+  await open(page, encodeLink(quiet, 0));
+  await setSpeed(page, 1);
+  await expect(card(page, 0)).toContainText('commit 0');
+  const start = page.getByRole('button', { name: 'Start steady workload' });
+  await start.click();
+  await expect(page.getByRole('button', { name: 'Stop steady workload' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  const play = page.getByRole('button', { name: 'Play', exact: true });
+  if (await play.isVisible()) await play.click();
+  await expect(card(page, 0)).toContainText(/commit [1-9]/, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Stop steady workload' }).click();
+  await expect(page.getByRole('button', { name: 'Start steady workload' })).toBeVisible();
+  // Both switches are actions of the scenario, shown as markers on the clients' fault lane.
+  const lanes = page.getByRole('group', { name: 'Fault lanes' });
+  await expect(lanes.getByRole('button', { name: /^steady workload on/ })).toHaveCount(1);
+  await expect(lanes.getByRole('button', { name: /^steady workload off/ })).toHaveCount(1);
+});

@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { NodeId } from '../../protocol/index.ts';
 import { latencyMsMax } from '../../scenario/schema.ts';
 import { session } from '../controller.ts';
+import { workloadOnAt } from '../workload.ts';
 import { clusterPrimary } from '../frame.ts';
 import { appStore, useApp, withNotice } from '../store.ts';
 import { commandFields, commandsOf, latencyProblem, requestOp } from '../validate.ts';
@@ -232,8 +233,32 @@ function RequestForm() {
             {error}
           </p>
         ) : null}
+        <WorkloadToggle />
       </fieldset>
     </form>
+  );
+}
+
+/** Requests per client when a person switches the steady workload on: "until switched off". */
+const steadyRequests = 1_000_000;
+
+/** Switches the seeded random workload on or off from the cursor on (a `workload` action). */
+function WorkloadToggle() {
+  const on = useApp((s) => workloadOnAt(s.scenario, s.cursor.time));
+  const clients = useApp((s) => s.scenario.clients);
+  return (
+    <div className="row wrap">
+      <button
+        type="button"
+        aria-pressed={on}
+        disabled={clients === 0}
+        onClick={() => session().act({ type: 'workload', requestsPerClient: on ? 0 : steadyRequests })}
+        title="Every client sends random requests (from the seed), one at a time, a few ms after each reply. Becomes a scenario action at the cursor."
+      >
+        {on ? 'Stop steady workload' : 'Start steady workload'}
+      </button>
+      <span className="muted">{on ? 'clients are sending random requests' : 'no random workload'}</span>
+    </div>
   );
 }
 
