@@ -12,6 +12,10 @@ import type { Checker } from './checker.ts';
 interface Committed {
   readonly entry: LogEntry;
   readonly replica: number;
+  /** The view it was committed in: the first replica to execute an op is the primary committing it. */
+  readonly view: number;
+  /** Index of the event that committed it. */
+  readonly event: number;
 }
 
 function sameEntry(a: LogEntry, b: LogEntry): boolean {
@@ -36,10 +40,14 @@ export class BasicSafetyChecker implements Checker {
     private committed = new AppendOnly<Committed | undefined>(),
     private digests = new AppendOnly<number>(),
     private lastCommit: number[] = [],
+    /** Replica -> index of the event that restarted it last. */
+    private restartedAt: number[] = [],
   ) {}
 
   afterEvent(world: World, event: TraceEvent): Violation | null {
     if (event.kind === 'action' && event.action.type === 'crash') this.lastCommit[event.action.replica] = 0;
+    if (event.kind === 'action' && event.action.type === 'restart')
+      this.restartedAt[event.action.replica] = event.index;
     if (typeof event.node !== 'number') return null;
     const replica = world.replicas[event.node];
     if (replica === null || replica === undefined) return null;
@@ -56,7 +64,11 @@ export class BasicSafetyChecker implements Checker {
     if (note.kind === 'executed') {
       const first = this.committedAt(note.opNumber);
       if (first === undefined) {
-        this.record(note.opNumber, { entry: note.entry, replica: id }, note.digest);
+        this.record(
+          note.opNumber,
+          { entry: note.entry, replica: id, view: replica.view, event: event.index },
+          note.digest,
+        );
       } else if (!sameEntry(first.entry, note.entry)) {
         return violation(
           'agreement',
@@ -91,7 +103,14 @@ export class BasicSafetyChecker implements Checker {
       // A new primary must hold every op committed so far. A backup or a recovered replica may lag
       // (ops committed after its state was sent reach it later), but what it holds must agree.
       const leads = note.kind === 'view-started' && note.primary === id;
-      const lost = this.firstLost(replica, leads);
+      const restarted = this.restartedAt[id] ?? -1;
+      // Entering a view: what was committed in views up to it. Recovering: what was committed before
+      // the restart (any f+1 responders then include one that knows the view it was committed in).
+      const counts =
+        note.kind === 'view-started'
+          ? (committed: Committed) => committed.view <= replica.view
+          : (committed: Committed) => committed.event < restarted;
+      const lost = this.firstLost(replica, leads, counts);
       if (lost !== null)
         return violation(
           'no-lost-commit',
@@ -129,11 +148,22 @@ export class BasicSafetyChecker implements Checker {
     return null;
   }
 
-  private firstLost(replica: Replica, mustHoldAll: boolean): number | null {
+  /**
+   * The first committed op that `counts` that the replica lacks or holds differently. A replica can
+   * enter an older view late (its StartView or NewState was delayed) holding an uncommitted suffix
+   * that a later view replaced: that older view can commit nothing more, the replica gives the suffix
+   * up when it learns of the later view, and the agreement rule catches it if it ever executes it. So
+   * ops committed in a later view than the one entered do not count.
+   */
+  private firstLost(
+    replica: Replica,
+    mustHoldAll: boolean,
+    counts: (committed: Committed) => boolean,
+  ): number | null {
     const last = mustHoldAll ? this.committed.length : Math.min(this.committed.length, replica.opNumber);
     for (let opNumber = 1; opNumber <= last; opNumber++) {
       const committed = this.committedAt(opNumber);
-      if (committed === undefined) continue;
+      if (committed === undefined || !counts(committed)) continue;
       if (opNumber > replica.opNumber || !sameEntry(replica.log.at(opNumber - 1), committed.entry))
         return opNumber;
     }
@@ -166,7 +196,12 @@ export class BasicSafetyChecker implements Checker {
   }
 
   clone(): BasicSafetyChecker {
-    return new BasicSafetyChecker(this.committed.clone(), this.digests.clone(), this.lastCommit.slice());
+    return new BasicSafetyChecker(
+      this.committed.clone(),
+      this.digests.clone(),
+      this.lastCommit.slice(),
+      this.restartedAt.slice(),
+    );
   }
 }
 

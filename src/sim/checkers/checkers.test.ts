@@ -135,6 +135,23 @@ describe('basic safety', () => {
     const bad = fabricate(world, journal, 1, [{ kind: 'view-started', view: 1, primary: 1, via: 'test' }]);
     expect(rule(checker.afterEvent(world, bad))).toBe('no-lost-commit');
   });
+
+  it('no-lost-commit: accepts a replica entering an older view late with a suffix a later view replaced', () => {
+    // Fuzz seed 5117668: replica 0, cut off with view 1's primary, receives view 1's state (ops 6 and
+    // 7, never committed in view 1) after view 2 committed another op 6. View 1 can commit nothing
+    // more and replica 0 gives the suffix up when it learns of view 2.
+    const { scenario } = swarmScenario(5117668);
+    const journal: Journal = { events: [], messages: [] };
+    const world = new World(scenario, { checkers: defaultCheckers(), journal });
+    world.runToEnd();
+    expect(world.violations).toEqual([]);
+    const started = (event: TraceEvent, view: number) =>
+      event.notes?.some((note) => note.kind === 'view-started' && note.view === view) ?? false;
+    const view2 = journal.events.findIndex((event) => started(event, 2));
+    const lateView1 = journal.events.findIndex((event) => event.node === 0 && started(event, 1));
+    expect(view2).toBeGreaterThan(0);
+    expect(lateView1).toBeGreaterThan(view2);
+  });
 });
 
 describe('replica roles', () => {
