@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   casRegisterModel,
   checkOperations,
@@ -118,6 +118,5 @@ function formatMs(ms: number): string {
   return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toPrecision(2)} ms`;
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) await benchLincheck();
+// Run on its own only as its own entry (bundled, every module shares the bundle's import.meta.url).
+if (/[/.]lincheck(\.bundle\.mjs|\.ts)$/.test(process.argv[1] ?? '')) await benchLincheck();

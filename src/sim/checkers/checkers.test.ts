@@ -140,9 +140,9 @@ describe('basic safety', () => {
     // Fuzz seed 5117668: replica 0, cut off with view 1's primary, receives view 1's state (ops 6 and
     // 7, never committed in view 1) after view 2 committed another op 6. View 1 can commit nothing
     // more and replica 0 gives the suffix up when it learns of view 2.
-    const { scenario } = swarmScenario(5117668);
+    const swarm = swarmScenario(5117668);
     const journal: Journal = { events: [], messages: [] };
-    const world = new World(scenario, { checkers: defaultCheckers(), journal });
+    const world = new World(swarm.scenario, { checkers: defaultCheckers(), journal });
     world.runToEnd();
     expect(world.violations).toEqual([]);
     const started = (event: TraceEvent, view: number) =>
