@@ -31,6 +31,8 @@ const topPad = 18;
 /** Accessible buttons at most (the nearest to the cursor are kept). */
 const accessibleMax = 120;
 const defaultSpan = 400;
+/** Wall ms between refreshes of the accessible layer while playing. */
+const layerIntervalMs = 500;
 const minSpan = 5;
 
 interface Viewport {
@@ -112,6 +114,8 @@ export interface DiagramSource {
   seekTime(time: number): void;
   seekEvent(count: number): void;
   selectMessage(record: MessageRecord): void;
+  /** Whether the cursor is moving by itself (the accessible layer then refreshes less often). */
+  playing(): boolean;
 }
 
 const sessionSource: DiagramSource = {
@@ -129,6 +133,7 @@ const sessionSource: DiagramSource = {
     session().seekEvent(count);
   },
   selectMessage,
+  playing: () => appStore().getState().playing,
 };
 
 /** The diagram of the live run, linked to the cursor and the inspector. */
@@ -192,6 +197,8 @@ export function SpaceTimeView({
   }, [laneCount, hiddenLanes]);
   const height = topPad + visibleLanes.length * laneHeight + 6;
   const layerKey = useRef('');
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  const layerWall = useRef(-Infinity);
   const rangeRef = useRef<HTMLSpanElement | null>(null);
 
   /** Paints the visible window on the canvas, or into `into` (the SVG export) with no side effects. */
@@ -368,12 +375,20 @@ export function SpaceTimeView({
         ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
       }
       if (into !== undefined) return;
-      // The accessible layer changes only when the window's content does (not on every frame).
+      // The accessible layer changes only when the window's content does, and while the run plays
+      // at most every layerIntervalMs: re-rendering a hundred buttons each frame was the diagram's
+      // largest cost, and a keyboard user walks the arrows with the run paused.
+      const wall = performance.now();
+      if (source.playing() && wall - layerWall.current < layerIntervalMs) {
+        if (drawSamples.length < 20_000) drawSamples.push({ ms: wall - started, arrows: count });
+        return;
+      }
       accessible.sort((a, b) => a.d - b.d);
       const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
       const key = `${generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
       if (key !== layerKey.current) {
         layerKey.current = key;
+        layerWall.current = wall;
         setLayer({ arrows: kept, marks: markItems });
       }
       if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
@@ -393,10 +408,17 @@ export function SpaceTimeView({
     };
   }, [draw, width, height, exportable]);
 
-  // Redraw on every store change (cursor, run growth), at most once per animation frame.
+  // Redraw on every store change (cursor, run growth), at most once per animation frame, and only
+  // while the diagram is on screen: scrolled away, it costs nothing and redraws when it comes back.
   useEffect(() => {
     let pending = 0;
+    let visible = true;
+    let stale = false;
     const schedule = () => {
+      if (!visible) {
+        stale = true;
+        return;
+      }
       if (pending === 0)
         pending = requestAnimationFrame(() => {
           pending = 0;
@@ -406,14 +428,26 @@ export function SpaceTimeView({
     viewRef.current = viewport;
     draw();
     const unsubscribe = source.subscribe(schedule);
+    const box = boxRef.current;
+    const observer =
+      box === null || typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver((entries) => {
+            visible = entries.some((entry) => entry.isIntersecting);
+            if (visible && stale) {
+              stale = false;
+              schedule();
+            }
+          });
+    if (box !== null) observer?.observe(box);
     return () => {
       unsubscribe();
+      observer?.disconnect();
       cancelAnimationFrame(pending);
     };
   }, [draw, viewport, source]);
 
   // Width follows the container.
-  const boxRef = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     const box = boxRef.current;
     if (box === null) return;

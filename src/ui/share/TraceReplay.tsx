@@ -126,6 +126,7 @@ function traceSource(
       seek(count);
     },
     seekEvent: seek,
+    playing: () => false,
     selectMessage: (record) => {
       seek(record.sentBy + 1);
       select(record);
