@@ -135,7 +135,7 @@ export function LinearizabilityView() {
   if (history.length > 0 && result !== null)
     verdict =
       result.linearizable === true
-        ? `linearizable (${history.length} operations)`
+        ? `linearizable (${plural(history.length, 'operation')})`
         : result.linearizable === false
           ? `not linearizable: ${plural(illegal.size, 'operation')} cannot be ordered`
           : 'unknown (the check timed out)';
