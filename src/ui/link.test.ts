@@ -1,10 +1,9 @@
 import { array, assert, constantFrom, integer, nat, property, string, tuple } from 'fast-check';
 import lzString from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { defaultScenario } from '../scenario/builtin.ts';
-import { parseScenario } from '../scenario/schema.ts';
+import { defaultScenario, scenarioWithActions } from '../scenario/builtin.ts';
 import { stepScenario, tours } from '../scenario/tours/index.ts';
-import type { Action, Scenario } from '../sim/scenario-types.ts';
+import type { Scenario } from '../sim/scenario-types.ts';
 import { Run } from '../sim/run.ts';
 import { decodeLink, encodeLink, linkBytesMax, linkJsonBytesMax } from './link.ts';
 
@@ -15,20 +14,7 @@ function neverThrows(hash: string): void {
 }
 
 /** A scenario with 200 actions of every kind a person can take. */
-function manyActions(): Scenario {
-  const actions: Action[] = [];
-  for (let index = 0; index < 200; index++) {
-    const at = 100 + index * 37;
-    const replica = index % defaultScenario.replicas;
-    const kind = index % 5;
-    if (kind === 0) actions.push({ at, type: 'crash', replica });
-    else if (kind === 1) actions.push({ at, type: 'restart', replica });
-    else if (kind === 2) actions.push({ at, type: 'request', client: 0, op: `put k${index} ${index}` });
-    else if (kind === 3) actions.push({ at, type: 'drop', message: 'prepare', count: 1 });
-    else actions.push({ at, type: 'timeout', replica });
-  }
-  return parseScenario({ ...defaultScenario, until: 20_000, actions });
-}
+const manyActions = (): Scenario => scenarioWithActions(200, 20_000);
 
 function traceOf(scenario: Scenario, until: number): string {
   const run = new Run(scenario, { checkpointEvery: 250 });

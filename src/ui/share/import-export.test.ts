@@ -5,6 +5,7 @@ import { scenarioBytesMax } from '../../scenario/schema.ts';
 import { importBytesMax, importText, traceJson, traceTimeMax, utf8Bytes } from './import-export.ts';
 import { loadRecent, recentMax, recentName, recentNameMax, recordRecent, validateRecent } from './recent.ts';
 import { onCorrupt } from './storage.ts';
+import { MemoryStorage } from './memory-storage.ts';
 
 describe('import', () => {
   it('checks size, then JSON, then the schema, naming the path', () => {
@@ -168,19 +169,6 @@ describe('scenario import size', () => {
     });
   });
 });
-
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 describe('recent scenarios store', () => {
   const globals = globalThis as { localStorage?: unknown };

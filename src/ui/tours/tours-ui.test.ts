@@ -4,21 +4,9 @@ import { onCorrupt } from '../share/storage.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 import { clearProgress, loadProgress, progressKey, recordProgress } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
+import { MemoryStorage } from '../share/memory-storage.ts';
 
 const stepsOf = (id: string) => tours.find((tour) => tour.id === id)?.steps.length;
-
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 describe('tour links', () => {
   it('round-trip every tour and step', () => {
