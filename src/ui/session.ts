@@ -370,13 +370,9 @@ export class Session {
     const droppedActions = run.scenario.actions.length - kept.length;
     const droppedEvents = run.head.eventCount - run.eventCountAt(at - 1);
     run.setActions([...kept, ...actions.map((action) => ({ ...action, at }) as Action)]);
-    this.generation++;
-    this.cached = null;
-    this.markerIndex.truncate(run.journal.events.length);
+    this.forgetFuture();
     if (run.head.eventCount < state.cursor.event) run.extendBy(state.cursor.event - run.head.eventCount);
-    const extra: StatePatch = { scenario: run.scenario, generation: this.generation, stop: null };
-    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
-      extra.selection = null;
+    const extra = this.forkPatch(state);
     if (droppedEvents > 0 || droppedActions > 0) {
       const parts = [];
       if (droppedEvents > 0) parts.push(`${droppedEvents} computed event${droppedEvents === 1 ? '' : 's'}`);
@@ -416,16 +412,12 @@ export class Session {
     // Message ids are handed out in order, so a recomputed past renumbers the messages these meant.
     const renumbered = edited.actions.some((a) => a.at >= changedAt && namesMessageById(a));
     run.setActions(edited.actions);
-    this.generation++;
-    this.cached = null;
-    this.markerIndex.truncate(run.journal.events.length);
+    this.forgetFuture();
     const time = Math.min(state.cursor.time, run.scenario.until);
     if (run.head.now < time && !run.head.halted) run.extendTo(Math.floor(time));
     const what = actionCaption(action);
     const extra: StatePatch = {
-      scenario: run.scenario,
-      generation: this.generation,
-      stop: null,
+      ...this.forkPatch(state),
       ...withNotice(
         state,
         'info',
@@ -434,11 +426,25 @@ export class Session {
           : `Moved "${what}" from ${formatTime(action.at)} to ${formatTime(target)}: the run was recomputed from ${formatTime(changedAt)}.${renumbered ? renumberedWarning : ''}`,
       ),
     };
-    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
-      extra.selection = null;
     const clamped = Math.min(time, run.head.now);
     this.publish({ event: run.eventCountAt(clamped), time: clamped }, extra);
     return edited.index;
+  }
+
+  /** After the run forked (its scenario's actions changed): what was derived from the old future goes. */
+  private forgetFuture(): void {
+    this.generation++;
+    this.cached = null;
+    this.markerIndex.truncate(this.run.journal.events.length);
+  }
+
+  /** The store patch of a fork: the new scenario and generation; a message that is gone is unselected. */
+  private forkPatch(state: AppState): StatePatch {
+    const run = this.run;
+    const patch: StatePatch = { scenario: run.scenario, generation: this.generation, stop: null };
+    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
+      patch.selection = null;
+    return patch;
   }
 
   /** Replaces the run with a new scenario, from time 0. */
