@@ -3,7 +3,7 @@
  * form, and the network's latency, drop and duplicate rates. Every form validates before acting;
  * every action lands at the cursor.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { NodeId } from '../../protocol/index.ts';
 import { latencyMsMax } from '../../scenario/schema.ts';
@@ -244,7 +244,13 @@ const steadyRequests = 1_000_000;
 
 /** Switches the seeded random workload on or off from the cursor on (a `workload` action). */
 function WorkloadToggle() {
-  const on = useApp((s) => workloadOnAt(s.scenario, s.cursor.time));
+  const scenario = useApp((s) => s.scenario);
+  // The selector runs on every store update (every frame): it looks at the workload switches only.
+  const switches = useMemo(
+    () => ({ ...scenario, actions: scenario.actions.filter((action) => action.type === 'workload') }),
+    [scenario],
+  );
+  const on = useApp((s) => workloadOnAt(switches, s.cursor.time));
   const clients = useApp((s) => s.scenario.clients);
   return (
     <div className="row wrap">

@@ -104,7 +104,9 @@ function Timeline() {
     })),
   );
   const markers = useApp((s) => s.markers);
-  const planned = useApp((s) => lastActionTime(s.scenario.actions));
+  const actions = useApp((s) => s.scenario.actions);
+  // Once per change of the actions, not on every store update (the store updates every frame).
+  const planned = useMemo(() => lastActionTime(actions), [actions]);
   // The timeline reaches the last planned action even before the run has computed that far.
   const max = Math.max(1, Math.ceil(headTime), planned);
   return (
