@@ -23,7 +23,7 @@ import type { Model, Operation } from './model.ts';
 export interface CheckOptions {
   /** Give up with the verdict 'unknown' after this long. Needs `now`: src/sim may not read a clock. */
   readonly timeoutMs?: number;
-  /** A millisecond clock, e.g. `performance.now`. */
+  /** A millisecond clock the caller injects (the CLI and the app pass their own). */
   readonly now?: () => number;
 }
 

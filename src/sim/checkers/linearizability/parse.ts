@@ -402,19 +402,19 @@ class EdnMapReader {
 
 export function parseKvTrace(text: string): KvOperation[] {
   checkSize(text);
-  let document: unknown;
+  let parsed: unknown;
   try {
-    document = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new HistoryParseError(null, `not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isRecord(document) || !Array.isArray(document.history)) {
+  if (!isRecord(parsed) || !Array.isArray(parsed.history)) {
     throw new HistoryParseError(null, 'expected an object with a "history" array');
   }
-  if (document.history.length > MAX_OPERATIONS) {
+  if (parsed.history.length > MAX_OPERATIONS) {
     throw new HistoryParseError(null, `more than ${MAX_OPERATIONS} operations`);
   }
-  return document.history.map((entry: unknown, index: number) => traceOperation(entry, `history[${index}]`));
+  return parsed.history.map((entry: unknown, index: number) => traceOperation(entry, `history[${index}]`));
 }
 
 function traceOperation(entry: unknown, where: string): KvOperation {
