@@ -23,7 +23,7 @@ import { EventQueue, kindCode } from './event-queue.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
-import type { LossReason, MessageRecord, TraceEvent, Violation } from './trace.ts';
+import type { LossReason, MessageRecord, TraceEvent, TraceEventKind, Violation } from './trace.ts';
 import { nextWorkloadOp, workloadThinkMs } from './workload.ts';
 
 /** Where a world writes what happened. Shared by a run's worlds; a replaying world writes nothing new. */
@@ -85,6 +85,8 @@ export class World {
   readonly stopOnViolation: boolean;
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
   private outbox = new StepOutbox();
+  /** The current step's event, handed to checkers: one object of one shape, reused every step. */
+  private readonly event = new StepEvent();
   /**
    * With no journal, the messages the current step sent (ids stepFirstSent .. nextMessageId - 1) for
    * checkers. Overwritten in place, never truncated: entries past the step's count are stale.
@@ -240,95 +242,52 @@ export class World {
     }
   }
 
-  // Each kind of step builds its trace event as an object literal once the step is done: every
-  // literal site makes objects of one shape, so filling in a shared head afterwards (polymorphic
-  // stores across six shapes) is avoided on the hottest path.
+  // Each kind of step fills in the world's one StepEvent once the step is done, then publishes it.
 
   private deliver(record: MessageRecord): void {
     const to = record.to;
     if (isReplicaId(to) && this.replicas[to] === null) return this.lose(record, 'crashed');
     this.delivering = record;
     const error = this.act(actDeliver, to, isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to));
-    this.publish(
-      error === null
-        ? {
-            index: this.eventCount,
-            time: this.now,
-            firstSent: this.stepFirstSent,
-            sentCount: this.nextMessageId - this.stepFirstSent,
-            notes: this.stepNotes(),
-            kind: 'deliver',
-            node: to,
-            msgId: record.id,
-          }
-        : this.crashStop(to, error),
-      error,
-    );
+    const event = this.event;
+    event.kind = 'deliver';
+    event.node = to;
+    event.msgId = record.id;
+    this.publish(error);
   }
 
   private lose(record: MessageRecord, reason: LossReason): void {
     const error = this.act(actNothing, record.to, null);
-    this.publish(
-      error === null
-        ? {
-            index: this.eventCount,
-            time: this.now,
-            firstSent: this.stepFirstSent,
-            sentCount: this.nextMessageId - this.stepFirstSent,
-            notes: this.stepNotes(),
-            kind: 'lose',
-            node: record.to,
-            msgId: record.id,
-            reason,
-          }
-        : this.crashStop(record.to, error),
-      error,
-    );
+    const event = this.event;
+    event.kind = 'lose';
+    event.node = record.to;
+    event.msgId = record.id;
+    event.reason = reason;
+    this.publish(error);
   }
 
   private wake(node: number): void {
     this.wakeAt[node] = Infinity;
+    const event = this.event;
     if (node < this.replicaCount) {
       const replica = this.replicas[node];
       const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
       if (replica === null || timer === null) return this.scheduleWake(node);
       this.actTimer = timer;
       const error = this.act(actReplicaTimer, node, node);
-      this.publish(
-        error === null
-          ? {
-              index: this.eventCount,
-              time: this.now,
-              firstSent: this.stepFirstSent,
-              sentCount: this.nextMessageId - this.stepFirstSent,
-              notes: this.stepNotes(),
-              kind: 'timer',
-              node,
-              timer,
-            }
-          : this.crashStop(node, error),
-        error,
-      );
+      event.kind = 'timer';
+      event.node = node;
+      event.timer = timer;
+      this.publish(error);
       return;
     }
     const client = this.clients[node - this.replicaCount];
     if (client.retryAt > this.now) return this.scheduleWake(node);
     const error = this.act(actClientRetry, client.id, node);
-    this.publish(
-      error === null
-        ? {
-            index: this.eventCount,
-            time: this.now,
-            firstSent: this.stepFirstSent,
-            sentCount: this.nextMessageId - this.stepFirstSent,
-            notes: this.stepNotes(),
-            kind: 'timer',
-            node: client.id,
-            timer: 'clientRetry',
-          }
-        : this.crashStop(client.id, error),
-      error,
-    );
+    event.kind = 'timer';
+    event.node = client.id;
+    event.timer = 'clientRetry';
+    this.publish(error);
   }
 
   private issueWorkload(index: number): void {
@@ -343,21 +302,11 @@ export class World {
     );
     this.actOp = op;
     const error = this.act(actWorkload, client.id, this.replicaCount + index);
-    this.publish(
-      error === null
-        ? {
-            index: this.eventCount,
-            time: this.now,
-            firstSent: this.stepFirstSent,
-            sentCount: this.nextMessageId - this.stepFirstSent,
-            notes: this.stepNotes(),
-            kind: 'workload',
-            node: client.id,
-            op,
-          }
-        : this.crashStop(client.id, error),
-      error,
-    );
+    const event = this.event;
+    event.kind = 'workload';
+    event.node = client.id;
+    event.op = op;
+    this.publish(error);
   }
 
   // ---------------------------------------------------------------- actions
@@ -369,21 +318,11 @@ export class World {
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
     this.actAction = action;
     const error = this.act(actAction, node, nodeIndex);
-    this.publish(
-      error === null
-        ? {
-            index: this.eventCount,
-            time: this.now,
-            firstSent: this.stepFirstSent,
-            sentCount: this.nextMessageId - this.stepFirstSent,
-            notes: this.stepNotes(),
-            kind: 'action',
-            node,
-            action,
-          }
-        : this.crashStop(node ?? 0, error),
-      error,
-    );
+    const event = this.event;
+    event.kind = 'action';
+    event.node = node;
+    event.action = action;
+    this.publish(error);
   }
 
   private performAction(action: Action, out: Outbox): void {
@@ -553,30 +492,33 @@ export class World {
     }
   }
 
-  /** A node's assertion failed: the step is recorded as a crash-stop in place of what it was. */
-  private crashStop(node: NodeId, error: string): TraceEvent {
-    return {
-      index: this.eventCount,
-      time: this.now,
-      firstSent: this.stepFirstSent,
-      sentCount: this.nextMessageId - this.stepFirstSent,
-      notes: this.stepNotes(),
-      kind: 'crash-stop',
-      node,
-      error,
-    };
-  }
-
-  /** The second half of a step: record its event and let the checkers see it. */
-  private publish(event: TraceEvent, crashError: string | null): void {
+  /**
+   * The second half of a step: complete its event (a failed assertion turns it into a crash-stop of
+   * the same node), record it and let the checkers see it.
+   */
+  private publish(crashError: string | null): void {
+    const event = this.event;
+    event.index = this.eventCount;
+    event.time = this.now;
+    event.firstSent = this.stepFirstSent;
+    event.sentCount = this.nextMessageId - this.stepFirstSent;
+    event.notes = this.stepNotes();
+    if (crashError !== null) {
+      event.kind = 'crash-stop';
+      event.node ??= 0;
+      event.error = crashError;
+    }
+    // The StepEvent is reused by the next step: checkers must not keep it (none does), and the
+    // journal keeps a copy of exactly the kind's fields.
+    const published = event as unknown as TraceEvent;
     if (this.journal !== null && this.journal.events.length === this.eventCount)
-      this.journal.events.push(event);
+      this.journal.events.push(traceEventOf(event));
     this.eventCount++;
     if (crashError !== null)
       this.addViolation({ checker: 'assertion', time: this.now, event: event.index, message: crashError });
     const checkers = this.checkers;
     for (let i = 0; i < checkers.length; i++) {
-      const violation = checkers[i].afterEvent(this, event);
+      const violation = checkers[i].afterEvent(this, published);
       if (violation !== null) this.addViolation(violation);
     }
   }
@@ -711,6 +653,52 @@ class StepOutbox extends Outbox {
   clear(): void {
     this.sendCount = 0;
     this.noteCount = 0;
+  }
+}
+
+/**
+ * Every field of every kind of trace event, in one object. Six kinds as six object literals made
+ * every checker's reads of `event.node` or `event.kind` megamorphic (and allocated an object per
+ * step); this one shape is reused. Fields of other kinds than the current one hold stale values.
+ */
+class StepEvent {
+  index = 0;
+  time = 0;
+  firstSent = 0;
+  sentCount = 0;
+  notes: readonly Note[] | null = null;
+  kind: TraceEventKind = 'deliver';
+  node: NodeId | null = null;
+  msgId = 0;
+  reason: LossReason = 'network';
+  timer: ReplicaTimer | 'clientRetry' = 'heartbeat';
+  action: Action | null = null;
+  op = '';
+  error = '';
+}
+
+/** A trace event with exactly its kind's fields, in the order the trace format has always had. */
+function traceEventOf(event: StepEvent): TraceEvent {
+  const head = {
+    index: event.index,
+    time: event.time,
+    firstSent: event.firstSent,
+    sentCount: event.sentCount,
+    notes: event.notes,
+  };
+  switch (event.kind) {
+    case 'deliver':
+      return { ...head, kind: 'deliver', node: event.node!, msgId: event.msgId };
+    case 'lose':
+      return { ...head, kind: 'lose', node: event.node!, msgId: event.msgId, reason: event.reason };
+    case 'timer':
+      return { ...head, kind: 'timer', node: event.node!, timer: event.timer };
+    case 'action':
+      return { ...head, kind: 'action', node: event.node, action: event.action! };
+    case 'workload':
+      return { ...head, kind: 'workload', node: event.node!, op: event.op };
+    case 'crash-stop':
+      return { ...head, kind: 'crash-stop', node: event.node!, error: event.error };
   }
 }
 
