@@ -112,6 +112,17 @@ function internKey(op: string, start: number, end: number, hash: number): string
   return fresh;
 }
 
+/**
+ * Simple ops parsed lately, by op-number: every replica executes op n, and they do so within a few
+ * ops of each other, so most executions find the parse of the first. A pure cache: a slot is used
+ * only when it holds the same op text, and parsing is a function of the text alone.
+ */
+const parsedSlotMask = 63;
+const parsedOps: string[] = new Array<string>(parsedSlotMask + 1).fill('');
+const parsedKinds = new Int8Array(parsedSlotMask + 1);
+const parsedKeys: string[] = new Array<string>(parsedSlotMask + 1).fill('');
+const parsedValues: string[] = new Array<string>(parsedSlotMask + 1).fill('');
+
 function parseKvCommandSlow(op: string): KvCommand | string {
   const parts = op.trim().split(/\s+/);
   const [verb, key] = parts;
@@ -143,9 +154,23 @@ export class KeyValueStore implements StateMachine {
   }
 
   apply(op: string, opNumber: number): string {
-    let kind = scanSimple(op);
-    let key = scannedKey;
-    let value = scannedValue;
+    let kind: number;
+    let key: string;
+    let value: string;
+    const slot = opNumber & parsedSlotMask;
+    if (parsedOps[slot] === op && parsedKinds[slot] !== scanOther) {
+      kind = parsedKinds[slot];
+      key = parsedKeys[slot];
+      value = parsedValues[slot];
+    } else {
+      kind = scanSimple(op);
+      key = scannedKey;
+      value = scannedValue;
+      parsedOps[slot] = op;
+      parsedKinds[slot] = kind;
+      parsedKeys[slot] = key;
+      parsedValues[slot] = value;
+    }
     if (kind === scanOther) {
       const command = parseKvCommandSlow(op);
       if (typeof command === 'string') return `error: ${command}`;
