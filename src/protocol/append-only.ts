@@ -71,3 +71,71 @@ export class AppendOnly<T> {
     return copy;
   }
 }
+
+/** Storage shared by clones of an AppendOnlyNumbers: `end` is how far any of them has written. */
+interface NumberStorage {
+  chunks: Float64Array[];
+  end: number;
+}
+
+const firstNumberChunk = 64;
+
+/**
+ * An append-only sequence of numbers with the same sharing as AppendOnly, stored in Float64Array
+ * chunks. Numbers kept per op for a whole run (checker records) then cost the garbage collector
+ * nothing: an array of objects or of doubles is scanned or copied by every collection it survives.
+ * NaN is an ordinary value, so callers can use it for "none".
+ */
+export class AppendOnlyNumbers {
+  private storage: NumberStorage;
+  private count: number;
+
+  constructor(storage: NumberStorage = { chunks: [], end: 0 }, count = 0) {
+    this.storage = storage;
+    this.count = count;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Item at 0-based index; NaN outside 0 .. length - 1. */
+  at(index: number): number {
+    if (index < 0 || index >= this.count) return Number.NaN;
+    return this.storage.chunks[index >> chunkBits][index & chunkMask];
+  }
+
+  push(value: number): void {
+    const count = this.count;
+    let storage = this.storage;
+    if (storage.end !== count) {
+      // A clone wrote past our end, or we truncated: take our own copy of the chunk written to.
+      const chunks = storage.chunks.slice(0, count >> chunkBits);
+      if ((count & chunkMask) !== 0) chunks.push(storage.chunks[count >> chunkBits].slice());
+      storage = this.storage = { chunks, end: count };
+    }
+    const chunkIndex = count >> chunkBits;
+    const offset = count & chunkMask;
+    let chunk = storage.chunks[chunkIndex];
+    if (chunk === undefined) {
+      // The first chunk starts small (fuzzing builds thousands of short-lived worlds) and doubles.
+      chunk = new Float64Array(chunkIndex === 0 ? firstNumberChunk : chunkSize);
+      storage.chunks.push(chunk);
+    } else if (offset === chunk.length) {
+      // Only the first chunk grows; clones sharing it see the same values below their ends.
+      const grown = new Float64Array(Math.min(chunk.length * 2, chunkSize));
+      grown.set(chunk);
+      chunk = storage.chunks[chunkIndex] = grown;
+    }
+    chunk[offset] = value;
+    storage.end = this.count = count + 1;
+  }
+
+  truncate(length: number): void {
+    if (length < this.count) this.count = length;
+  }
+
+  clone(): AppendOnlyNumbers {
+    return new AppendOnlyNumbers(this.storage, this.count);
+  }
+}

@@ -4,19 +4,10 @@
  * and no committed op lost from a later view.
  */
 import type { LogEntry, Note, Replica } from '../../protocol/index.ts';
-import { AppendOnly } from '../../protocol/append-only.ts';
+import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import type { Checker } from './checker.ts';
-
-interface Committed {
-  readonly entry: LogEntry;
-  readonly replica: number;
-  /** The view it was committed in: the first replica to execute an op is the primary committing it. */
-  readonly view: number;
-  /** Index of the event that committed it. */
-  readonly event: number;
-}
 
 function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a.client === b.client && a.request === b.request && a.op === b.op;
@@ -34,11 +25,17 @@ export class BasicSafetyChecker implements Checker {
   readonly name = 'basic-safety';
   constructor(
     /**
-     * Op-number n at index n-1: the op first executed there and the state digest after it. Append-only
-     * and shared by clones, so a checkpoint costs O(1) however long the run.
+     * Op-number n at index n-1: the op first executed there (undefined: not known here, a state
+     * installed by delta skipped it), who executed it, in which view (the first replica to execute
+     * an op is the primary committing it), at which event, and the state digest after it. Append-only
+     * and shared by clones, so a checkpoint costs O(1) however long the run; numbers sit in typed
+     * chunks the garbage collector never scans.
      */
-    private committed = new AppendOnly<Committed | undefined>(),
-    private digests = new AppendOnly<number>(),
+    private committedEntries = new AppendOnly<LogEntry | undefined>(),
+    private committedReplicas = new AppendOnlyNumbers(),
+    private committedViews = new AppendOnlyNumbers(),
+    private committedEvents = new AppendOnlyNumbers(),
+    private digests = new AppendOnlyNumbers(),
     private lastCommit: number[] = [],
     /** Replica -> index of the event that restarted it last. */
     private restartedAt: number[] = [],
@@ -64,27 +61,25 @@ export class BasicSafetyChecker implements Checker {
     if (note.kind === 'executed') {
       const first = this.committedAt(note.opNumber);
       if (first === undefined) {
-        this.record(
-          note.opNumber,
-          { entry: note.entry, replica: id, view: replica.view, event: event.index },
-          note.digest,
-        );
-      } else if (!sameEntry(first.entry, note.entry)) {
+        this.record(note.opNumber, note.entry, id, replica.view, event.index, note.digest);
+      } else if (!sameEntry(first, note.entry)) {
+        const firstReplica = this.committedReplicas.at(note.opNumber - 1);
         return violation(
           'agreement',
           world,
           event,
-          `replica ${id} executed ${describeEntry(note.entry)} as op ${note.opNumber}, but replica ${first.replica} executed ${describeEntry(first.entry)} there`,
-          [id, first.replica],
+          `replica ${id} executed ${describeEntry(note.entry)} as op ${note.opNumber}, but replica ${firstReplica} executed ${describeEntry(first)} there`,
+          [id, firstReplica],
           [note.opNumber],
         );
       } else if (this.digestAt(note.opNumber) !== note.digest) {
+        const firstReplica = this.committedReplicas.at(note.opNumber - 1);
         return violation(
           'agreement',
           world,
           event,
-          `replica ${id}'s state after op ${note.opNumber} differs from replica ${first.replica}'s`,
-          [id, first.replica],
+          `replica ${id}'s state after op ${note.opNumber} differs from replica ${firstReplica}'s`,
+          [id, firstReplica],
           [note.opNumber],
         );
       }
@@ -106,17 +101,15 @@ export class BasicSafetyChecker implements Checker {
       const restarted = this.restartedAt[id] ?? -1;
       // Entering a view: what was committed in views up to it. Recovering: what was committed before
       // the restart (any f+1 responders then include one that knows the view it was committed in).
-      const counts =
-        note.kind === 'view-started'
-          ? (committed: Committed) => committed.view <= replica.view
-          : (committed: Committed) => committed.event < restarted;
-      const lost = this.firstLost(replica, leads, counts);
+      const viewLimit = note.kind === 'view-started' ? replica.view : Infinity;
+      const eventLimit = note.kind === 'view-started' ? Infinity : restarted;
+      const lost = this.firstLost(replica, leads, viewLimit, eventLimit);
       if (lost !== null)
         return violation(
           'no-lost-commit',
           world,
           event,
-          `replica ${id} entered view ${replica.view} ${lost > replica.opNumber ? 'without' : 'with a different op than'} committed op ${lost} ${describeEntry(this.committedAt(lost)!.entry)}`,
+          `replica ${id} entered view ${replica.view} ${lost > replica.opNumber ? 'without' : 'with a different op than'} committed op ${lost} ${describeEntry(this.committedAt(lost)!)}`,
           [id],
           [lost],
         );
@@ -149,55 +142,75 @@ export class BasicSafetyChecker implements Checker {
   }
 
   /**
-   * The first committed op that `counts` that the replica lacks or holds differently. A replica can
-   * enter an older view late (its StartView or NewState was delayed) holding an uncommitted suffix
-   * that a later view replaced: that older view can commit nothing more, the replica gives the suffix
-   * up when it learns of the later view, and the agreement rule catches it if it ever executes it. So
-   * ops committed in a later view than the one entered do not count.
+   * The first committed op that counts (committed in a view up to `viewLimit`, at an event before
+   * `eventLimit`) that the replica lacks or holds differently. A replica can enter an older view
+   * late (its StartView or NewState was delayed) holding an uncommitted suffix that a later view
+   * replaced: that older view can commit nothing more, the replica gives the suffix up when it
+   * learns of the later view, and the agreement rule catches it if it ever executes it. So ops
+   * committed in a later view than the one entered do not count.
    */
   private firstLost(
     replica: Replica,
     mustHoldAll: boolean,
-    counts: (committed: Committed) => boolean,
+    viewLimit: number,
+    eventLimit: number,
   ): number | null {
-    const last = mustHoldAll ? this.committed.length : Math.min(this.committed.length, replica.opNumber);
+    const known = this.committedEntries.length;
+    const last = mustHoldAll ? known : Math.min(known, replica.opNumber);
     for (let opNumber = 1; opNumber <= last; opNumber++) {
-      const committed = this.committedAt(opNumber);
-      if (committed === undefined || !counts(committed)) continue;
-      if (opNumber > replica.opNumber || !sameEntry(replica.log.at(opNumber - 1), committed.entry))
-        return opNumber;
+      const committed = this.committedEntries.at(opNumber - 1);
+      if (
+        committed === undefined ||
+        this.committedViews.at(opNumber - 1) > viewLimit ||
+        this.committedEvents.at(opNumber - 1) >= eventLimit
+      )
+        continue;
+      if (opNumber > replica.opNumber || !sameEntry(replica.log.at(opNumber - 1), committed)) return opNumber;
     }
     return null;
   }
 
-  private committedAt(opNumber: number): Committed | undefined {
-    return opNumber >= 1 && opNumber <= this.committed.length ? this.committed.at(opNumber - 1) : undefined;
+  private committedAt(opNumber: number): LogEntry | undefined {
+    return opNumber >= 1 && opNumber <= this.committedEntries.length
+      ? this.committedEntries.at(opNumber - 1)
+      : undefined;
   }
 
   private digestAt(opNumber: number): number | undefined {
-    const digest =
-      opNumber >= 1 && opNumber <= this.digests.length ? this.digests.at(opNumber - 1) : Number.NaN;
+    const digest = this.digests.at(opNumber - 1);
     return Number.isNaN(digest) ? undefined : digest;
   }
 
   /** Ops are first executed in order, so this appends; a gap (state installed by delta) is padded. */
-  private record(opNumber: number, committed: Committed, digest: number): void {
-    while (this.committed.length < opNumber - 1) {
-      this.committed.push(undefined);
-      this.digests.push(Number.NaN);
+  private record(
+    opNumber: number,
+    entry: LogEntry,
+    replica: number,
+    view: number,
+    event: number,
+    digest: number,
+  ): void {
+    while (this.committedEntries.length < opNumber) {
+      const known = this.committedEntries.length === opNumber - 1;
+      this.committedEntries.push(known ? entry : undefined);
+      this.committedReplicas.push(known ? replica : Number.NaN);
+      this.committedViews.push(known ? view : Number.NaN);
+      this.committedEvents.push(known ? event : Number.NaN);
+      this.digests.push(known ? digest : Number.NaN);
     }
-    this.committed.push(committed);
-    this.digests.push(digest);
   }
 
   /** The op first committed at `opNumber`, if any (other checkers read it). */
   committedEntry(opNumber: number): LogEntry | undefined {
-    return this.committedAt(opNumber)?.entry;
+    return this.committedAt(opNumber);
   }
 
   clone(): BasicSafetyChecker {
     return new BasicSafetyChecker(
-      this.committed.clone(),
+      this.committedEntries.clone(),
+      this.committedReplicas.clone(),
+      this.committedViews.clone(),
+      this.committedEvents.clone(),
       this.digests.clone(),
       this.lastCommit.slice(),
       this.restartedAt.slice(),

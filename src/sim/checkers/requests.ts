@@ -6,26 +6,26 @@
  * - acknowledged-kept: an op whose reply a client accepted is in the log of every later view's primary.
  * Per event O(notes); a new view's primary costs O(acknowledged ops) once per view change.
  */
-import { AppendOnly } from '../../protocol/append-only.ts';
+import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import { clientIndex, type Replica } from '../../protocol/index.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import { violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 
-/** A growing column indexed from 0, cheap to clone; writes below its end go to a small side table. */
-class Column<T> {
+/** A growing column of strings indexed from 0, cheap to clone; writes below its end go to a side table. */
+class Column {
   constructor(
-    private items = new AppendOnly<T | undefined>(),
-    private late = new Map<number, T>(),
+    private items = new AppendOnly<string | undefined>(),
+    private late = new Map<number, string>(),
   ) {}
 
-  get(index: number): T | undefined {
+  get(index: number): string | undefined {
     if (index < this.items.length) return this.items.at(index) ?? this.late.get(index);
     return undefined;
   }
 
-  set(index: number, value: T): void {
+  set(index: number, value: string): void {
     if (index < this.items.length) {
       this.late.set(index, value);
       return;
@@ -34,28 +34,77 @@ class Column<T> {
     this.items.push(value);
   }
 
-  clone(): Column<T> {
+  clone(): Column {
     return new Column(this.items.clone(), new Map(this.late));
   }
 }
 
-interface Execution {
-  readonly opNumber: number;
-  readonly result: string;
-  readonly replica: number;
+/** The same for numbers, in typed chunks (NaN: none), which the garbage collector never scans. */
+class NumberColumn {
+  constructor(
+    private items = new AppendOnlyNumbers(),
+    private late = new Map<number, number>(),
+  ) {}
+
+  get(index: number): number {
+    const value = this.items.at(index);
+    return Number.isNaN(value) && index < this.items.length ? (this.late.get(index) ?? value) : value;
+  }
+
+  set(index: number, value: number): void {
+    if (index < this.items.length) {
+      this.late.set(index, value);
+      return;
+    }
+    while (this.items.length < index) this.items.push(Number.NaN);
+    this.items.push(value);
+  }
+
+  clone(): NumberColumn {
+    return new NumberColumn(this.items.clone(), new Map(this.late));
+  }
 }
 
-interface Acknowledged {
-  readonly opNumber: number;
-  readonly client: string;
-  readonly request: number;
-  readonly op: string;
+/**
+ * Per client: what it issued and where each request first executed (request r at index r-1), as
+ * columns rather than an object per request: a long run keeps every one of them.
+ */
+class ClientRecord {
+  constructor(
+    readonly issued = new Column(),
+    /** Op-number of the first execution (NaN: not executed), its result, and its replica. */
+    readonly executedOps = new NumberColumn(),
+    readonly executedResults = new Column(),
+    readonly executedReplicas = new NumberColumn(),
+  ) {}
+
+  clone(): ClientRecord {
+    return new ClientRecord(
+      this.issued.clone(),
+      this.executedOps.clone(),
+      this.executedResults.clone(),
+      this.executedReplicas.clone(),
+    );
+  }
 }
 
-/** Per client: what it issued and where each request first executed (request r at index r-1). */
-interface ClientRecord {
-  readonly issued: Column<string>;
-  readonly executed: Column<Execution>;
+/** Ops whose reply a client accepted, in order: op-number, client and request number. */
+class Acknowledged {
+  constructor(
+    readonly ops = new AppendOnlyNumbers(),
+    readonly clients = new AppendOnly<string>(),
+    readonly requests = new AppendOnlyNumbers(),
+  ) {}
+
+  push(opNumber: number, client: string, request: number): void {
+    this.ops.push(opNumber);
+    this.clients.push(client);
+    this.requests.push(request);
+  }
+
+  clone(): Acknowledged {
+    return new Acknowledged(this.ops.clone(), this.clients.clone(), this.requests.clone());
+  }
 }
 
 export class RequestChecker implements Checker {
@@ -63,7 +112,7 @@ export class RequestChecker implements Checker {
 
   constructor(
     private clients: (ClientRecord | undefined)[] = [],
-    private acknowledged = new AppendOnly<Acknowledged>(),
+    private acknowledged = new Acknowledged(),
   ) {}
 
   afterEvent(world: World, event: TraceEvent): Violation | null {
@@ -91,17 +140,19 @@ export class RequestChecker implements Checker {
             [node],
             [opNumber],
           );
-        const first = record.executed.get(entry.request - 1);
-        if (first === undefined)
-          record.executed.set(entry.request - 1, { opNumber, result: note.result, replica: node });
-        else if (first.opNumber !== opNumber)
+        const firstOp = record.executedOps.get(entry.request - 1);
+        if (Number.isNaN(firstOp)) {
+          record.executedOps.set(entry.request - 1, opNumber);
+          record.executedResults.set(entry.request - 1, note.result);
+          record.executedReplicas.set(entry.request - 1, node);
+        } else if (firstOp !== opNumber)
           return violation(
             'at-most-once',
             world,
             event,
-            `replica ${node} executed request #${entry.request} of ${entry.client} ('${entry.op}') as op ${opNumber}, but it already executed as op ${first.opNumber}`,
-            [node, first.replica],
-            [first.opNumber, opNumber],
+            `replica ${node} executed request #${entry.request} of ${entry.client} ('${entry.op}') as op ${opNumber}, but it already executed as op ${firstOp}`,
+            [node, record.executedReplicas.get(entry.request - 1)],
+            [firstOp, opNumber],
           );
       } else if (note.kind === 'view-started' && note.primary === node) {
         const lost = this.checkKept(world, event, replica);
@@ -118,8 +169,9 @@ export class RequestChecker implements Checker {
       if (note.kind === 'invoked') {
         this.client(clientIndex(note.client)).issued.set(note.request - 1, note.op);
       } else if (note.kind === 'completed') {
-        const execution = this.client(clientIndex(note.client)).executed.get(note.request - 1);
-        if (execution === undefined)
+        const record = this.client(clientIndex(note.client));
+        const executedOp = record.executedOps.get(note.request - 1);
+        if (Number.isNaN(executedOp))
           return violation(
             'reply-matches',
             world,
@@ -128,21 +180,17 @@ export class RequestChecker implements Checker {
             [note.replica],
             [],
           );
-        if (execution.result !== note.result)
+        const executedResult = record.executedResults.get(note.request - 1);
+        if (executedResult !== note.result)
           return violation(
             'reply-matches',
             world,
             event,
-            `client ${note.client} accepted '${note.result}' for request #${note.request} ('${note.op}'), but it executed as op ${execution.opNumber} with result '${execution.result}'`,
-            [note.replica, execution.replica],
-            [execution.opNumber],
+            `client ${note.client} accepted '${note.result}' for request #${note.request} ('${note.op}'), but it executed as op ${executedOp} with result '${executedResult}'`,
+            [note.replica, record.executedReplicas.get(note.request - 1)],
+            [executedOp],
           );
-        this.acknowledged.push({
-          opNumber: execution.opNumber,
-          client: note.client,
-          request: note.request,
-          op: note.op,
-        });
+        this.acknowledged.push(executedOp, note.client, note.request);
       }
     }
     return null;
@@ -151,17 +199,20 @@ export class RequestChecker implements Checker {
   /** A new view's primary must hold every op a client was told is done, where it was done. */
   private checkKept(world: World, event: TraceEvent, primary: Replica): Violation | null {
     const acknowledged = this.acknowledged;
-    for (let i = 0; i < acknowledged.length; i++) {
-      const ack = acknowledged.at(i);
-      const held = ack.opNumber <= primary.opNumber ? primary.log.at(ack.opNumber - 1) : undefined;
-      if (held !== undefined && held.client === ack.client && held.request === ack.request) continue;
+    for (let i = 0; i < acknowledged.ops.length; i++) {
+      const opNumber = acknowledged.ops.at(i);
+      const client = acknowledged.clients.at(i);
+      const request = acknowledged.requests.at(i);
+      const held = opNumber <= primary.opNumber ? primary.log.at(opNumber - 1) : undefined;
+      if (held !== undefined && held.client === client && held.request === request) continue;
+      const op = this.client(clientIndex(client)).issued.get(request - 1) ?? '?';
       return violation(
         'acknowledged-kept',
         world,
         event,
-        `replica ${primary.id} started view ${primary.view} ${held === undefined ? 'without' : 'with another op in place of'} op ${ack.opNumber}, '${ack.op}' (${ack.client} #${ack.request}), whose reply the client had accepted`,
+        `replica ${primary.id} started view ${primary.view} ${held === undefined ? 'without' : 'with another op in place of'} op ${opNumber}, '${op}' (${client} #${request}), whose reply the client had accepted`,
         [primary.id],
-        [ack.opNumber],
+        [opNumber],
       );
     }
     return null;
@@ -170,7 +221,7 @@ export class RequestChecker implements Checker {
   private client(index: number): ClientRecord {
     let record = this.clients[index];
     if (record === undefined) {
-      record = { issued: new Column(), executed: new Column() };
+      record = new ClientRecord();
       this.clients[index] = record;
     }
     return record;
@@ -178,11 +229,7 @@ export class RequestChecker implements Checker {
 
   clone(): RequestChecker {
     return new RequestChecker(
-      this.clients.map((record) =>
-        record === undefined
-          ? undefined
-          : { issued: record.issued.clone(), executed: record.executed.clone() },
-      ),
+      this.clients.map((record) => record?.clone()),
       this.acknowledged.clone(),
     );
   }
