@@ -86,8 +86,9 @@ export class World {
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
   private outbox = new StepOutbox();
   /**
-   * With no journal, the messages the current step sent (ids stepFirstSent .. nextMessageId - 1) for
-   * checkers. Overwritten in place, never truncated: entries past the step's count are stale.
+   * The messages the current step sent (ids stepFirstSent .. nextMessageId - 1), for checkers, with
+   * or without a journal. Overwritten in place, never truncated: entries past the step's count are
+   * stale.
    */
   stepMessages: MessageRecord[] = [];
   stepFirstSent = 0;
@@ -628,8 +629,8 @@ export class World {
       duplicateOf,
       sentBy: this.eventCount,
     };
-    if (this.journal === null) this.stepMessages[id - this.stepFirstSent] = record;
-    else if (this.journal.messages.length === id) this.journal.messages.push(record);
+    this.stepMessages[id - this.stepFirstSent] = record;
+    if (this.journal !== null && this.journal.messages.length === id) this.journal.messages.push(record);
     this.queue.add(lostAt ?? deliverAt, this.nextSeq++, lostAt === null ? deliverCode : loseCode, id, record);
   }
 
