@@ -1,3 +1,4 @@
+export * from './array-trace.ts';
 export * from './checkers/index.ts';
 export * from './event-queue.ts';
 export * from './network.ts';
