@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Note } from '../protocol/index.ts';
+import type { Checker } from './checkers/checker.ts';
+import { defaultCheckers } from './checkers/index.ts';
 import { Journal } from './journal.ts';
+import { swarmScenario } from './swarm.ts';
 import type { MessageRecord, TraceEvent } from './trace.ts';
+import { World } from './world.ts';
 
 /** Serialised as traceHash does: equal text means equal fields, values and key order. */
 const text = (value: unknown) => JSON.stringify(value);
@@ -163,5 +167,44 @@ describe('the journal', () => {
     expect(journal.event(8189)).toEqual({ ...head(8189, []), kind: 'deliver', node: 4, msgId: 8189 });
     expect(journal.event(8190).notes).toEqual([info('8190')]);
     expect(journal.message(8192)).toEqual(record(8192, { from: 'c0' }));
+  });
+});
+
+/** Keeps what a world hands its checkers: each event, and each message through the step's sends. */
+class Recorder implements Checker {
+  readonly name = 'recorder';
+  constructor(
+    readonly events: TraceEvent[] = [],
+    readonly messages: MessageRecord[] = [],
+  ) {}
+
+  afterEvent(world: World, event: TraceEvent) {
+    this.events.push(event);
+    for (let id = event.firstSent; id < event.firstSent + event.sentCount; id++)
+      this.messages[id] = world.stepMessages[id - world.stepFirstSent];
+    return null;
+  }
+
+  clone(): Recorder {
+    return this;
+  }
+}
+
+describe('a world writing its journal', () => {
+  it('records each event and message as the checkers saw them, byte for byte', () => {
+    // Swarm seeds with losses, duplicates, crashes and partitions.
+    for (const seed of [2, 5, 7, 9]) {
+      const journal = new Journal();
+      const recorder = new Recorder();
+      const { scenario } = swarmScenario(seed);
+      const world = new World(scenario, { journal, checkers: [...defaultCheckers(), recorder] });
+      world.runToEnd();
+      expect(journal.eventCount).toBe(world.eventCount);
+      expect(journal.messageCount).toBe(world.nextMessageId);
+      expect(text([...journal.events()])).toBe(text(recorder.events));
+      expect(text([...journal.messages()])).toBe(text(recorder.messages));
+      const kinds = new Set(recorder.events.map((event) => event.kind));
+      expect([...kinds].sort()).toEqual(['action', 'deliver', 'lose', 'timer', 'workload']);
+    }
   });
 });

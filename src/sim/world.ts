@@ -20,19 +20,15 @@ import {
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
+import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent, Violation } from './trace.ts';
 import { nextWorkloadOp, workloadThinkMs } from './workload.ts';
 
-/** Where a world writes what happened. Shared by a run's worlds; a replaying world writes nothing new. */
-export interface Journal {
-  readonly events: TraceEvent[];
-  readonly messages: MessageRecord[];
-}
-
 export interface WorldOptions {
+  /** Where the world writes what happened; shared by a run's worlds (a replay writes nothing new). */
   readonly journal?: Journal | null;
   readonly checkers?: readonly Checker[];
   /** Stop at the first violation (the UI and the CLI do; a checker test may not). */
@@ -570,8 +566,8 @@ export class World {
 
   /** The second half of a step: record its event and let the checkers see it. */
   private publish(event: TraceEvent, crashError: string | null): void {
-    if (this.journal !== null && this.journal.events.length === this.eventCount)
-      this.journal.events.push(event);
+    const journal = this.journal;
+    if (journal !== null && journal.eventCount === this.eventCount) journal.appendEvent(event);
     this.eventCount++;
     if (crashError !== null)
       this.addViolation({ checker: 'assertion', time: this.now, event: event.index, message: crashError });
@@ -630,7 +626,8 @@ export class World {
       sentBy: this.eventCount,
     };
     this.stepMessages[id - this.stepFirstSent] = record;
-    if (this.journal !== null && this.journal.messages.length === id) this.journal.messages.push(record);
+    const journal = this.journal;
+    if (journal !== null && journal.messageCount === id) journal.appendMessage(record);
     this.queue.add(lostAt ?? deliverAt, this.nextSeq++, lostAt === null ? deliverCode : loseCode, id, record);
   }
 

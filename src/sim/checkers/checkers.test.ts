@@ -8,7 +8,8 @@ import { defaultTiming, type LogEntry, type Message, type NodeId, type Note } fr
 import type { Action, Scenario } from '../scenario-types.ts';
 import { swarmScenario } from '../swarm.ts';
 import type { MessageRecord, TraceEvent, Violation } from '../trace.ts';
-import { World, type Journal } from '../world.ts';
+import { Journal } from '../journal.ts';
+import { World } from '../world.ts';
 import { BasicSafetyChecker } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { defaultCheckers } from './index.ts';
@@ -43,7 +44,7 @@ const twoRequests: Action[] = [
 
 /** A world with a full journal, run to `time`, and a checker that has seen every event so far. */
 function worldAt<C extends Checker>(checker: C, fields: Partial<Scenario>, time: number) {
-  const journal: Journal = { events: [], messages: [] };
+  const journal = new Journal();
   const world = new World(scenario(fields), { journal, checkers: [checker] });
   world.runUntil(time);
   expect(world.violations).toEqual([]);
@@ -59,10 +60,10 @@ function fabricate(
   sends: { to: NodeId; message: Message }[] = [],
   head: Partial<TraceEvent> = {},
 ): TraceEvent {
-  const firstSent = journal.messages.length;
+  const firstSent = journal.messageCount;
   for (const { to, message } of sends) {
     const record: MessageRecord = {
-      id: journal.messages.length,
+      id: journal.messageCount,
       from: node,
       to,
       message,
@@ -73,7 +74,7 @@ function fabricate(
       duplicateOf: null,
       sentBy: world.eventCount,
     };
-    journal.messages.push(record);
+    journal.appendMessage(record);
   }
   return {
     kind: 'timer',
@@ -111,11 +112,12 @@ describe('sends', () => {
   });
 
   it('with a journal, the sends of earlier steps are read back from it', () => {
-    const journal: Journal = { events: [], messages: [] };
+    const journal = new Journal();
     const world = new World(scenario({ actions: twoRequests }), { journal });
     world.runUntil(500);
     expect(world.nextMessageId).toBeGreaterThan(5);
-    expect(sentRecord(world, 0)).toBe(journal.messages[0]);
+    expect(sentRecord(world, 0)).toEqual(journal.message(0));
+    expect(sentRecord(world, 0)?.id).toBe(0);
     expect(sentRecord(world, world.nextMessageId)).toBeUndefined();
   });
 });
@@ -148,14 +150,15 @@ describe('basic safety', () => {
     // 7, never committed in view 1) after view 2 committed another op 6. View 1 can commit nothing
     // more and replica 0 gives the suffix up when it learns of view 2.
     const swarm = swarmScenario(5117668);
-    const journal: Journal = { events: [], messages: [] };
+    const journal = new Journal();
     const world = new World(swarm.scenario, { checkers: defaultCheckers(), journal });
     world.runToEnd();
     expect(world.violations).toEqual([]);
     const started = (event: TraceEvent, view: number) =>
       event.notes?.some((note) => note.kind === 'view-started' && note.view === view) ?? false;
-    const view2 = journal.events.findIndex((event) => started(event, 2));
-    const lateView1 = journal.events.findIndex((event) => event.node === 0 && started(event, 1));
+    const events = [...journal.events()];
+    const view2 = events.findIndex((event) => started(event, 2));
+    const lateView1 = events.findIndex((event) => event.node === 0 && started(event, 1));
     expect(view2).toBeGreaterThan(0);
     expect(lateView1).toBeGreaterThan(view2);
   });
@@ -352,7 +355,7 @@ describe('correct runs', () => {
   it('every checker accepts 150 swarm seeds, with a full journal and with none', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const { scenario: s } = swarmScenario(seed);
-      const full = new World(s, { journal: { events: [], messages: [] }, checkers: defaultCheckers() });
+      const full = new World(s, { journal: new Journal(), checkers: defaultCheckers() });
       full.runToEnd();
       expect(full.violations, `seed ${seed}`).toEqual([]);
       const verdict = checkScenario(s);

@@ -2,7 +2,7 @@
  * What a step sent, for checkers. A trace event names its messages by id (firstSent .. firstSent +
  * sentCount - 1). The world keeps the current step's records (World.stepMessages), whether or not it
  * has a journal: fuzzing and shrinking keep nothing more, so memory stays constant however long the
- * run. An earlier step's records are read from the journal when there is one.
+ * run. An earlier step's records are rebuilt from the journal's columns when there is one.
  */
 import type { MessageRecord, TraceEvent } from '../trace.ts';
 import type { World } from '../world.ts';
@@ -17,7 +17,8 @@ export function sentRecord(world: World, id: number): MessageRecord | undefined 
   // stepMessages is overwritten in place: only the current step's ids are valid in it.
   if (id >= world.stepFirstSent && id < world.nextMessageId)
     return world.stepMessages[id - world.stepFirstSent];
-  return world.journal?.messages[id];
+  const journal = world.journal;
+  return journal !== null && id >= 0 && id < journal.messageCount ? journal.message(id) : undefined;
 }
 
 /** Calls `visit` for each message the event's node sent (network duplicates are skipped). */
