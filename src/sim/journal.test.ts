@@ -100,6 +100,22 @@ describe('the journal', () => {
     expect(journal.eventNoteCount(8)).toBe(0);
   });
 
+  it('keeps one copy of the executed note every replica makes for an op', () => {
+    const again = { ...executed };
+    const other = { ...executed, result: 'x' };
+    const journal = journalOf(
+      [
+        { ...head(0, [executed]), kind: 'deliver', node: 0, msgId: 0 },
+        { ...head(1, [again]), kind: 'deliver', node: 1, msgId: 1 },
+        { ...head(2, [other]), kind: 'deliver', node: 2, msgId: 2 },
+      ],
+      [],
+    );
+    expect(journal.eventNote(1, 0)).toBe(executed);
+    expect(journal.eventNote(2, 0)).toBe(other);
+    expect(text(journal.event(1).notes)).toBe(text([again]));
+  });
+
   it('gives back a message with every nullable field set, and with none set', () => {
     const plain = record(0);
     const everything = record(1, { from: 'c7', to: 8, lostAt: 3.5, lossReason: 'partition', duplicateOf: 0 });

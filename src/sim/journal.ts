@@ -36,6 +36,10 @@ const kindMask = 0x7f;
 const timers: readonly (ReplicaTimer | 'clientRetry')[] = [...timerKinds, 'clientRetry'];
 const lossReasons: readonly LossReason[] = ['network', 'cut', 'partition', 'rule', 'by hand', 'crashed'];
 
+type ExecutedNote = Extract<Note, { kind: 'executed' }>;
+/** Executed notes remembered for sharing: replicas execute an op within a few events of each other. */
+const recentOps = 256;
+
 /** Replicas 0..31 are their own node code; other nodes (clients) get codes from a table after them. */
 const replicaCodes = 32;
 const nullNode = 0xffff;
@@ -84,6 +88,8 @@ export class Journal implements TraceReader {
   /** Nodes by code - replicaCodes, and their codes. */
   private readonly nodeTable: NodeId[] = [];
   private readonly nodeCodes = new Map<NodeId, number>();
+  /** The latest executed note of each op-number modulo recentOps, to share equal ones. */
+  private readonly recentExecuted = new Array<ExecutedNote | undefined>(recentOps);
 
   get eventCount(): number {
     return this.storedEvents;
@@ -112,7 +118,7 @@ export class Journal implements TraceReader {
     chunk.nodes[j] = this.nodeCode(event.node);
     chunk.noteStarts[j] = this.notes.length;
     const notes = event.notes;
-    if (notes !== null) for (let i = 0; i < notes.length; i++) this.notes.push(notes[i]);
+    if (notes !== null) for (let i = 0; i < notes.length; i++) this.notes.push(this.shared(notes[i]));
     let code: number;
     let detail = 0;
     let payload = 0;
@@ -363,6 +369,26 @@ export class Journal implements TraceReader {
   }
 
   // ---------------------------------------------------------------- encoding
+
+  /**
+   * Every replica executing an op notes the same fact (the op, its result, the digest after it): the
+   * journal keeps one copy. Notes come from the protocol's literals, so equal fields serialise alike.
+   */
+  private shared(note: Note): Note {
+    if (note.kind !== 'executed') return note;
+    const slot = note.opNumber % recentOps;
+    const seen = this.recentExecuted[slot];
+    if (
+      seen !== undefined &&
+      seen.opNumber === note.opNumber &&
+      seen.entry === note.entry &&
+      seen.result === note.result &&
+      seen.digest === note.digest
+    )
+      return seen;
+    this.recentExecuted[slot] = note;
+    return note;
+  }
 
   private kindCode(index: number): number {
     return this.eventChunks[index >> chunkBits].kinds[index & chunkMask] & kindMask;
