@@ -1,6 +1,6 @@
 /** Human captions for trace events and messages, computed on demand (the trace stores only data). */
 import type { Message, Note } from '../protocol/index.ts';
-import { nodeLabel, type MessageRecord, type TraceEvent } from './trace.ts';
+import { nodeLabel, type TraceEvent, type TraceReader } from './trace.ts';
 import type { Action } from './scenario-types.ts';
 
 export function messageSummary(message: Message): string {
@@ -99,19 +99,19 @@ export function actionCaption(action: Action): string {
   }
 }
 
-/** One line for an event: what happened, to whom, and what followed. */
-export function eventCaption(event: TraceEvent, messages: readonly MessageRecord[]): string {
+/** One line for an event of `trace`: what happened, to whom, and what followed. */
+export function eventCaption(event: TraceEvent, trace: TraceReader): string {
   const who = event.node === null ? '' : `${nodeLabel(event.node)}: `;
   let head: string;
   switch (event.kind) {
     case 'deliver': {
-      const record = messages[event.msgId];
-      head = `${who}received ${record ? messageSummary(record.message) : `message #${event.msgId}`}${record ? ` from ${nodeLabel(record.from)}` : ''}`;
+      const known = recorded(trace, event.msgId);
+      head = `${who}received ${known ? messageSummary(trace.messageBody(event.msgId)) : `message #${event.msgId}`}${known ? ` from ${nodeLabel(trace.messageFrom(event.msgId))}` : ''}`;
       break;
     }
     case 'lose': {
-      const record = messages[event.msgId];
-      head = `${record ? messageSummary(record.message) : `message #${event.msgId}`} to ${nodeLabel(event.node)} lost (${event.reason})`;
+      const known = recorded(trace, event.msgId);
+      head = `${known ? messageSummary(trace.messageBody(event.msgId)) : `message #${event.msgId}`} to ${nodeLabel(event.node)} lost (${event.reason})`;
       break;
     }
     case 'timer':
@@ -130,4 +130,8 @@ export function eventCaption(event: TraceEvent, messages: readonly MessageRecord
   const notes =
     event.notes === null || event.notes.length === 0 ? '' : `; ${event.notes.map(noteCaption).join('; ')}`;
   return head + notes;
+}
+
+function recorded(trace: TraceReader, id: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id < trace.messageCount;
 }

@@ -45,12 +45,12 @@ describe('history', () => {
   it('a run of the correct protocol is linearizable; a log state machine is not checked', () => {
     const run = new Run(scenario());
     run.extendTo(8000);
-    const history = extractHistory(run.journal.events);
+    const history = extractHistory(run.journal);
     expect(history.length).toBe(45);
-    expect(historyLinearizable(run.journal.events, run.scenario)).toBe(true);
+    expect(historyLinearizable(run.journal, run.scenario)).toBe(true);
     const log = new Run(scenario({ stateMachine: 'log' }));
     log.extendTo(8000);
-    expect(historyLinearizable(log.journal.events, log.scenario)).toBeNull();
+    expect(historyLinearizable(log.journal, log.scenario)).toBeNull();
   });
 
   it('reads the ops of the key-value store as the model needs them', () => {

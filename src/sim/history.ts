@@ -2,7 +2,7 @@
  * The client history of a run (invoke and return of every request), extracted from the trace for the
  * linearizability checker. Requests never answered have an unknown outcome.
  */
-import { parseKvCommand } from '../protocol/index.ts';
+import { parseKvCommand, type Note } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import {
   checkOperations,
@@ -14,7 +14,7 @@ import {
   type Operation,
 } from './checkers/linearizability/index.ts';
 import type { Scenario } from './scenario-types.ts';
-import type { TraceEvent, Violation } from './trace.ts';
+import type { TraceEvent, TraceReader, Violation } from './trace.ts';
 import type { World } from './world.ts';
 
 export interface HistoryOperation {
@@ -44,21 +44,23 @@ class HistoryBuilder {
   add(event: TraceEvent): void {
     const notes = event.notes;
     if (notes === null) return;
-    for (const note of notes) {
-      if (note.kind === 'invoked')
-        this.open.set(`${note.client}#${note.request}`, {
-          client: note.client,
-          request: note.request,
-          op: note.op,
-          call: event.time,
-        });
-      else if (note.kind === 'completed') {
-        const key = `${note.client}#${note.request}`;
-        const call = this.open.get(key);
-        if (call === undefined) continue;
-        this.open.delete(key);
-        this.done.push({ ...call, return: event.time, result: note.result });
-      }
+    for (const note of notes) this.addNote(note, event.time);
+  }
+
+  addNote(note: Note, time: number): void {
+    if (note.kind === 'invoked')
+      this.open.set(`${note.client}#${note.request}`, {
+        client: note.client,
+        request: note.request,
+        op: note.op,
+        call: time,
+      });
+    else if (note.kind === 'completed') {
+      const key = `${note.client}#${note.request}`;
+      const call = this.open.get(key);
+      if (call === undefined) return;
+      this.open.delete(key);
+      this.done.push({ ...call, return: time, result: note.result });
     }
   }
 
@@ -73,9 +75,13 @@ class HistoryBuilder {
   }
 }
 
-export function extractHistory(events: readonly TraceEvent[]): HistoryOperation[] {
+export function extractHistory(trace: TraceReader): HistoryOperation[] {
   const builder = new HistoryBuilder();
-  for (const event of events) builder.add(event);
+  for (let index = 0; index < trace.eventCount; index++) {
+    const count = trace.eventNoteCount(index);
+    for (let nth = 0; nth < count; nth++)
+      builder.addNote(trace.eventNote(index, nth), trace.eventTime(index));
+  }
   return builder.operations();
 }
 
@@ -125,7 +131,7 @@ export function checkHistory(
 }
 
 /** Whether the run's client history is linearizable, or null where no checker applies. */
-export function historyLinearizable(events: readonly TraceEvent[], scenario: Scenario): boolean | null {
-  const result = checkHistory(extractHistory(events), scenario);
+export function historyLinearizable(trace: TraceReader, scenario: Scenario): boolean | null {
+  const result = checkHistory(extractHistory(trace), scenario);
   return result === null || result.linearizable === 'unknown' ? null : result.linearizable;
 }

@@ -1,5 +1,7 @@
+export * from './array-trace.ts';
 export * from './checkers/index.ts';
 export * from './event-queue.ts';
+export * from './journal.ts';
 export * from './network.ts';
 export * from './rng.ts';
 export * from './run.ts';

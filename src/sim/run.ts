@@ -5,8 +5,9 @@
  */
 import { defaultCheckers } from './checkers/index.ts';
 import type { Checker } from './checkers/checker.ts';
+import { Journal } from './journal.ts';
 import type { Action, Scenario } from './scenario-types.ts';
-import { sortActions, World, type Journal } from './world.ts';
+import { sortActions, World } from './world.ts';
 
 export const checkpointEveryDefault = 500;
 
@@ -17,7 +18,7 @@ export interface RunOptions {
 
 export class Run {
   scenario: Scenario;
-  readonly journal: Journal = { events: [], messages: [] };
+  readonly journal = new Journal();
   readonly checkpointEvery: number;
   /** checkpoints[i] is the world after i * checkpointEvery events. */
   checkpoints: World[] = [];
@@ -78,12 +79,12 @@ export class Run {
 
   /** How many computed events happen at or before `time` (binary search over the trace). */
   eventCountAt(time: number): number {
-    const events = this.journal.events;
+    const journal = this.journal;
     let lo = 0;
-    let hi = Math.min(events.length, this.head.eventCount);
+    let hi = Math.min(journal.eventCount, this.head.eventCount);
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (events[mid].time <= time) lo = mid + 1;
+      if (journal.eventTime(mid) <= time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -101,8 +102,7 @@ export class Run {
     while (keep > 0 && this.checkpoints[keep].now >= changedAt) keep--;
     this.checkpoints.length = keep + 1;
     const base = this.checkpoints[keep];
-    this.journal.events.length = base.eventCount;
-    this.journal.messages.length = base.nextMessageId;
+    this.journal.truncate(base.eventCount, base.nextMessageId);
     this.head = base.clone(this.journal).withActions(actions);
     this.checkpoints[keep] = this.head.clone(null);
   }

@@ -22,7 +22,7 @@ function runToEnd(s: Scenario): World {
 function noteKinds(s: Scenario): string[] {
   const run = new Run(s);
   run.extendTo(s.until);
-  return run.journal.events.flatMap((e) => (e.notes ?? []).map((n) => n.kind));
+  return [...run.journal.events()].flatMap((e) => (e.notes ?? []).map((n) => n.kind));
 }
 
 describe('scenarios', () => {
@@ -206,7 +206,7 @@ describe('scenarios', () => {
     });
     const run = new Run(s);
     run.extendTo(s.until);
-    const issued = run.journal.events.filter((e) => e.kind === 'workload');
+    const issued = [...run.journal.events()].filter((e) => e.kind === 'workload');
     expect(issued.length).toBeGreaterThan(20);
     expect(issued[0].time).toBeGreaterThanOrEqual(1000);
     // At most the request outstanding at the stop completes; nothing new is issued after it.
@@ -217,7 +217,7 @@ describe('scenarios', () => {
     once.extendTo(s.until);
     const timesOf = (events: readonly TraceEvent[]) =>
       events.filter((e) => e.kind === 'workload').map((e) => `${String(e.node)}@${e.time}`);
-    expect(timesOf(issued)).toEqual(timesOf(once.journal.events));
+    expect(timesOf(issued)).toEqual(timesOf([...once.journal.events()]));
     const world = new World(s, { checkers: defaultCheckers() });
     world.runToEnd();
     expect(world.violations).toEqual([]);

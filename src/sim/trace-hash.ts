@@ -3,7 +3,7 @@
  * same scenario must give the same digest, in Node and in the browser.
  */
 import { fnvContinue, fnvOffset } from '../protocol/hash.ts';
-import type { Journal } from './world.ts';
+import type { Journal } from './journal.ts';
 
 function stable(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v === Infinity ? 'Infinity' : v));
@@ -11,8 +11,8 @@ function stable(value: unknown): string {
 
 export function traceHash(journal: Journal): string {
   let h = fnvOffset;
-  for (const event of journal.events) h = fnvContinue(h, stable(event));
+  for (let i = 0; i < journal.eventCount; i++) h = fnvContinue(h, stable(journal.event(i)));
   let m = fnvOffset;
-  for (const record of journal.messages) m = fnvContinue(m, stable(record));
-  return `${h.toString(16).padStart(8, '0')}${m.toString(16).padStart(8, '0')}-${journal.events.length}`;
+  for (let id = 0; id < journal.messageCount; id++) m = fnvContinue(m, stable(journal.message(id)));
+  return `${h.toString(16).padStart(8, '0')}${m.toString(16).padStart(8, '0')}-${journal.eventCount}`;
 }

@@ -56,3 +56,30 @@ export type TraceEventKind = TraceEvent['kind'];
 export function nodeLabel(node: NodeId): string {
   return typeof node === 'number' ? `replica ${node}` : `client ${node}`;
 }
+
+/**
+ * Reading a trace event by event and message by message: a run's journal (columns) or a trace
+ * recorded elsewhere (ArrayTrace). Loops over many events read fields one at a time; event() and
+ * message() build a whole object, for the few that are shown. Indices must be below the counts.
+ */
+export interface TraceReader {
+  readonly eventCount: number;
+  readonly messageCount: number;
+  /** Changes whenever recorded events or messages are dropped (the run forked): derived data is stale. */
+  readonly revision: number;
+  event(index: number): TraceEvent;
+  message(id: number): MessageRecord;
+  eventTime(index: number): number;
+  eventKind(index: number): TraceEventKind;
+  eventNode(index: number): NodeId | null;
+  /** The message a deliver or lose event is about; -1 for other kinds. */
+  eventMessageId(index: number): number;
+  eventNoteCount(index: number): number;
+  eventNote(index: number, nth: number): Note;
+  messageBody(id: number): Message;
+  messageFrom(id: number): NodeId;
+  messageTo(id: number): NodeId;
+  messageSentAt(id: number): number;
+  messageDeliverAt(id: number): number;
+  messageLostAt(id: number): number | null;
+}

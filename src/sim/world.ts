@@ -20,19 +20,15 @@ import {
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
+import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent, TraceEventKind, Violation } from './trace.ts';
 import { nextWorkloadOp, workloadThinkMs } from './workload.ts';
 
-/** Where a world writes what happened. Shared by a run's worlds; a replaying world writes nothing new. */
-export interface Journal {
-  readonly events: TraceEvent[];
-  readonly messages: MessageRecord[];
-}
-
 export interface WorldOptions {
+  /** Where the world writes what happened; shared by a run's worlds (a replay writes nothing new). */
   readonly journal?: Journal | null;
   readonly checkers?: readonly Checker[];
   /** Stop at the first violation (the UI and the CLI do; a checker test may not). */
@@ -88,8 +84,9 @@ export class World {
   /** The current step's event, handed to checkers: one object of one shape, reused every step. */
   private readonly event = new StepEvent();
   /**
-   * With no journal, the messages the current step sent (ids stepFirstSent .. nextMessageId - 1) for
-   * checkers. Overwritten in place, never truncated: entries past the step's count are stale.
+   * The messages the current step sent (ids stepFirstSent .. nextMessageId - 1), for checkers, with
+   * or without a journal. Overwritten in place, never truncated: entries past the step's count are
+   * stale.
    */
   stepMessages: MessageRecord[] = [];
   stepFirstSent = 0;
@@ -509,10 +506,10 @@ export class World {
       event.error = crashError;
     }
     // The StepEvent is reused by the next step: checkers must not keep it (none does), and the
-    // journal keeps a copy of exactly the kind's fields.
+    // journal copies the fields of its kind into its columns.
     const published = event as unknown as TraceEvent;
-    if (this.journal !== null && this.journal.events.length === this.eventCount)
-      this.journal.events.push(traceEventOf(event));
+    const journal = this.journal;
+    if (journal !== null && journal.eventCount === this.eventCount) journal.appendEvent(published);
     this.eventCount++;
     if (crashError !== null)
       this.addViolation({ checker: 'assertion', time: this.now, event: event.index, message: crashError });
@@ -570,8 +567,9 @@ export class World {
       duplicateOf,
       sentBy: this.eventCount,
     };
-    if (this.journal === null) this.stepMessages[id - this.stepFirstSent] = record;
-    else if (this.journal.messages.length === id) this.journal.messages.push(record);
+    this.stepMessages[id - this.stepFirstSent] = record;
+    const journal = this.journal;
+    if (journal !== null && journal.messageCount === id) journal.appendMessage(record);
     this.queue.add(lostAt ?? deliverAt, this.nextSeq++, lostAt === null ? deliverCode : loseCode, id, record);
   }
 
@@ -675,31 +673,6 @@ class StepEvent {
   action: Action | null = null;
   op = '';
   error = '';
-}
-
-/** A trace event with exactly its kind's fields, in the order the trace format has always had. */
-function traceEventOf(event: StepEvent): TraceEvent {
-  const head = {
-    index: event.index,
-    time: event.time,
-    firstSent: event.firstSent,
-    sentCount: event.sentCount,
-    notes: event.notes,
-  };
-  switch (event.kind) {
-    case 'deliver':
-      return { ...head, kind: 'deliver', node: event.node!, msgId: event.msgId };
-    case 'lose':
-      return { ...head, kind: 'lose', node: event.node!, msgId: event.msgId, reason: event.reason };
-    case 'timer':
-      return { ...head, kind: 'timer', node: event.node!, timer: event.timer };
-    case 'action':
-      return { ...head, kind: 'action', node: event.node, action: event.action! };
-    case 'workload':
-      return { ...head, kind: 'workload', node: event.node!, op: event.op };
-    case 'crash-stop':
-      return { ...head, kind: 'crash-stop', node: event.node!, error: event.error };
-  }
 }
 
 /** Stable sort by time: actions at the same time keep their order in the scenario. */

@@ -1,17 +1,34 @@
-/** Captions for trace events, computed on demand and cached per event object. */
-import { eventCaption } from '../sim/caption.ts';
-import type { MessageRecord, TraceEvent } from '../sim/trace.ts';
-import { messageSummary } from '../sim/caption.ts';
+/** Captions for trace events and messages, computed on demand and cached. */
+import { eventCaption, messageSummary } from '../sim/caption.ts';
+import type { MessageRecord, TraceReader } from '../sim/trace.ts';
 import { nodeName } from './format.ts';
 
-const eventCaptions = new WeakMap<TraceEvent, string>();
+/** Cached captions per trace at most: a text search over a long run must not keep them all. */
+const captionsMax = 50_000;
+
+interface CaptionCache {
+  readonly revision: number;
+  readonly captions: Map<number, string>;
+}
+
+const eventCaptions = new WeakMap<TraceReader, CaptionCache>();
 const messageLabels = new WeakMap<MessageRecord, string>();
 
-export function captionOf(event: TraceEvent, messages: readonly MessageRecord[]): string {
-  let caption = eventCaptions.get(event);
+/**
+ * The caption of event `index` of `trace`. Cached by index until the trace is cut back: the event
+ * log's text search reads thousands of captions on every update.
+ */
+export function captionOf(trace: TraceReader, index: number): string {
+  let cache = eventCaptions.get(trace);
+  if (cache === undefined || cache.revision !== trace.revision) {
+    cache = { revision: trace.revision, captions: new Map() };
+    eventCaptions.set(trace, cache);
+  }
+  let caption = cache.captions.get(index);
   if (caption === undefined) {
-    caption = eventCaption(event, messages);
-    eventCaptions.set(event, caption);
+    if (cache.captions.size >= captionsMax) cache.captions.clear();
+    caption = eventCaption(trace.event(index), trace);
+    cache.captions.set(index, caption);
   }
   return caption;
 }

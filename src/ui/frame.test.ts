@@ -65,7 +65,7 @@ describe('frames', () => {
     const scenario = parseScenario({ version: 1, replicas: 3, network: { dropRate: 0.5 }, until: 5000 });
     const run = new Run(scenario);
     run.extendTo(3000);
-    const lose = run.journal.events.findLast((e) => e.kind === 'lose')!;
+    const lose = [...run.journal.events()].findLast((e) => e.kind === 'lose')!;
     const fading = fadingLosses(run.journal, lose.index + 1, lose.time + 10);
     expect(fading.some((f) => f.lostAt === lose.time)).toBe(true);
     expect(fadingLosses(run.journal, lose.index + 1, lose.time + 10_000)).toEqual([]);

@@ -7,8 +7,9 @@ import type { LogEntry, Replica, StateMachineKind } from '../protocol/index.ts';
 import { faultsTolerated } from '../protocol/index.ts';
 import type { NetworkParams } from '../sim/scenario-types.ts';
 import type { ReplicaStatusName } from '../sim/snapshot.ts';
-import type { MessageRecord, TraceEvent, Violation } from '../sim/trace.ts';
-import type { Journal, World } from '../sim/world.ts';
+import type { Journal } from '../sim/journal.ts';
+import type { MessageRecord, Violation } from '../sim/trace.ts';
+import type { World } from '../sim/world.ts';
 import { lossFadeMs } from './layout.ts';
 
 /** Log cells shown on a card: the tail of the log. */
@@ -261,14 +262,13 @@ function networkFrame(world: World, previous: NetworkFrame | null): NetworkFrame
 /** Messages lost shortly before `time`: they fade out where they were lost. */
 export function fadingLosses(journal: Journal, eventCount: number, time: number): FadingMessage[] {
   const out: FadingMessage[] = [];
-  const events = journal.events;
   const stop = Math.max(0, eventCount - fadeScanMax);
-  for (let index = Math.min(eventCount, events.length) - 1; index >= stop; index--) {
-    const event: TraceEvent = events[index];
-    if (event.time <= time - lossFadeMs) break;
-    if (event.kind !== 'lose') continue;
-    const record = journal.messages[event.msgId];
-    if (record !== undefined) out.push({ record, lostAt: event.time });
+  for (let index = Math.min(eventCount, journal.eventCount) - 1; index >= stop; index--) {
+    const lostAt = journal.eventTime(index);
+    if (lostAt <= time - lossFadeMs) break;
+    if (journal.eventKind(index) !== 'lose') continue;
+    const id = journal.eventMessageId(index);
+    if (id < journal.messageCount) out.push({ record: journal.message(id), lostAt });
   }
   return out;
 }

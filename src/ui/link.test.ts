@@ -19,7 +19,7 @@ const manyActions = (): Scenario => scenarioWithActions(200, 20_000);
 function traceOf(scenario: Scenario, until: number): string {
   const run = new Run(scenario, { checkpointEvery: 250 });
   run.extendTo(until);
-  return JSON.stringify(run.journal.events.map((event) => ({ ...event })));
+  return JSON.stringify([...run.journal.events()]);
 }
 
 describe('scenario links', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../scenario/builtin.ts';
+import { Journal } from '../sim/journal.ts';
 import { Run } from '../sim/run.ts';
 import { isNotable, MarkerIndex, markerOf } from './notable.ts';
 
@@ -15,10 +16,11 @@ describe('notable events and timeline markers', () => {
   };
   const run = new Run(scenario);
   run.extendTo(6000);
-  const events = run.journal.events;
+  const journal = run.journal;
+  const events = [...journal.events()];
 
   it('marks crashes, restarts, network changes and the new primary of each view', () => {
-    const markers = events.map(markerOf).filter((m) => m !== null);
+    const markers = events.map((e) => markerOf(journal, e.index)).filter((m) => m !== null);
     expect(markers.map((m) => m.kind)).toEqual(
       expect.arrayContaining(['crash', 'restart', 'network', 'network', 'view']),
     );
@@ -28,7 +30,7 @@ describe('notable events and timeline markers', () => {
   });
 
   it('counts commits by the primary as notable, not every delivery', () => {
-    const notable = events.filter((e) => isNotable(e, run.journal.messages));
+    const notable = events.filter((e) => isNotable(journal, e.index));
     expect(notable.length).toBeGreaterThan(10);
     expect(notable.length).toBeLessThan(events.length / 3);
     expect(notable.some((e) => e.kind === 'action')).toBe(true);
@@ -36,10 +38,12 @@ describe('notable events and timeline markers', () => {
 
   it('scans incrementally and cuts back when the run forks', () => {
     const index = new MarkerIndex();
-    expect(index.scan(events.slice(0, 10))).toBe(false);
-    expect(index.scan(events)).toBe(true);
+    const first = new Journal();
+    for (const event of journal.events(0, 10)) first.appendEvent(event);
+    expect(index.scan(first)).toBe(false);
+    expect(index.scan(journal)).toBe(true);
     const all = index.markers.length;
-    expect(index.scan(events)).toBe(false);
+    expect(index.scan(journal)).toBe(false);
     index.truncate(events.findIndex((e) => e.kind === 'action' && e.action.type === 'restart'));
     expect(index.markers.length).toBeLessThan(all);
     expect(index.markers.every((m) => m.kind !== 'restart')).toBe(true);

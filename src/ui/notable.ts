@@ -3,7 +3,7 @@
  * read from the trace. The marker index scans the trace incrementally and is cut back when the run
  * forks.
  */
-import type { MessageRecord, TraceEvent } from '../sim/trace.ts';
+import type { TraceEvent, TraceReader } from '../sim/trace.ts';
 
 export type MarkerKind = 'view' | 'crash' | 'restart' | 'network' | 'violation';
 
@@ -23,50 +23,60 @@ export const markerKindLabels: Record<MarkerKind, string> = {
   violation: 'violation',
 };
 
-/** The marker an event contributes to the timeline, if any. */
-export function markerOf(event: TraceEvent): Marker | null {
-  const at = { index: event.index, time: event.time };
+/** The marker event `index` contributes to the timeline, if any. */
+export function markerOf(trace: TraceReader, index: number): Marker | null {
+  const kind = trace.eventKind(index);
+  const at = { index, time: trace.eventTime(index) };
+  // Actions and crash-stops are rare: only they are read whole.
+  if (kind === 'crash-stop' || kind === 'action') return actionMarker(trace.event(index), at);
+  const count = trace.eventNoteCount(index);
+  if (count === 0) return null;
+  const node = trace.eventNode(index);
+  for (let nth = 0; nth < count; nth++) {
+    const note = trace.eventNote(index, nth);
+    if (note.kind === 'view-started' && note.primary === node)
+      return { kind: 'view', ...at, label: `view ${note.view} started, primary ${note.primary}` };
+  }
+  return null;
+}
+
+function actionMarker(event: TraceEvent, at: { index: number; time: number }): Marker | null {
   if (event.kind === 'crash-stop')
     return { kind: 'violation', ...at, label: `protocol assertion failed: ${event.error}` };
-  if (event.kind === 'action') {
-    const action = event.action;
-    switch (action.type) {
-      case 'crash':
-        return { kind: 'crash', ...at, label: `replica ${action.replica} crashed` };
-      case 'restart':
-        return { kind: 'restart', ...at, label: `replica ${action.replica} restarted` };
-      case 'partition':
-        return {
-          kind: 'network',
-          ...at,
-          label: `partition ${action.groups.map((g) => `{${g.join(', ')}}`).join(' ')}`,
-        };
-      case 'heal':
-        return { kind: 'network', ...at, label: 'network healed' };
-      case 'cut':
-        return { kind: 'network', ...at, label: `link ${action.from} → ${action.to} cut` };
-      case 'mend':
-        return { kind: 'network', ...at, label: `link ${action.from} → ${action.to} mended` };
-      default:
-        return null;
-    }
+  if (event.kind !== 'action') return null;
+  const action = event.action;
+  switch (action.type) {
+    case 'crash':
+      return { kind: 'crash', ...at, label: `replica ${action.replica} crashed` };
+    case 'restart':
+      return { kind: 'restart', ...at, label: `replica ${action.replica} restarted` };
+    case 'partition':
+      return {
+        kind: 'network',
+        ...at,
+        label: `partition ${action.groups.map((g) => `{${g.join(', ')}}`).join(' ')}`,
+      };
+    case 'heal':
+      return { kind: 'network', ...at, label: 'network healed' };
+    case 'cut':
+      return { kind: 'network', ...at, label: `link ${action.from} → ${action.to} cut` };
+    case 'mend':
+      return { kind: 'network', ...at, label: `link ${action.from} → ${action.to} mended` };
+    default:
+      return null;
   }
-  if (event.notes !== null)
-    for (const note of event.notes)
-      if (note.kind === 'view-started' && note.primary === event.node)
-        return { kind: 'view', ...at, label: `view ${note.view} started, primary ${note.primary}` };
-  return null;
 }
 
 /**
  * Notable for the transport's jump buttons: commits by a primary, view changes, crashes, restarts,
  * recoveries, the person's own actions and violations.
  */
-export function isNotable(event: TraceEvent, messages: readonly MessageRecord[]): boolean {
-  if (event.kind === 'crash-stop' || event.kind === 'action') return true;
-  if (event.notes === null || event.notes.length === 0) return false;
-  for (const note of event.notes) {
-    switch (note.kind) {
+export function isNotable(trace: TraceReader, index: number): boolean {
+  const kind = trace.eventKind(index);
+  if (kind === 'crash-stop' || kind === 'action') return true;
+  const count = trace.eventNoteCount(index);
+  for (let nth = 0; nth < count; nth++) {
+    switch (trace.eventNote(index, nth).kind) {
       case 'view-change-started':
       case 'view-started':
       case 'recovered':
@@ -75,8 +85,9 @@ export function isNotable(event: TraceEvent, messages: readonly MessageRecord[])
       case 'executed': {
         // A commit is decided by the primary: it executes on prepare_ok (or on the request itself
         // when f = 0). Backups executing later only follow.
-        if (event.kind !== 'deliver') break;
-        const type = messages[event.msgId]?.message.type;
+        if (kind !== 'deliver') break;
+        const id = trace.eventMessageId(index);
+        const type = id < trace.messageCount ? trace.messageBody(id).type : undefined;
         if (type === 'prepare_ok' || type === 'request') return true;
         break;
       }
@@ -93,14 +104,15 @@ export class MarkerIndex {
   markers: readonly Marker[] = [];
 
   /** Scans new events; returns true when a marker was added. */
-  scan(events: readonly TraceEvent[]): boolean {
-    if (events.length < this.scanned) this.truncate(events.length);
+  scan(trace: TraceReader): boolean {
+    const count = trace.eventCount;
+    if (count < this.scanned) this.truncate(count);
     const added: Marker[] = [];
-    for (let index = this.scanned; index < events.length; index++) {
-      const marker = markerOf(events[index]);
+    for (let index = this.scanned; index < count; index++) {
+      const marker = markerOf(trace, index);
       if (marker !== null) added.push(marker);
     }
-    this.scanned = events.length;
+    this.scanned = count;
     if (added.length === 0) return false;
     this.markers = [...this.markers, ...added];
     return true;

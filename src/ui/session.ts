@@ -107,7 +107,7 @@ export class Session {
     const state = this.state;
     const time = Math.max(cursor.time, world.eventCount > 0 ? world.now : 0);
     const frame = buildFrame(world, this.run.journal, time, this.generation, state.frame);
-    this.markerIndex.scan(this.run.journal.events);
+    this.markerIndex.scan(this.run.journal);
     const head = this.run.head;
     const finished = this.run.finished;
     const next: StatePatch = { cursor: { event: world.eventCount, time }, frame, ...extra };
@@ -268,8 +268,10 @@ export class Session {
       this.store.setState(withNotice(this.state, 'info', 'No later event: the run has ended here.'));
       return;
     }
-    const event = run.journal.events[cursor.event];
-    this.publish({ event: cursor.event + 1, time: Math.max(cursor.time, event.time) });
+    this.publish({
+      event: cursor.event + 1,
+      time: Math.max(cursor.time, run.journal.eventTime(cursor.event)),
+    });
   }
 
   stepBack(): void {
@@ -283,7 +285,7 @@ export class Session {
   seekEvent(count: number): void {
     const run = this.run;
     const target = Math.max(0, Math.min(count, run.head.eventCount));
-    const time = target === 0 ? 0 : run.journal.events[target - 1].time;
+    const time = target === 0 ? 0 : run.journal.eventTime(target - 1);
     this.publish({ event: target, time });
   }
 
@@ -303,15 +305,15 @@ export class Session {
   nextNotable(): boolean {
     this.pause();
     const run = this.run;
-    const events = run.journal.events;
+    const journal = run.journal;
     const limit = this.state.cursor.event + notableSearchMax;
     for (let index = this.state.cursor.event; index < limit; index++) {
-      while (index >= events.length) {
+      while (index >= journal.eventCount) {
         if (run.finished || run.head.halted) break;
         run.extendBy(notableSearchChunk);
       }
-      if (index >= events.length) break;
-      if (isNotable(events[index], run.journal.messages)) {
+      if (index >= journal.eventCount) break;
+      if (isNotable(journal, index)) {
         this.seekEvent(index + 1);
         return true;
       }
@@ -322,9 +324,9 @@ export class Session {
 
   previousNotable(): boolean {
     this.pause();
-    const events = this.run.journal.events;
+    const journal = this.run.journal;
     for (let index = this.state.cursor.event - 2; index >= 0; index--)
-      if (isNotable(events[index], this.run.journal.messages)) {
+      if (isNotable(journal, index)) {
         this.seekEvent(index + 1);
         return true;
       }
@@ -435,14 +437,14 @@ export class Session {
   private forgetFuture(): void {
     this.generation++;
     this.cached = null;
-    this.markerIndex.truncate(this.run.journal.events.length);
+    this.markerIndex.truncate(this.run.journal.eventCount);
   }
 
   /** The store patch of a fork: the new scenario and generation; a message that is gone is unselected. */
   private forkPatch(state: AppState): StatePatch {
     const run = this.run;
     const patch: StatePatch = { scenario: run.scenario, generation: this.generation, stop: null };
-    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messages.length)
+    if (state.selection?.kind === 'message' && state.selection.id >= run.journal.messageCount)
       patch.selection = null;
     return patch;
   }

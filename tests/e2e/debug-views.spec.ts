@@ -84,7 +84,7 @@ test('the linearizability view highlights the illegal operations of a bad histor
   // The run halts at the first violation (at-most-once); the bad history shows past it.
   const run = new Run(scenario, { checkers: [] });
   run.extendTo(scenario.until);
-  const result = checkHistory(extractHistory(run.journal.events), scenario);
+  const result = checkHistory(extractHistory(run.journal), scenario);
   expect(result?.linearizable).toBe(false);
   await page.goto(`/${encodeLink(scenario, scenario.until)}`);
   const view = page.getByRole('region', { name: 'Linearizability' });

@@ -37,7 +37,7 @@ function simulatedMessages(stateMachine: 'kv' | 'log'): Message[] {
   });
   const run = new Run(scenario);
   run.extendTo(scenario.until);
-  return run.journal.messages.map((record) => record.message);
+  return [...run.journal.messages()].map((record) => record.message);
 }
 
 function expectRefused(value: unknown, context: WireContext, pattern: RegExp): void {

@@ -27,8 +27,8 @@ export function fullRun(scenario: Scenario): Run {
 /** The last moment a run shows: its end, or the event of the violation that stopped it. */
 export function runEnd(run: Run): number {
   if (!run.head.halted) return run.scenario.until;
-  const events = run.journal.events;
-  return events.length === 0 ? 0 : events[events.length - 1].time;
+  const journal = run.journal;
+  return journal.eventCount === 0 ? 0 : journal.eventTime(journal.eventCount - 1);
 }
 
 /** Replicas named in prose ("replica 3", "replicas 1 and 2") that the cluster does not have. */

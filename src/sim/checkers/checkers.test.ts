@@ -8,14 +8,15 @@ import { defaultTiming, type LogEntry, type Message, type NodeId, type Note } fr
 import type { Action, Scenario } from '../scenario-types.ts';
 import { swarmScenario } from '../swarm.ts';
 import type { MessageRecord, TraceEvent, Violation } from '../trace.ts';
-import { World, type Journal } from '../world.ts';
+import { Journal } from '../journal.ts';
+import { World } from '../world.ts';
 import { BasicSafetyChecker } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { defaultCheckers } from './index.ts';
 import { RecoveryChecker } from './recovery.ts';
 import { RequestChecker } from './requests.ts';
 import { ReplicaRolesChecker } from './roles.ts';
-import { sentRecord, stepJournal } from './sends.ts';
+import { sentRecord } from './sends.ts';
 import { checkScenario } from './verdict.ts';
 
 function scenario(fields: Partial<Scenario> = {}): Scenario {
@@ -43,7 +44,7 @@ const twoRequests: Action[] = [
 
 /** A world with a full journal, run to `time`, and a checker that has seen every event so far. */
 function worldAt<C extends Checker>(checker: C, fields: Partial<Scenario>, time: number) {
-  const journal: Journal = { events: [], messages: [] };
+  const journal = new Journal();
   const world = new World(scenario(fields), { journal, checkers: [checker] });
   world.runUntil(time);
   expect(world.violations).toEqual([]);
@@ -59,10 +60,10 @@ function fabricate(
   sends: { to: NodeId; message: Message }[] = [],
   head: Partial<TraceEvent> = {},
 ): TraceEvent {
-  const firstSent = journal.messages.length;
+  const firstSent = journal.messageCount;
   for (const { to, message } of sends) {
     const record: MessageRecord = {
-      id: journal.messages.length,
+      id: journal.messageCount,
       from: node,
       to,
       message,
@@ -73,7 +74,7 @@ function fabricate(
       duplicateOf: null,
       sentBy: world.eventCount,
     };
-    journal.messages.push(record);
+    journal.appendMessage(record);
   }
   return {
     kind: 'timer',
@@ -95,9 +96,8 @@ function rule(violation: Violation | null): string | null {
 const entry = (op: string, request: number, client = 'c0'): LogEntry => ({ op, client, request, view: 0 });
 
 describe('sends', () => {
-  it('a step journal shows each step its own sends, and keeps nothing else', () => {
-    const journal = stepJournal();
-    const world = new World(scenario({ actions: twoRequests }), { journal });
+  it('a world without a journal shows each step its own sends, and keeps nothing else', () => {
+    const world = new World(scenario({ actions: twoRequests }));
     let seen = 0;
     while (world.step()) {
       const last = world.eventCount - 1;
@@ -108,8 +108,17 @@ describe('sends', () => {
       }
     }
     expect(seen).toBeGreaterThan(5);
-    expect(journal.events.length).toBe(world.eventCount);
     expect(sentRecord(world, 0)).toBeUndefined();
+  });
+
+  it('with a journal, the sends of earlier steps are read back from it', () => {
+    const journal = new Journal();
+    const world = new World(scenario({ actions: twoRequests }), { journal });
+    world.runUntil(500);
+    expect(world.nextMessageId).toBeGreaterThan(5);
+    expect(sentRecord(world, 0)).toEqual(journal.message(0));
+    expect(sentRecord(world, 0)?.id).toBe(0);
+    expect(sentRecord(world, world.nextMessageId)).toBeUndefined();
   });
 });
 
@@ -141,14 +150,15 @@ describe('basic safety', () => {
     // 7, never committed in view 1) after view 2 committed another op 6. View 1 can commit nothing
     // more and replica 0 gives the suffix up when it learns of view 2.
     const swarm = swarmScenario(5117668);
-    const journal: Journal = { events: [], messages: [] };
+    const journal = new Journal();
     const world = new World(swarm.scenario, { checkers: defaultCheckers(), journal });
     world.runToEnd();
     expect(world.violations).toEqual([]);
     const started = (event: TraceEvent, view: number) =>
       event.notes?.some((note) => note.kind === 'view-started' && note.view === view) ?? false;
-    const view2 = journal.events.findIndex((event) => started(event, 2));
-    const lateView1 = journal.events.findIndex((event) => event.node === 0 && started(event, 1));
+    const events = [...journal.events()];
+    const view2 = events.findIndex((event) => started(event, 2));
+    const lateView1 = events.findIndex((event) => event.node === 0 && started(event, 1));
     expect(view2).toBeGreaterThan(0);
     expect(lateView1).toBeGreaterThan(view2);
   });
@@ -342,10 +352,10 @@ describe('recovery', () => {
 });
 
 describe('correct runs', () => {
-  it('every checker accepts 150 swarm seeds, with a full journal and with a step journal', () => {
+  it('every checker accepts 150 swarm seeds, with a full journal and with none', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const { scenario: s } = swarmScenario(seed);
-      const full = new World(s, { journal: { events: [], messages: [] }, checkers: defaultCheckers() });
+      const full = new World(s, { journal: new Journal(), checkers: defaultCheckers() });
       full.runToEnd();
       expect(full.violations, `seed ${seed}`).toEqual([]);
       const verdict = checkScenario(s);
@@ -356,10 +366,10 @@ describe('correct runs', () => {
 
   it('clones check on exactly as the original would', () => {
     const { scenario: s } = swarmScenario(5, { mutation: 'commit-without-quorum' });
-    const a = new World(s, { journal: stepJournal(), checkers: defaultCheckers() });
+    const a = new World(s, { checkers: defaultCheckers() });
     a.runToEnd();
     expect(a.violations.length).toBeGreaterThan(0);
-    const b = new World(s, { journal: stepJournal(), checkers: defaultCheckers() });
+    const b = new World(s, { checkers: defaultCheckers() });
     b.runUntil(a.violations[0].time - 200);
     const c = b.clone();
     c.runToEnd();

@@ -9,7 +9,7 @@ export { BasicSafetyChecker } from './basic.ts';
 export { RecoveryChecker } from './recovery.ts';
 export { RequestChecker } from './requests.ts';
 export { ReplicaRolesChecker } from './roles.ts';
-export { forEachSent, sendsVisible, sentRecord, stepJournal } from './sends.ts';
+export { forEachSent, sendsVisible, sentRecord } from './sends.ts';
 
 /**
  * The checkers every run has on, from the first event. Their rules (the `checker` of a violation):

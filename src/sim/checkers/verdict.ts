@@ -1,7 +1,7 @@
 /**
  * One scenario judged by everything: the safety checkers after every event, liveness after the
  * faults stop, and linearizability of the client history at the end. What fuzzing, shrinking and
- * the mutation tests run. Keeps no trace: the world gets a step journal, so memory stays flat.
+ * the mutation tests run. Keeps no trace: the world has no journal, so memory stays flat.
  */
 import { HistoryRecorder, kvOperations } from '../history.ts';
 import type { Scenario } from '../scenario-types.ts';
@@ -24,7 +24,6 @@ import {
   runAndCheckLiveness,
   type LivenessResult,
 } from './liveness.ts';
-import { stepJournal } from './sends.ts';
 
 export interface VerdictOptions {
   /** The safety checkers (default: defaultCheckers()). */
@@ -50,7 +49,6 @@ export interface Verdict {
 
 export function checkScenario(scenario: Scenario, options: VerdictOptions = {}): Verdict {
   const world = new World(scenario, {
-    journal: stepJournal(),
     checkers: [...(options.checkers ?? defaultCheckers()), new HistoryRecorder()],
   });
   let liveness: Verdict['liveness'];

@@ -19,13 +19,12 @@ function close(): void {
 
 /** What became of a message that is no longer in flight, read from the trace up to `time`. */
 function settledFate(record: MessageRecord, time: number): string {
-  const events = session().run.journal.events;
-  for (let i = Math.max(0, record.sentBy + 1); i < events.length && events[i].time <= time; i++) {
-    const event = events[i];
-    if (event.kind === 'deliver' && event.msgId === record.id)
-      return `delivered to ${nodeName(record.to)} at ${formatTime(event.time)}`;
-    if (event.kind === 'lose' && event.msgId === record.id)
-      return `lost at ${formatTime(event.time)} (${event.reason})`;
+  const journal = session().run.journal;
+  for (let i = Math.max(0, record.sentBy + 1); i < journal.eventCount && journal.eventTime(i) <= time; i++) {
+    if (journal.eventMessageId(i) !== record.id) continue;
+    const event = journal.event(i);
+    if (event.kind === 'deliver') return `delivered to ${nodeName(record.to)} at ${formatTime(event.time)}`;
+    if (event.kind === 'lose') return `lost at ${formatTime(event.time)} (${event.reason})`;
   }
   return 'no longer in flight';
 }
@@ -62,7 +61,9 @@ function MessageInspector({ id }: { readonly id: number }) {
       generation: s.generation,
     })),
   );
-  const record: MessageRecord | undefined = session().run.journal.messages[id];
+  const journal = session().run.journal;
+  const record: MessageRecord | undefined =
+    id >= 0 && id < journal.messageCount ? journal.message(id) : undefined;
   if (record === undefined)
     return (
       <>

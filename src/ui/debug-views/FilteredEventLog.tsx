@@ -6,7 +6,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageType, NodeId } from '../../protocol/index.ts';
-import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import type { TraceEventKind, TraceReader } from '../../sim/trace.ts';
 import { captionOf } from '../captions.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
@@ -33,26 +33,31 @@ function nodeKey(node: NodeId | null): string {
   return typeof node === 'number' ? `replica ${node}` : `client ${node}`;
 }
 
-/** Whether an event passes the filter (pure, unit-tested). */
-export function passes(event: TraceEvent, messages: readonly MessageRecord[], filter: LogFilter): boolean {
-  if (filter.notableOnly && !isNotable(event, messages)) return false;
-  const record = event.kind === 'deliver' || event.kind === 'lose' ? messages[event.msgId] : undefined;
-  if (filter.type !== '' && record?.message.type !== filter.type) return false;
+/** Whether event `index` passes the filter (pure, unit-tested). Reads fields, not whole events. */
+export function passes(trace: TraceReader, index: number, filter: LogFilter): boolean {
+  if (filter.notableOnly && !isNotable(trace, index)) return false;
+  const id = trace.eventMessageId(index);
+  const recorded = id >= 0 && id < trace.messageCount;
+  if (filter.type !== '' && (!recorded || trace.messageBody(id).type !== filter.type)) return false;
   if (filter.node !== '') {
     const involved =
-      nodeKey(event.node) === filter.node ||
-      (record !== undefined &&
-        (nodeKey(record.from) === filter.node || nodeKey(record.to) === filter.node)) ||
-      (event.kind === 'action' &&
-        'replica' in event.action &&
-        `replica ${event.action.replica}` === filter.node);
+      nodeKey(trace.eventNode(index)) === filter.node ||
+      (recorded &&
+        (nodeKey(trace.messageFrom(id)) === filter.node || nodeKey(trace.messageTo(id)) === filter.node)) ||
+      (trace.eventKind(index) === 'action' && actionReplica(trace, index) === filter.node);
     if (!involved) return false;
   }
   if (filter.search.trim() !== '') {
     const needle = filter.search.trim().toLowerCase();
-    if (!captionOf(event, messages).toLowerCase().includes(needle)) return false;
+    if (!captionOf(trace, index).toLowerCase().includes(needle)) return false;
   }
   return true;
+}
+
+/** `replica 2` for an action on replica 2, else ''. */
+function actionReplica(trace: TraceReader, index: number): string {
+  const event = trace.event(index);
+  return event.kind === 'action' && 'replica' in event.action ? `replica ${event.action.replica}` : '';
 }
 
 export function FilteredEventLog() {
@@ -67,18 +72,14 @@ export function FilteredEventLog() {
     })),
   );
   const [filter, setFilter] = useState<LogFilter>({ notableOnly: false, node: '', type: '', search: '' });
-  const run = session().run;
-  const events = run.journal.events;
-  const messages = run.journal.messages;
+  const journal = session().run.journal;
   const filtered =
     filter.notableOnly || filter.node !== '' || filter.type !== '' || filter.search.trim() !== '';
-  const rows: TraceEvent[] = [];
-  const end = Math.min(event, events.length);
+  const rows: number[] = [];
+  const end = Math.min(event, journal.eventCount);
   const scanStop = filtered ? Math.max(0, end - scanMax) : Math.max(0, end - rowsShown);
-  for (let index = end - 1; index >= scanStop && rows.length < rowsShown; index--) {
-    const item = events[index];
-    if (!filtered || passes(item, messages, filter)) rows.push(item);
-  }
+  for (let index = end - 1; index >= scanStop && rows.length < rowsShown; index--)
+    if (!filtered || passes(journal, index, filter)) rows.push(index);
   const slow = !playing || speed <= slowSpeed;
   const nodes = [
     ...Array.from({ length: replicas }, (_, r) => `replica ${r}`),
@@ -145,12 +146,14 @@ export function FilteredEventLog() {
             {filtered ? 'No event matches the filters.' : 'Nothing has happened yet.'}
           </li>
         ) : null}
-        {rows.map((item) => (
+        {rows.map((index) => (
           <LogRow
-            key={`${generation}-${item.index}`}
-            event={item}
-            current={item.index === end - 1}
-            caption={captionOf(item, messages)}
+            key={`${generation}-${index}`}
+            index={index}
+            kind={journal.eventKind(index)}
+            time={journal.eventTime(index)}
+            current={index === end - 1}
+            caption={captionOf(journal, index)}
           />
         ))}
       </ol>
@@ -159,11 +162,15 @@ export function FilteredEventLog() {
 }
 
 const LogRow = memo(function LogRow({
-  event,
+  index,
+  kind,
+  time,
   current,
   caption,
 }: {
-  readonly event: TraceEvent;
+  readonly index: number;
+  readonly kind: TraceEventKind;
+  readonly time: number;
   readonly current: boolean;
   readonly caption: string;
 }) {
@@ -171,11 +178,11 @@ const LogRow = memo(function LogRow({
     <li className={current ? 'current' : undefined} aria-current={current ? 'step' : undefined}>
       <button
         type="button"
-        className={`log-entry kind-${event.kind}`}
-        onClick={() => session().seekEvent(event.index + 1)}
+        className={`log-entry kind-${kind}`}
+        onClick={() => session().seekEvent(index + 1)}
         title="Move the cursor to just after this event"
       >
-        <span className="log-time">{formatTime(event.time)}</span>
+        <span className="log-time">{formatTime(time)}</span>
         <span className="log-caption">{caption}</span>
       </button>
     </li>
@@ -190,16 +197,15 @@ function NotableAnnouncer({ event, enabled }: { readonly event: number; readonly
     if (!enabled) return;
     const now = performance.now();
     if (now - last.current.at < announceEveryMs) return;
-    const run = session().run;
-    const events = run.journal.events;
+    const journal = session().run.journal;
     for (
-      let index = Math.min(event, events.length) - 1;
+      let index = Math.min(event, journal.eventCount) - 1;
       index > last.current.index && index >= event - 500;
       index--
     )
-      if (isNotable(events[index], run.journal.messages)) {
+      if (isNotable(journal, index)) {
         last.current = { at: now, index };
-        setText(captionOf(events[index], run.journal.messages));
+        setText(captionOf(journal, index));
         return;
       }
   }, [event, enabled]);

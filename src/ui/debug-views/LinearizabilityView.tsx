@@ -64,7 +64,7 @@ export function fitLabel(text: string, px: number): string {
 
 function analyse(pastViolation: boolean, stamp: string): Analysis {
   const run = pastViolation ? runPastViolation() : session().run;
-  const all = extractHistory(run.journal.events);
+  const all = extractHistory(run.journal);
   // kvOperations drops refused commands: keep the ones it keeps, in order, so indices line up.
   const history: HistoryOperation[] = [];
   const keys: string[] = [];

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageType } from '../../protocol/index.ts';
-import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import type { MessageRecord, TraceReader } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
 import { messageStyles, statusStyles, type MessageStyle, type StatusStyle } from '../palette.ts';
@@ -62,7 +62,7 @@ if (typeof window !== 'undefined')
   };
 
 interface Hit {
-  readonly record: MessageRecord;
+  readonly id: number;
   readonly x1: number;
   readonly y1: number;
   readonly x2: number;
@@ -104,7 +104,7 @@ export function spaceTimeSvgText(): string | null {
  * replayed read-only. Read on every draw, so a source needs no React state of its own.
  */
 export interface DiagramSource {
-  journal(): { readonly events: readonly TraceEvent[]; readonly messages: readonly MessageRecord[] };
+  journal(): TraceReader;
   /** Changes when the journal is replaced rather than extended (the run forked). */
   generation(): number;
   cursorTime(): number;
@@ -280,26 +280,28 @@ export function SpaceTimeView({
           ctx.stroke();
         }
       }
-      // Arrows.
+      // Arrows: read field by field, a record is built only for the accessible layer.
       const found: Hit[] = [];
-      const accessible: { record: MessageRecord; x: number; y: number; d: number }[] = [];
+      const accessible: { id: number; x: number; y: number; d: number }[] = [];
       let count = 0;
-      messagesInWindow(journal.messages, index.current.maxTrip, from, to, (record) => {
-        if (hiddenTypes.has(record.message.type)) return;
-        const y1 = laneY.get(laneOf(record.from, replicas, clientIds));
-        const y2 = laneY.get(laneOf(record.to, replicas, clientIds));
+      messagesInWindow(journal, index.current.maxTrip, from, to, (id) => {
+        const type = journal.messageBody(id).type;
+        if (hiddenTypes.has(type)) return;
+        const y1 = laneY.get(laneOf(journal.messageFrom(id), replicas, clientIds));
+        const y2 = laneY.get(laneOf(journal.messageTo(id), replicas, clientIds));
         if (y1 === undefined || y2 === undefined) return;
         count++;
-        const lost = record.lostAt !== null;
-        const endTime = record.lostAt ?? record.deliverAt;
-        const x1 = x(record.sentAt);
+        const sentAt = journal.messageSentAt(id);
+        const deliverAt = journal.messageDeliverAt(id);
+        const lostAt = journal.messageLostAt(id);
+        const lost = lostAt !== null;
+        const endTime = lostAt ?? deliverAt;
+        const x1 = x(sentAt);
         const x2 = x(endTime);
-        const yEnd = lost
-          ? y1 + (y2 - y1) * ((endTime - record.sentAt) / Math.max(1, record.deliverAt - record.sentAt))
-          : y2;
-        const color = (messageStyles[record.message.type] as MessageStyle | undefined)?.color ?? '#777';
+        const yEnd = lost ? y1 + (y2 - y1) * ((endTime - sentAt) / Math.max(1, deliverAt - sentAt)) : y2;
+        const color = (messageStyles[type] as MessageStyle | undefined)?.color ?? '#777';
         ctx.strokeStyle = color;
-        ctx.globalAlpha = record.sentAt > cursor ? 0.25 : 0.9;
+        ctx.globalAlpha = sentAt > cursor ? 0.25 : 0.9;
         ctx.lineWidth = 1.2;
         ctx.beginPath();
         ctx.moveTo(x1, y1);
@@ -322,10 +324,10 @@ export function SpaceTimeView({
           ctx.lineTo(x2 - 6 * Math.cos(angle + 0.4), yEnd - 6 * Math.sin(angle + 0.4));
           ctx.fill();
         }
-        found.push({ record, x1, y1, x2, y2: yEnd });
+        found.push({ id, x1, y1, x2, y2: yEnd });
         const mx = (x1 + x2) / 2;
         if (mx >= labelWidth && mx <= width)
-          accessible.push({ record, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(record.sentAt - cursor) });
+          accessible.push({ id, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(sentAt - cursor) });
       });
       ctx.globalAlpha = 1;
       if (into === undefined) hits.current = found;
@@ -384,12 +386,13 @@ export function SpaceTimeView({
         return;
       }
       accessible.sort((a, b) => a.d - b.d);
-      const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.record.id - b.record.id);
-      const key = `${generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.record.id}|${kept.at(-1)?.record.id}|${markItems.length}|${visibleLanes.join(',')}`;
+      const kept = accessible.slice(0, accessibleMax).sort((a, b) => a.id - b.id);
+      const key = `${generation}|${from}|${to}|${width}|${kept.length}|${kept[0]?.id}|${kept.at(-1)?.id}|${markItems.length}|${visibleLanes.join(',')}`;
       if (key !== layerKey.current) {
         layerKey.current = key;
         layerWall.current = wall;
-        setLayer({ arrows: kept, marks: markItems });
+        const arrows = kept.map(({ id, x: ax, y: ay }) => ({ record: journal.message(id), x: ax, y: ay }));
+        setLayer({ arrows, marks: markItems });
       }
       if (drawSamples.length < 20_000) drawSamples.push({ ms: performance.now() - started, arrows: count });
     },
@@ -523,7 +526,9 @@ export function SpaceTimeView({
         bestDistance = distance;
       }
     }
-    if (best !== null) source.selectMessage(best.record);
+    const trace = source.journal();
+    // The hits are those of the last draw: the run may have forked since.
+    if (best !== null && best.id < trace.messageCount) source.selectMessage(trace.message(best.id));
     else if (px > labelWidth) {
       const view = viewRef.current;
       source.seekTime(view.start + ((px - labelWidth) / (width - labelWidth)) * view.span);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario/builtin.ts';
 import { Run } from '../../sim/run.ts';
 import { passes } from './FilteredEventLog.tsx';
+import { ArrayTrace } from '../../sim/array-trace.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 import {
   TraceIndex,
@@ -45,8 +46,8 @@ describe('the debugging views’ trace index', () => {
   it('finds exactly the messages whose flight overlaps a window', () => {
     const [from, to] = [2000, 2100];
     const found: number[] = [];
-    messagesInWindow(run.journal.messages, index.maxTrip, from, to, (m) => found.push(m.id));
-    const expected = run.journal.messages
+    messagesInWindow(run.journal, index.maxTrip, from, to, (id) => found.push(id));
+    const expected = [...run.journal.messages()]
       .filter((m) => m.sentAt <= to && (m.lostAt ?? m.deliverAt) >= from)
       .map((m) => m.id);
     expect(found).toEqual(expected);
@@ -54,7 +55,7 @@ describe('the debugging views’ trace index', () => {
   });
 
   it('names arrows by what they are', () => {
-    const prepare = run.journal.messages.find((m) => m.message.type === 'prepare')!;
+    const prepare = [...run.journal.messages()].find((m) => m.message.type === 'prepare')!;
     expect(arrowName(prepare)).toMatch(/^prepare from replica 0 to replica \d, op \d+, view 0$/);
   });
 
@@ -64,16 +65,22 @@ describe('the debugging views’ trace index', () => {
   });
 
   it('filters the event log by node, message type and text', () => {
-    const { events, messages } = run.journal;
+    const journal = run.journal;
+    const events = [...journal.events()];
     const base = { notableOnly: false, node: '', type: '' as const, search: '' };
-    const prepares = events.filter((e) => passes(e, messages, { ...base, type: 'prepare' }));
+    const prepares = events.filter((e) => passes(journal, e.index, { ...base, type: 'prepare' }));
     expect(prepares.length).toBeGreaterThan(0);
     expect(prepares.every((e) => e.kind === 'deliver' || e.kind === 'lose')).toBe(true);
-    const atTwo = events.filter((e) => passes(e, messages, { ...base, node: 'replica 2' }));
+    const atTwo = events.filter((e) => passes(journal, e.index, { ...base, node: 'replica 2' }));
     expect(atTwo.length).toBeGreaterThan(0);
     expect(atTwo.length).toBeLessThan(events.length);
-    const crashed = events.filter((e) => passes(e, messages, { ...base, search: 'crash' }));
+    const atZero = events.filter((e) => passes(journal, e.index, { ...base, node: 'replica 0' }));
+    expect(atZero.some((e) => e.kind === 'action' && e.action.type === 'crash')).toBe(true);
+    const crashed = events.filter((e) => passes(journal, e.index, { ...base, search: 'crash' }));
     expect(crashed.length).toBeGreaterThan(0);
+    const notable = events.filter((e) => passes(journal, e.index, { ...base, notableOnly: true }));
+    expect(notable.length).toBeGreaterThan(0);
+    expect(notable.length).toBeLessThan(events.length / 4);
   });
 });
 
@@ -125,7 +132,7 @@ describe('defences of the diagram against odd input', () => {
       { ...base, kind: 'timer', node: 1, timer: 'heartbeat', notes: undefined },
     ] as unknown as TraceEvent[];
     const index = new TraceIndex();
-    expect(() => index.update({ events: odd, messages: [] }, 0, 3)).not.toThrow();
+    expect(() => index.update(new ArrayTrace(odd, []), 0, 3)).not.toThrow();
     expect(index.statusChanges[0]).toEqual([{ time: 0, status: 'normal' }]);
   });
 });

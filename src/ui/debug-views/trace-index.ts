@@ -4,16 +4,10 @@
  * found by binary search on send time). Scanned incrementally as the journal grows; rebuilt when the
  * run forks (generation changes) or the journal shrinks. Pure: no DOM, no React.
  */
-import type { Message, NodeId, Note, ReplicaStatus } from '../../protocol/index.ts';
+import type { Message, NodeId, ReplicaStatus } from '../../protocol/index.ts';
 import type { ReplicaStatusName } from '../../sim/snapshot.ts';
-import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import type { MessageRecord, TraceEvent, TraceReader } from '../../sim/trace.ts';
 import { nodeName } from '../format.ts';
-
-/** A run's journal or a recorded trace: what the index reads. */
-export interface ReadonlyJournal {
-  readonly events: readonly TraceEvent[];
-  readonly messages: readonly MessageRecord[];
-}
 
 /** Statuses a note may move a replica to (anything else in an imported trace is ignored). */
 const knownStatuses: ReadonlySet<ReplicaStatus> = new Set(['normal', 'view-change', 'recovering']);
@@ -40,12 +34,12 @@ export class TraceIndex {
   statusChanges: StatusChange[][] = [];
   marks: Mark[] = [];
 
-  /** Brings the index up to date with `journal`; cheap when nothing changed. */
-  update(journal: ReadonlyJournal, generation: number, replicas: number): void {
+  /** Brings the index up to date with `trace`; cheap when nothing changed. */
+  update(trace: TraceReader, generation: number, replicas: number): void {
     if (
       generation !== this.generation ||
-      journal.events.length < this.scannedEvents ||
-      journal.messages.length < this.scannedMessages ||
+      trace.eventCount < this.scannedEvents ||
+      trace.messageCount < this.scannedMessages ||
       this.statusChanges.length !== replicas
     ) {
       this.generation = generation;
@@ -55,16 +49,15 @@ export class TraceIndex {
       this.marks = [];
       this.statusChanges = Array.from({ length: replicas }, () => [{ time: 0, status: 'normal' as const }]);
     }
-    const messages = journal.messages;
-    for (let i = this.scannedMessages; i < messages.length; i++) {
-      const record = messages[i];
-      const trip = (record.lostAt ?? record.deliverAt) - record.sentAt;
+    const messages = trace.messageCount;
+    for (let id = this.scannedMessages; id < messages; id++) {
+      const trip = flightEnd(trace, id) - trace.messageSentAt(id);
       if (trip > this.maxTrip) this.maxTrip = trip;
     }
-    this.scannedMessages = messages.length;
-    const events = journal.events;
-    for (let i = this.scannedEvents; i < events.length; i++) this.scan(events[i], messages);
-    this.scannedEvents = events.length;
+    this.scannedMessages = messages;
+    const events = trace.eventCount;
+    for (let index = this.scannedEvents; index < events; index++) this.scan(trace, index);
+    this.scannedEvents = events;
   }
 
   private setStatus(node: number, time: number, status: ReplicaStatusName): void {
@@ -74,45 +67,54 @@ export class TraceIndex {
     if (changes[changes.length - 1].status !== status) changes.push({ time, status });
   }
 
-  private scan(event: TraceEvent, messages: readonly MessageRecord[]): void {
-    if (event.kind === 'action' && typeof event.action === 'object' && event.action !== null) {
-      if (event.action.type === 'crash') this.setStatus(event.action.replica, event.time, 'crashed');
-      else if (event.action.type === 'restart')
-        this.setStatus(event.action.replica, event.time, 'recovering');
+  private scan(trace: TraceReader, index: number): void {
+    const kind = trace.eventKind(index);
+    const time = trace.eventTime(index);
+    if (kind === 'action') {
+      // Actions are rare: the whole event is read only for them.
+      const action = (trace.event(index) as Extract<TraceEvent, { kind: 'action' }>).action;
+      if (typeof action === 'object' && action !== null) {
+        if (action.type === 'crash') this.setStatus(action.replica, time, 'crashed');
+        else if (action.type === 'restart') this.setStatus(action.replica, time, 'recovering');
+      }
     }
-    if (!Array.isArray(event.notes) || typeof event.node !== 'number') return;
-    const node = event.node;
-    for (const note of event.notes as readonly Note[]) {
+    const count = trace.eventNoteCount(index);
+    if (count === 0) return;
+    const node = trace.eventNode(index);
+    if (typeof node !== 'number') return;
+    for (let nth = 0; nth < count; nth++) {
+      const note = trace.eventNote(index, nth);
       if (typeof note !== 'object' || note === null) continue;
       switch (note.kind) {
         case 'status':
-          if (knownStatuses.has(note.to)) this.setStatus(node, event.time, note.to);
+          if (knownStatuses.has(note.to)) this.setStatus(node, time, note.to);
           break;
         case 'recovery-started':
-          this.setStatus(node, event.time, 'recovering');
+          this.setStatus(node, time, 'recovering');
           break;
         case 'recovered':
-          this.setStatus(node, event.time, 'normal');
+          this.setStatus(node, time, 'normal');
           break;
         case 'view-started':
           if (note.primary === node)
             this.marks.push({
               kind: 'view',
-              time: event.time,
+              time,
               node,
-              index: event.index,
+              index,
               label: `view ${note.view} started at replica ${node}`,
             });
           break;
         case 'executed': {
-          if (event.kind !== 'deliver') break;
-          const type = messages[event.msgId]?.message.type;
+          if (kind !== 'deliver') break;
+          const id = trace.eventMessageId(index);
+          const type = id >= 0 && id < trace.messageCount ? trace.messageBody(id).type : undefined;
           if (type === 'prepare_ok' || type === 'request')
             this.marks.push({
               kind: 'commit',
-              time: event.time,
+              time,
               node,
-              index: event.index,
+              index,
               label: `commit op ${note.opNumber} at replica ${node}`,
             });
           break;
@@ -122,6 +124,11 @@ export class TraceIndex {
       }
     }
   }
+}
+
+/** When a message's flight ends: where it is lost, or where it arrives. */
+function flightEnd(trace: TraceReader, id: number): number {
+  return trace.messageLostAt(id) ?? trace.messageDeliverAt(id);
 }
 
 /** First index whose time is >= `time` in an array sorted by `timeOf`. */
@@ -136,20 +143,28 @@ export function lowerBound<T>(items: readonly T[], time: number, timeOf: (item: 
   return lo;
 }
 
-/** The messages whose flight overlaps [from, to]: a binary search on send time, then a filter. */
+/**
+ * The ids of the messages whose flight overlaps [from, to]: a binary search on send time (messages
+ * are recorded in send order), then a filter.
+ */
 export function messagesInWindow(
-  messages: readonly MessageRecord[],
+  trace: TraceReader,
   maxTrip: number,
   from: number,
   to: number,
-  visit: (record: MessageRecord) => void,
+  visit: (id: number) => void,
 ): void {
-  const start = lowerBound(messages, from - maxTrip, (m) => m.sentAt);
-  for (let i = start; i < messages.length; i++) {
-    const record = messages[i];
-    if (record.sentAt > to) break;
-    const end = record.lostAt ?? record.deliverAt;
-    if (end >= from) visit(record);
+  const count = trace.messageCount;
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (trace.messageSentAt(mid) < from - maxTrip) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let id = lo; id < count; id++) {
+    if (trace.messageSentAt(id) > to) break;
+    if (flightEnd(trace, id) >= from) visit(id);
   }
 }
 

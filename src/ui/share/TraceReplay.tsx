@@ -8,7 +8,8 @@
 import { Component, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { captionOf, messageLabel } from '../captions.ts';
 import { formatTime, nodeName } from '../format.ts';
-import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
+import { ArrayTrace } from '../../sim/array-trace.ts';
+import type { MessageRecord, TraceEvent, TraceReader } from '../../sim/trace.ts';
 import { clip, type ImportedTrace } from './import-export.ts';
 import { SpaceTimeView, type DiagramSource } from '../debug-views/SpaceTime.tsx';
 import { clampCount } from '../debug-views/trace-index.ts';
@@ -22,9 +23,9 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
-function caption(event: TraceEvent, messages: readonly MessageRecord[]): string {
+function caption(trace: TraceReader, event: TraceEvent): string {
   return safe(
-    () => captionOf(event, messages),
+    () => captionOf(trace, event.index),
     `${event.kind} at ${event.node === null ? 'network' : String(event.node)}`,
   );
 }
@@ -99,6 +100,7 @@ function lanesOf(trace: ImportedTrace): { replicas: number; clientIds: string[] 
  */
 function traceSource(
   trace: ImportedTrace,
+  reader: TraceReader,
   setCursor: (count: number) => void,
   select: (record: MessageRecord) => void,
 ): DiagramSource & { show(count: number): void } {
@@ -108,7 +110,7 @@ function traceSource(
   // Every seek goes through here: a NaN or out-of-range count (odd input) lands on an event.
   const seek = (count: number) => setCursor(clampCount(count, trace.events.length));
   return {
-    journal: () => trace,
+    journal: () => reader,
     generation: () => 0,
     cursorTime: () => timeOf(shown),
     endTime: () => timeOf(trace.events.length),
@@ -137,7 +139,8 @@ function traceSource(
 function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly titleId: string }) {
   const [cursor, setCursor] = useState(trace.events.length);
   const [selected, setSelected] = useState<MessageRecord | null>(null);
-  const source = useMemo(() => traceSource(trace, setCursor, setSelected), [trace]);
+  const reader = useMemo(() => new ArrayTrace(trace.events, trace.messages), [trace]);
+  const source = useMemo(() => traceSource(trace, reader, setCursor, setSelected), [trace, reader]);
   const lanes = useMemo(() => lanesOf(trace), [trace]);
   useEffect(() => source.show(cursor), [cursor, source]);
   const view = useMemo(() => {
@@ -212,7 +215,7 @@ function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly
             {[...view.lastByNode.entries()].map(([node, event]) => (
               <li key={node}>
                 <strong>{safe(() => nodeName(event.node!), node)}</strong>
-                {`: ${caption(event, trace.messages)} (${formatTime(event.time)})`}
+                {`: ${caption(reader, event)} (${formatTime(event.time)})`}
               </li>
             ))}
           </ul>
@@ -228,7 +231,7 @@ function TraceBody({ trace, titleId }: { readonly trace: ImportedTrace; readonly
           <ol className="trace-log">
             {view.recent.map((event, index) => (
               <li key={cursor - index}>
-                <span className="muted">{formatTime(event.time)}</span> {caption(event, trace.messages)}
+                <span className="muted">{formatTime(event.time)}</span> {caption(reader, event)}
               </li>
             ))}
           </ol>

@@ -274,13 +274,15 @@ export function scenarioJson(scenario: Scenario): string {
 
 /** The run's trace so far: the simulator's events and messages, plus `type` and `message` per event. */
 export function traceJson(run: Run, scenario: Scenario): string {
-  const { events, messages } = run.journal;
-  const count = run.head.eventCount;
-  const shown = events.slice(0, count).map((event) => {
-    const message =
-      event.kind === 'deliver' || event.kind === 'lose' ? messages[event.msgId]?.message : undefined;
-    return { ...event, type: event.kind, ...(message === undefined ? {} : { message }) };
-  });
+  const journal = run.journal;
+  const count = Math.min(run.head.eventCount, journal.eventCount);
+  const shown = [];
+  for (let index = 0; index < count; index++) {
+    const event = journal.event(index);
+    const id = journal.eventMessageId(index);
+    const message = id >= 0 && id < journal.messageCount ? journal.messageBody(id) : undefined;
+    shown.push({ ...event, type: event.kind, ...(message === undefined ? {} : { message }) });
+  }
   const sent = shown.length === 0 ? 0 : shown.at(-1)!.firstSent + shown.at(-1)!.sentCount;
   return JSON.stringify({
     format: traceFormat,
@@ -291,7 +293,7 @@ export function traceJson(run: Run, scenario: Scenario): string {
     scenario,
     endTime: run.head.now,
     events: shown,
-    messages: messages.slice(0, sent),
+    messages: [...journal.messages(0, sent)],
     warnings: [],
   });
 }
