@@ -98,7 +98,12 @@ export function benchEngine(print: (line: string) => void = console.log): void {
     `seeds/s (swarm scenarios with liveness): ${Math.round(seeds / (swarmMs / 1000))} (${Math.round(swarmEvents / seeds)} events per seed)`,
   );
 
-  // Seek: anywhere in a 100,000-event run, against simulating 1,000 events.
+  benchSeek(print);
+  benchMemory(print);
+}
+
+/** Seek: anywhere in a 100,000-event run, against simulating 1,000 events. */
+function benchSeek(print: (line: string) => void): void {
   const run = new Run(longScenario(80_000_000));
   run.extendBy(100_000);
   const [, thousandMs] = time(() => {
@@ -116,29 +121,49 @@ export function benchEngine(print: (line: string) => void = console.log): void {
   print(
     `seek in a 100,000-event run: median ${seekMedian.toFixed(2)} ms, max ${seekMax.toFixed(2)} ms; 1,000 events take ${thousandMs.toFixed(2)} ms (seek = ${(seekMedian / thousandMs).toFixed(2)}x, max ${(seekMax / thousandMs).toFixed(2)}x the cost of 1,000 events)`,
   );
+}
 
-  // Memory for a 1,000,000-event headless run (the CLI and the fuzzer: checkers on, no trace kept).
-  globalThis.gc?.();
-  const headlessBefore = memoryUsed();
-  const headless = new World(longScenario(86_000_000), { checkers: defaultCheckers() });
-  const [, headlessMs] = time(() => {
-    for (let i = 0; i < 1_000_000 && headless.step(); i++);
-  });
-  globalThis.gc?.();
-  const headlessAfter = memoryUsed();
-  print(
-    `1,000,000-event headless run (checkers on, no trace): ${((headlessAfter - headlessBefore) / 1048576).toFixed(0)} MB heap and array buffers, ${(headlessMs / 1000).toFixed(2)} s (${headless.eventCount.toLocaleString('en-US')} events)`,
-  );
-
-  // Memory for a 1,000,000-event run with its trace and checkpoints kept (what the app holds).
+/**
+ * Memory held by what `build` returns, heap and array buffers (the trace's columns are typed
+ * arrays). Each measurement runs in its own call, so nothing built earlier is still alive when
+ * "before" is taken and collected before "after".
+ */
+function memoryOf<T>(build: () => T): [T, number, number] {
   globalThis.gc?.();
   const before = memoryUsed();
-  const big = new Run(longScenario(86_000_000));
-  const [, bigMs] = time(() => big.extendBy(1_000_000));
+  const [value, ms] = time(build);
   globalThis.gc?.();
-  const after = memoryUsed();
+  return [value, memoryUsed() - before, ms];
+}
+
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(0);
+
+function benchMemory(print: (line: string) => void): void {
+  benchHeadlessMemory(print);
+  benchTraceMemory(print);
+}
+
+function benchHeadlessMemory(print: (line: string) => void): void {
+  // A 1,000,000-event headless run: the CLI and the fuzzer (checkers on, no trace kept).
+  const [headless, headlessBytes, headlessMs] = memoryOf(() => {
+    const world = new World(longScenario(86_000_000), { checkers: defaultCheckers() });
+    for (let i = 0; i < 1_000_000 && world.step(); i++);
+    return world;
+  });
   print(
-    `1,000,000-event run with trace and checkpoints: ${((after - before) / 1048576).toFixed(0)} MB heap and array buffers, ${(bigMs / 1000).toFixed(2)} s${globalThis.gc ? '' : ' (run node with --expose-gc for an exact figure)'}`,
+    `1,000,000-event headless run (checkers on, no trace): ${mb(headlessBytes)} MB heap and array buffers, ${(headlessMs / 1000).toFixed(2)} s (${headless.eventCount.toLocaleString('en-US')} events)`,
+  );
+}
+
+function benchTraceMemory(print: (line: string) => void): void {
+  // A 1,000,000-event run with its trace and checkpoints kept: what the app holds for time travel.
+  const [big, bigBytes, bigMs] = memoryOf(() => {
+    const run = new Run(longScenario(86_000_000));
+    run.extendBy(1_000_000);
+    return run;
+  });
+  print(
+    `1,000,000-event run with trace and checkpoints: ${mb(bigBytes)} MB heap and array buffers, ${(bigMs / 1000).toFixed(2)} s (${big.head.eventCount.toLocaleString('en-US')} events)${globalThis.gc ? '' : ' (run node with --expose-gc for an exact figure)'}`,
   );
 }
 

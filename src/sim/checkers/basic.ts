@@ -48,9 +48,11 @@ export class BasicSafetyChecker implements Checker {
     if (typeof event.node !== 'number') return null;
     const replica = world.replicas[event.node];
     if (replica === null || replica === undefined) return null;
-    if (event.notes !== null)
-      for (const note of event.notes) {
-        const found = this.checkNote(world, event, replica, note);
+    const notes = event.notes;
+    // An index loop: for-of allocated an array iterator per event here.
+    if (notes !== null)
+      for (let i = 0; i < notes.length; i++) {
+        const found = this.checkNote(world, event, replica, notes[i]);
         if (found !== null) return found;
       }
     return this.checkCommitBounds(world, event, replica);
