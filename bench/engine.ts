@@ -129,11 +129,19 @@ function benchSeek(print: (line: string) => void): void {
  * "before" is taken and collected before "after".
  */
 function memoryOf<T>(build: () => T): [T, number, number] {
-  globalThis.gc?.();
+  settle();
   const before = memoryUsed();
   const [value, ms] = time(build);
-  globalThis.gc?.();
+  settle();
   return [value, memoryUsed() - before, ms];
+}
+
+/**
+ * Collects garbage until the figure holds still: array buffers are released by a sweeper that the
+ * next collection finishes, so one gc() can leave a dead run's typed arrays counted.
+ */
+function settle(): void {
+  for (let i = 0; i < 4; i++) globalThis.gc?.();
 }
 
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(0);
