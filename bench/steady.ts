@@ -1,0 +1,29 @@
+/**
+ * One steady run for comparing engine versions by instructions rather than by wall-clock time,
+ * which swings by a quarter between identical runs on a shared machine:
+ *
+ *   node scripts/bench.mjs bench/steady.ts 600000   # builds bench/.steady.bundle.mjs and runs it
+ *   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+ *     node --single-threaded bench/.steady.bundle.mjs 600000
+ *
+ * `--single-threaded` compiles and collects on the main thread, so the count repeats to within
+ * 0.1%. The difference between runs to 600000 and 1200000 virtual ms, divided by the events
+ * between them, is the steady-state cost of an event without start-up and warm-up.
+ */
+import { parseScenario } from '../src/scenario/schema.ts';
+import { defaultCheckers, World } from '../src/sim/index.ts';
+
+const until = Number(process.argv[2] ?? 600_000);
+const world = new World(
+  parseScenario({
+    version: 1,
+    seed: 7,
+    replicas: 3,
+    clients: 3,
+    workload: { requestsPerClient: 10_000_000, keys: 4 },
+    until,
+  }),
+  { checkers: defaultCheckers() },
+);
+world.runToEnd();
+console.log(`${world.eventCount} events to ${until} virtual ms`);
