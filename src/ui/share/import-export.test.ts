@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario/builtin.ts';
 import { Run } from '../../sim/run.ts';
 import { scenarioBytesMax } from '../../scenario/schema.ts';
 import { importBytesMax, importText, traceJson, traceTimeMax, utf8Bytes } from './import-export.ts';
 import { loadRecent, recentMax, recentName, recentNameMax, recordRecent, validateRecent } from './recent.ts';
 import { onCorrupt } from './storage.ts';
-import { MemoryStorage } from './memory-storage.ts';
+import { useMemoryStorage } from './memory-storage.ts';
 
 describe('import', () => {
   it('checks size, then JSON, then the schema, naming the path', () => {
@@ -171,14 +171,7 @@ describe('scenario import size', () => {
 });
 
 describe('recent scenarios store', () => {
-  const globals = globalThis as { localStorage?: unknown };
-  beforeEach(() => {
-    globals.localStorage = new MemoryStorage();
-  });
-  afterEach(() => {
-    delete globals.localStorage;
-    onCorrupt(null);
-  });
+  useMemoryStorage();
 
   it('drops only the bad entries of a stored list', () => {
     const good = { name: 'a', hash: '#s=abc', loadedAt: 1 };

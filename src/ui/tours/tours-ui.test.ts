@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tours } from '../../scenario/tours/index.ts';
 import { onCorrupt } from '../share/storage.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 import { clearProgress, loadProgress, progressKey, recordProgress } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
-import { MemoryStorage } from '../share/memory-storage.ts';
+import { useMemoryStorage } from '../share/memory-storage.ts';
 
 const stepsOf = (id: string) => tours.find((tour) => tour.id === id)?.steps.length;
 
@@ -35,14 +35,7 @@ describe('highlights', () => {
 });
 
 describe('tour progress', () => {
-  const globals = globalThis as { localStorage?: unknown };
-  beforeEach(() => {
-    globals.localStorage = new MemoryStorage();
-  });
-  afterEach(() => {
-    delete globals.localStorage;
-    onCorrupt(null);
-  });
+  useMemoryStorage();
 
   it('persists the furthest step and the finish', () => {
     recordProgress('a', 2, false);
@@ -57,9 +50,9 @@ describe('tour progress', () => {
   it('discards a corrupted store with a notice', () => {
     const seen: string[] = [];
     onCorrupt((key) => seen.push(key));
-    (globals.localStorage as MemoryStorage).setItem(progressKey, '{"a": {"step": "x"');
+    localStorage.setItem(progressKey, '{"a": {"step": "x"');
     expect(loadProgress()).toEqual({});
     expect(seen).toEqual([progressKey]);
-    expect((globals.localStorage as MemoryStorage).getItem(progressKey)).toBeNull();
+    expect(localStorage.getItem(progressKey)).toBeNull();
   });
 });
