@@ -13,57 +13,49 @@ import type { World } from '../world.ts';
 import { violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 
-/** A growing column of strings indexed from 0, cheap to clone; writes below its end go to a side table. */
-class Column {
-  constructor(
-    private items = new AppendOnly<string | undefined>(),
-    private late = new Map<number, string>(),
-  ) {}
-
-  get(index: number): string | undefined {
-    if (index < this.items.length) return this.items.at(index) ?? this.late.get(index);
-    return undefined;
-  }
-
-  set(index: number, value: string): void {
-    if (index < this.items.length) {
-      this.late.set(index, value);
-      return;
-    }
-    while (this.items.length < index) this.items.push(undefined);
-    this.items.push(value);
-  }
-
-  clone(): Column {
-    return new Column(this.items.clone(), new Map(this.late));
-  }
+/** What a Column keeps its items in: AppendOnly, or AppendOnlyNumbers for numbers. */
+interface Sequence<T> {
+  readonly length: number;
+  at(index: number): T;
+  push(item: T): void;
+  clone(): Sequence<T>;
 }
 
-/** The same for numbers, in typed chunks (NaN: none), which the garbage collector never scans. */
-class NumberColumn {
+/**
+ * A growing column indexed from 0, cheap to clone, where `none` marks a missing item (undefined, or
+ * NaN in a column of numbers); writes below its end go to a side table.
+ */
+class Column<T> {
   constructor(
-    private items = new AppendOnlyNumbers(),
-    private late = new Map<number, number>(),
+    private items: Sequence<T>,
+    private readonly none: T,
+    private late = new Map<number, T>(),
   ) {}
 
-  get(index: number): number {
+  get(index: number): T {
+    if (index >= this.items.length) return this.none;
     const value = this.items.at(index);
-    return Number.isNaN(value) && index < this.items.length ? (this.late.get(index) ?? value) : value;
+    return Object.is(value, this.none) ? (this.late.get(index) ?? this.none) : value;
   }
 
-  set(index: number, value: number): void {
+  set(index: number, value: T): void {
     if (index < this.items.length) {
       this.late.set(index, value);
       return;
     }
-    while (this.items.length < index) this.items.push(Number.NaN);
+    while (this.items.length < index) this.items.push(this.none);
     this.items.push(value);
   }
 
-  clone(): NumberColumn {
-    return new NumberColumn(this.items.clone(), new Map(this.late));
+  clone(): Column<T> {
+    return new Column(this.items.clone(), this.none, new Map(this.late));
   }
 }
+
+const textColumn = (): Column<string | undefined> =>
+  new Column(new AppendOnly<string | undefined>(), undefined);
+/** Numbers sit in typed chunks, which the garbage collector never scans. */
+const numberColumn = (): Column<number> => new Column<number>(new AppendOnlyNumbers(), Number.NaN);
 
 /**
  * Per client: what it issued and where each request first executed (request r at index r-1), as
@@ -71,11 +63,11 @@ class NumberColumn {
  */
 class ClientRecord {
   constructor(
-    readonly issued = new Column(),
+    readonly issued = textColumn(),
     /** Op-number of the first execution (NaN: not executed), its result, and its replica. */
-    readonly executedOps = new NumberColumn(),
-    readonly executedResults = new Column(),
-    readonly executedReplicas = new NumberColumn(),
+    readonly executedOps = numberColumn(),
+    readonly executedResults = textColumn(),
+    readonly executedReplicas = numberColumn(),
   ) {}
 
   clone(): ClientRecord {
