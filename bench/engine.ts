@@ -28,7 +28,7 @@ export function standardScenario(seed: number, requestsPerClient = 10, until = 8
 }
 
 /** A long steady run: the standard cluster with an endless workload. */
-function longScenario(until: number): Scenario {
+export function longScenario(until: number): Scenario {
   return parseScenario({
     version: 1,
     seed: 7,

@@ -10,20 +10,10 @@
  * 0.1%. The difference between runs to 600000 and 1200000 virtual ms, divided by the events
  * between them, is the steady-state cost of an event without start-up and warm-up.
  */
-import { parseScenario } from '../src/scenario/schema.ts';
 import { defaultCheckers, World } from '../src/sim/index.ts';
+import { longScenario } from './engine.ts';
 
 const until = Number(process.argv[2] ?? 600_000);
-const world = new World(
-  parseScenario({
-    version: 1,
-    seed: 7,
-    replicas: 3,
-    clients: 3,
-    workload: { requestsPerClient: 10_000_000, keys: 4 },
-    until,
-  }),
-  { checkers: defaultCheckers() },
-);
+const world = new World(longScenario(until), { checkers: defaultCheckers() });
 world.runToEnd();
 console.log(`${world.eventCount} events to ${until} virtual ms`);

@@ -1,7 +1,8 @@
 /**
  * The deterministic world: replicas, clients, the network and an event queue in virtual time.
  * A run is fully defined by its scenario (config + seed + timed actions): the same scenario gives
- * the same trace, bit for bit, in Node and in the browser. No clock, no Math.random, no I/O.
+ * the same trace, bit for bit, in Node and in the browser. Time is virtual and every random draw
+ * comes from the seeded generator; nothing here reads the outside world.
  */
 import {
   AssertionError,
