@@ -21,6 +21,7 @@ import {
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
+import { noteCode, noteCompleted, noteIgnored } from './note-codes.ts';
 import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
@@ -82,6 +83,8 @@ export class World {
   readonly stopOnViolation: boolean;
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
   private outbox = new StepOutbox();
+  /** The kind of each of the current step's notes, as a note-codes.ts number (index as in its notes). */
+  readonly stepNoteCodes: readonly number[] = this.outbox.noteCodes;
   /** The current step's event, handed to checkers: one object of one shape, reused every step. */
   private readonly event = new StepEvent();
   /**
@@ -469,7 +472,7 @@ export class World {
     if (crashError === null && from !== null)
       for (let i = 0; i < out.sendCount; i++) this.send(from, out.sendTo[i], out.sendMessage[i]);
     if (nodeIndex !== null) this.scheduleWake(nodeIndex);
-    this.afterNotes(out.noteList, out.noteCount);
+    this.afterNotes(out.noteList, out.noteCodes, out.noteCount);
     return crashError;
   }
 
@@ -527,10 +530,10 @@ export class World {
   }
 
   /** Workload bookkeeping that follows from what happened: a completed request lets the next one go. */
-  private afterNotes(notes: readonly Note[], count: number): void {
+  private afterNotes(notes: readonly Note[], codes: readonly number[], count: number): void {
     for (let i = 0; i < count; i++) {
-      const note = notes[i];
-      if (note.kind !== 'completed') continue;
+      if (codes[i] !== noteCompleted) continue;
+      const note = notes[i] as Extract<Note, { kind: 'completed' }>;
       const index = this.clientIndexOf(note.client);
       if (this.workloadRemaining[index] > 0)
         this.scheduleWorkload(index, this.now + workloadThinkMs(this.rngs.workload));
@@ -634,6 +637,7 @@ class StepOutbox extends Outbox {
   readonly sendMessage: Message[] = [];
   sendCount = 0;
   readonly noteList: Note[] = [];
+  readonly noteCodes: number[] = [];
   noteCount = 0;
 
   override send(to: NodeId, message: Message): void {
@@ -642,10 +646,12 @@ class StepOutbox extends Outbox {
   }
 
   override note(note: Note): void {
+    this.noteCodes[this.noteCount] = noteCode(note);
     this.noteList[this.noteCount++] = note;
   }
 
   override ignore(messageType: MessageType, reason: string): void {
+    this.noteCodes[this.noteCount] = noteIgnored;
     this.noteList[this.noteCount++] = { kind: 'ignored', messageType, reason };
   }
 

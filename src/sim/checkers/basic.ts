@@ -8,6 +8,9 @@ import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import type { Checker } from './checker.ts';
+import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
+
+type ExecutedNote = Extract<Note, { kind: 'executed' }>;
 
 function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a.client === b.client && a.request === b.request && a.op === b.op;
@@ -49,43 +52,64 @@ export class BasicSafetyChecker implements Checker {
     const replica = world.replicas[event.node];
     if (replica === null || replica === undefined) return null;
     const notes = event.notes;
+    const codes = world.stepNoteCodes;
     // An index loop: for-of allocated an array iterator per event here.
     if (notes !== null)
       for (let i = 0; i < notes.length; i++) {
-        const found = this.checkNote(world, event, replica, notes[i]);
+        const code = codes[i];
+        const found =
+          code === noteExecuted
+            ? this.checkExecuted(world, event, replica, notes[i] as ExecutedNote)
+            : code === noteStateInstalled || code === noteViewStarted || code === noteRecovered
+              ? this.checkNote(world, event, replica, notes[i])
+              : null;
         if (found !== null) return found;
       }
     return this.checkCommitBounds(world, event, replica);
   }
 
+  private checkExecuted(
+    world: World,
+    event: TraceEvent,
+    replica: Replica,
+    note: ExecutedNote,
+  ): Violation | null {
+    const id = replica.id;
+    const opNumber = note.opNumber;
+    const first = this.committedAt(opNumber);
+    if (first === undefined) {
+      this.record(opNumber, note.entry, id, replica.view, event.index, note.digest);
+      return null;
+    }
+    if (!sameEntry(first, note.entry)) {
+      const firstReplica = this.committedReplicas.at(opNumber - 1);
+      return violation(
+        'agreement',
+        world,
+        event,
+        `replica ${id} executed ${describeEntry(note.entry)} as op ${opNumber}, but replica ${firstReplica} executed ${describeEntry(first)} there`,
+        [id, firstReplica],
+        [opNumber],
+      );
+    }
+    if (this.digestAt(opNumber) !== note.digest) {
+      const firstReplica = this.committedReplicas.at(opNumber - 1);
+      return violation(
+        'agreement',
+        world,
+        event,
+        `replica ${id}'s state after op ${opNumber} differs from replica ${firstReplica}'s`,
+        [id, firstReplica],
+        [opNumber],
+      );
+    }
+    return null;
+  }
+
+  /** State installed, view entered, recovery completed: rarer notes, read by kind. */
   private checkNote(world: World, event: TraceEvent, replica: Replica, note: Note): Violation | null {
     const id = replica.id;
-    if (note.kind === 'executed') {
-      const first = this.committedAt(note.opNumber);
-      if (first === undefined) {
-        this.record(note.opNumber, note.entry, id, replica.view, event.index, note.digest);
-      } else if (!sameEntry(first, note.entry)) {
-        const firstReplica = this.committedReplicas.at(note.opNumber - 1);
-        return violation(
-          'agreement',
-          world,
-          event,
-          `replica ${id} executed ${describeEntry(note.entry)} as op ${note.opNumber}, but replica ${firstReplica} executed ${describeEntry(first)} there`,
-          [id, firstReplica],
-          [note.opNumber],
-        );
-      } else if (this.digestAt(note.opNumber) !== note.digest) {
-        const firstReplica = this.committedReplicas.at(note.opNumber - 1);
-        return violation(
-          'agreement',
-          world,
-          event,
-          `replica ${id}'s state after op ${note.opNumber} differs from replica ${firstReplica}'s`,
-          [id, firstReplica],
-          [note.opNumber],
-        );
-      }
-    } else if (note.kind === 'state-installed') {
+    if (note.kind === 'state-installed') {
       const digest = this.digestAt(note.commitNumber);
       if (digest !== undefined && digest !== note.digest)
         return violation(

@@ -7,7 +7,8 @@
  * Per event O(notes); a new view's primary costs O(acknowledged ops) once per view change.
  */
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
-import { clientIndex, type Replica } from '../../protocol/index.ts';
+import { clientIndex, type Note, type Replica } from '../../protocol/index.ts';
+import { noteCompleted, noteExecuted, noteInvoked, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import { violation } from './basic.ts';
@@ -99,6 +100,8 @@ class Acknowledged {
   }
 }
 
+type ViewStartedNote = Extract<Note, { kind: 'view-started' }>;
+
 export class RequestChecker implements Checker {
   readonly name = 'requests';
 
@@ -115,9 +118,11 @@ export class RequestChecker implements Checker {
     if (typeof node !== 'number') return null;
     const replica = world.replicas[node];
     if (replica === null || replica === undefined) return null;
+    const codes = world.stepNoteCodes;
     for (let i = 0; i < notes.length; i++) {
-      const note = notes[i];
-      if (note.kind === 'executed') {
+      const code = codes[i];
+      if (code === noteExecuted) {
+        const note = notes[i] as Extract<Note, { kind: 'executed' }>;
         const { entry, opNumber } = note;
         const record = this.client(clientIndex(entry.client));
         const issued = record.issued.get(entry.request - 1);
@@ -146,7 +151,7 @@ export class RequestChecker implements Checker {
             [node, record.executedReplicas.get(entry.request - 1)],
             [firstOp, opNumber],
           );
-      } else if (note.kind === 'view-started' && note.primary === node) {
+      } else if (code === noteViewStarted && (notes[i] as ViewStartedNote).primary === node) {
         const lost = this.checkKept(world, event, replica);
         if (lost !== null) return lost;
       }
@@ -156,11 +161,14 @@ export class RequestChecker implements Checker {
 
   private clientNotes(world: World, event: TraceEvent): Violation | null {
     const notes = event.notes!;
+    const codes = world.stepNoteCodes;
     for (let i = 0; i < notes.length; i++) {
-      const note = notes[i];
-      if (note.kind === 'invoked') {
+      const code = codes[i];
+      if (code === noteInvoked) {
+        const note = notes[i] as Extract<Note, { kind: 'invoked' }>;
         this.client(clientIndex(note.client)).issued.set(note.request - 1, note.op);
-      } else if (note.kind === 'completed') {
+      } else if (code === noteCompleted) {
+        const note = notes[i] as Extract<Note, { kind: 'completed' }>;
         const record = this.client(clientIndex(note.client));
         const executedOp = record.executedOps.get(note.request - 1);
         if (Number.isNaN(executedOp))

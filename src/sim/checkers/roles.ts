@@ -10,7 +10,8 @@
  *   does not, and that is how a committed op gets lost, §5.2).
  * Each costs O(notes + sends) per event.
  */
-import { primaryOf, type LogEntry, type Message, type Replica } from '../../protocol/index.ts';
+import { primaryOf, type LogEntry, type Message, type Note, type Replica } from '../../protocol/index.ts';
+import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import { violation } from './basic.ts';
@@ -99,10 +100,12 @@ export class ReplicaRolesChecker implements Checker {
   private checkNotes(world: World, event: TraceEvent, replica: Replica): Violation | null {
     const notes = event.notes;
     if (notes === null) return null;
+    const codes = world.stepNoteCodes;
     for (let i = 0; i < notes.length; i++) {
-      const note = notes[i];
-      if (note.kind === 'prepared') {
-        if (replica.status !== 'normal' || !replica.isPrimary())
+      const code = codes[i];
+      if (code === notePrepared) {
+        if (replica.status !== 'normal' || !replica.isPrimary()) {
+          const note = notes[i] as Extract<Note, { kind: 'prepared' }>;
           return violation(
             'only-primary-prepares',
             world,
@@ -111,11 +114,16 @@ export class ReplicaRolesChecker implements Checker {
             [replica.id],
             [note.opNumber],
           );
-      } else if (note.kind === 'view-started' && note.primary === replica.id && !this.starts.has(note.view)) {
-        const opNumber = replica.opNumber;
-        this.starts.set(note.view, { opNumber, last: opNumber > 0 ? replica.log.at(opNumber - 1) : null });
-      } else if (note.kind === 'executed') {
-        if (replica.status !== 'normal')
+        }
+      } else if (code === noteViewStarted) {
+        const note = notes[i] as Extract<Note, { kind: 'view-started' }>;
+        if (note.primary === replica.id && !this.starts.has(note.view)) {
+          const opNumber = replica.opNumber;
+          this.starts.set(note.view, { opNumber, last: opNumber > 0 ? replica.log.at(opNumber - 1) : null });
+        }
+      } else if (code === noteExecuted) {
+        if (replica.status !== 'normal') {
+          const note = notes[i] as Extract<Note, { kind: 'executed' }>;
           return violation(
             'normal-status',
             world,
@@ -124,6 +132,7 @@ export class ReplicaRolesChecker implements Checker {
             [replica.id],
             [note.opNumber],
           );
+        }
       }
     }
     return null;
