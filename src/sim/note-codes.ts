@@ -1,5 +1,5 @@
 /**
- * A small number per note kind, kept by the world for the current step's notes (World.stepNoteCodes).
+ * A small number per note kind, recorded by the world as a step makes its notes (World.noteCodesOf).
  * Notes of a dozen kinds are a dozen object shapes, so every `note.kind` read in a checker was a
  * megamorphic property lookup; reading the kind once, when the note is made, and switching on a
  * number after that leaves each checker's reads of a note's fields seeing one shape.

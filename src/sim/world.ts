@@ -83,8 +83,6 @@ export class World {
   readonly stopOnViolation: boolean;
   /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
   private outbox = new StepOutbox();
-  /** The kind of each of the current step's notes, as a note-codes.ts number (index as in its notes). */
-  readonly stepNoteCodes: readonly number[] = this.outbox.noteCodes;
   /** The current step's event, handed to checkers: one object of one shape, reused every step. */
   private readonly event = new StepEvent();
   /**
@@ -522,6 +520,16 @@ export class World {
       const violation = checkers[i].afterEvent(this, published);
       if (violation !== null) this.addViolation(violation);
     }
+  }
+
+  /**
+   * The kind of each of `event`'s notes as a note-codes.ts number, index for index: the outbox's
+   * record for the step being published, computed for any other event (a test's, say).
+   */
+  noteCodesOf(event: TraceEvent): readonly number[] {
+    const notes = event.notes;
+    if (notes === this.event.notes) return this.outbox.noteCodes;
+    return notes === null ? [] : notes.map(noteCode);
   }
 
   private addViolation(violation: Violation): void {

@@ -52,7 +52,7 @@ export class BasicSafetyChecker implements Checker {
     const replica = world.replicas[event.node];
     if (replica === null || replica === undefined) return null;
     const notes = event.notes;
-    const codes = world.stepNoteCodes;
+    const codes = world.noteCodesOf(event);
     // An index loop: for-of allocated an array iterator per event here.
     if (notes !== null)
       for (let i = 0; i < notes.length; i++) {

@@ -118,7 +118,7 @@ export class RequestChecker implements Checker {
     if (typeof node !== 'number') return null;
     const replica = world.replicas[node];
     if (replica === null || replica === undefined) return null;
-    const codes = world.stepNoteCodes;
+    const codes = world.noteCodesOf(event);
     for (let i = 0; i < notes.length; i++) {
       const code = codes[i];
       if (code === noteExecuted) {
@@ -161,7 +161,7 @@ export class RequestChecker implements Checker {
 
   private clientNotes(world: World, event: TraceEvent): Violation | null {
     const notes = event.notes!;
-    const codes = world.stepNoteCodes;
+    const codes = world.noteCodesOf(event);
     for (let i = 0; i < notes.length; i++) {
       const code = codes[i];
       if (code === noteInvoked) {

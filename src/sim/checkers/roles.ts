@@ -100,7 +100,7 @@ export class ReplicaRolesChecker implements Checker {
   private checkNotes(world: World, event: TraceEvent, replica: Replica): Violation | null {
     const notes = event.notes;
     if (notes === null) return null;
-    const codes = world.stepNoteCodes;
+    const codes = world.noteCodesOf(event);
     for (let i = 0; i < notes.length; i++) {
       const code = codes[i];
       if (code === notePrepared) {
