@@ -527,9 +527,8 @@ export class World {
    * record for the step being published, computed for any other event (a test's, say).
    */
   noteCodesOf(event: TraceEvent): readonly number[] {
-    const notes = event.notes;
-    if (notes === this.event.notes) return this.outbox.noteCodes;
-    return notes === null ? [] : notes.map(noteCode);
+    // Small enough to inline into each checker: the other case is a call away.
+    return event.notes === this.event.notes ? this.outbox.noteCodes : noteCodesOfNotes(event.notes);
   }
 
   private addViolation(violation: Violation): void {
@@ -688,6 +687,10 @@ class StepEvent {
   action: Action | null = null;
   op = '';
   error = '';
+}
+
+function noteCodesOfNotes(notes: readonly Note[] | null): number[] {
+  return notes === null ? [] : notes.map(noteCode);
 }
 
 /** Stable sort by time: actions at the same time keep their order in the scenario. */
