@@ -65,7 +65,9 @@ export class AppendOnly<T> {
   }
 
   clone(): AppendOnly<T> {
-    const copy = Object.create(AppendOnly.prototype) as AppendOnly<T>;
+    // Through the constructor, so a copy has the shape of every other AppendOnly: copies made by
+    // Object.create had another, and each access to a log or a checker's column turned polymorphic.
+    const copy = new AppendOnly<T>();
     copy.chunks = this.chunks;
     copy.count = this.count;
     return copy;

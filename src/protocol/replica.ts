@@ -259,19 +259,26 @@ export class Replica {
   }
 
   onTimer(kind: ReplicaTimer, now: number, out: Outbox): void {
-    this.deadlines[kind] = Infinity;
+    // Each timer clears its own field: a store keyed by the timer's name was a megamorphic lookup.
+    const d = this.deadlines;
     switch (kind) {
       case 'heartbeat':
+        d.heartbeat = Infinity;
         return this.onHeartbeatTimeout(now, out);
       case 'prepareRetry':
+        d.prepareRetry = Infinity;
         return this.onPrepareRetryTimeout(now, out);
       case 'viewChange':
+        d.viewChange = Infinity;
         return this.onViewChangeTimeout(now, out);
       case 'viewChangeResend':
+        d.viewChangeResend = Infinity;
         return this.onViewChangeResendTimeout(now, out);
       case 'stateTransfer':
+        d.stateTransfer = Infinity;
         return this.onStateTransferTimeout(now, out);
       case 'recovery':
+        d.recovery = Infinity;
         return this.onRecoveryTimeout(now, out);
       default:
         return assertNever(kind, 'timer');
