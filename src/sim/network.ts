@@ -15,12 +15,6 @@ interface DropRule {
   remaining: number;
 }
 
-export interface Transit {
-  readonly deliverAt: number;
-  readonly lossReason: LossReason | null;
-  readonly duplicateDeliverAt: number | null;
-}
-
 function linkKey(from: NodeId, to: NodeId): string {
   return `${from}>${to}`;
 }
@@ -53,17 +47,11 @@ export class Network {
     return null;
   }
 
-  /** Decides one message's trip. Always three draws (latency, drop, duplicate) so rates never shift later draws. */
-  transit(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): Transit {
-    this.route(from, to, type, now, rng);
-    return {
-      deliverAt: this.deliverAt,
-      lossReason: this.lossReason,
-      duplicateDeliverAt: this.duplicateDeliverAt,
-    };
-  }
-
-  /** transit() without the result object: the outcome is left in deliverAt, lossReason, duplicateDeliverAt. */
+  /**
+   * Decides one message's trip and leaves it in deliverAt, lossReason and duplicateDeliverAt (no
+   * object per message). Always three draws (latency, drop, duplicate), so rates never shift later
+   * draws.
+   */
   route(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): void {
     const latency = this.params.latencyMs;
     const min = latency[0];

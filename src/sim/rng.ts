@@ -60,10 +60,6 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)];
   }
 
-  state(): [number, number, number, number] {
-    return [this.a, this.b, this.c, this.d];
-  }
-
   clone(): Rng {
     return new Rng(this.a, this.b, this.c, this.d);
   }
