@@ -76,6 +76,9 @@ export type Note =
   /** A driver's remark (e.g. an action that had nothing to act on). */
   | { readonly kind: 'info'; readonly text: string };
 
+/** The note of one kind, e.g. NoteOf<'executed'>. */
+export type NoteOf<K extends Note['kind']> = Extract<Note, { readonly kind: K }>;
+
 /** Collects a step's sends and notes. One Outbox per step; the driver drains it. */
 export class Outbox {
   readonly sends: Envelope[] = [];

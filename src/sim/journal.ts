@@ -6,7 +6,14 @@
  * message() rebuild the objects the world recorded, field for field and in the same key order
  * (traceHash and exports serialise them).
  */
-import { timerKinds, type Message, type NodeId, type Note, type ReplicaTimer } from '../protocol/index.ts';
+import {
+  timerKinds,
+  type Message,
+  type NodeId,
+  type Note,
+  type NoteOf,
+  type ReplicaTimer,
+} from '../protocol/index.ts';
 import type { Action } from './scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent, TraceEventKind, TraceReader } from './trace.ts';
 
@@ -36,7 +43,6 @@ const kindMask = 0x7f;
 const timers: readonly (ReplicaTimer | 'clientRetry')[] = [...timerKinds, 'clientRetry'];
 const lossReasons: readonly LossReason[] = ['network', 'cut', 'partition', 'rule', 'by hand', 'crashed'];
 
-type ExecutedNote = Extract<Note, { kind: 'executed' }>;
 /** Executed notes remembered for sharing: replicas execute an op within a few events of each other. */
 const recentOps = 256;
 
@@ -89,7 +95,7 @@ export class Journal implements TraceReader {
   private readonly nodeTable: NodeId[] = [];
   private readonly nodeCodes = new Map<NodeId, number>();
   /** The latest executed note of each op-number modulo recentOps, to share equal ones. */
-  private readonly recentExecuted = new Array<ExecutedNote | undefined>(recentOps);
+  private readonly recentExecuted = new Array<NoteOf<'executed'> | undefined>(recentOps);
 
   get eventCount(): number {
     return this.storedEvents;

@@ -16,6 +16,7 @@ import {
   type MessageType,
   type NodeId,
   type Note,
+  type NoteOf,
   type ReplicaConfig,
   type ReplicaTimer,
 } from '../protocol/index.ts';
@@ -549,7 +550,7 @@ export class World {
   private afterNotes(notes: readonly Note[], codes: readonly number[], count: number): void {
     for (let i = 0; i < count; i++) {
       if (codes[i] !== noteCompleted) continue;
-      const note = notes[i] as Extract<Note, { kind: 'completed' }>;
+      const note = notes[i] as NoteOf<'completed'>;
       const index = this.clientIndexOf(note.client);
       if (this.workloadRemaining[index] > 0)
         this.scheduleWorkload(index, this.now + workloadThinkMs(this.rngs.workload));

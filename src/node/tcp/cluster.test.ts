@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Note } from '../../protocol/index.ts';
+import type { Note, NoteOf } from '../../protocol/index.ts';
 import { mergeTraces } from '../merge-traces.ts';
 import { Cluster } from './cluster.ts';
 import { TcpClient } from './tcp-client.ts';
@@ -113,9 +113,7 @@ describe('a 3-replica cluster over TCP', () => {
         expect(byIncarnation.size).toBe(replica === primary ? 2 : 1);
         for (const lines of byIncarnation.values()) {
           const notes = lines.flatMap((line) => (line.kind === 'note' ? [line.note] : [])) as Note[];
-          const executed = notes.filter(
-            (note): note is Extract<Note, { kind: 'executed' }> => note.kind === 'executed',
-          );
+          const executed = notes.filter((note): note is NoteOf<'executed'> => note.kind === 'executed');
           const requests = executed.map((note) => `${note.entry.client}#${note.entry.request}`);
           expect(new Set(requests).size).toBe(requests.length);
           const installed = notes.find((note) => note.kind === 'state-installed');

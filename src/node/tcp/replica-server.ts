@@ -29,6 +29,7 @@ import {
   type Message,
   type NodeId,
   type Note,
+  type NoteOf,
   type ReplicaConfig,
   type ReplicaId,
   type StateMachineKind,
@@ -437,7 +438,7 @@ export class ReplicaServer {
   }
 
   /** Commit lines up to a rate, then one summary per second: stderr stays readable under load. */
-  private logCommit(note: Extract<Note, { kind: 'executed' }>, now: number): void {
+  private logCommit(note: NoteOf<'executed'>, now: number): void {
     if (now >= this.commitWindowEnd) {
       this.flushCommitSummary(true);
       this.commitWindowEnd = now + 1_000;

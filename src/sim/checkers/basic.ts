@@ -3,14 +3,12 @@
  * committed-prefix agreement (same op and same state at the same number), commit-number bounds,
  * and no committed op lost from a later view.
  */
-import type { LogEntry, Note, Replica } from '../../protocol/index.ts';
+import type { LogEntry, Note, NoteOf, Replica } from '../../protocol/index.ts';
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 import type { Checker } from './checker.ts';
 import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
-
-type ExecutedNote = Extract<Note, { kind: 'executed' }>;
 
 function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a.client === b.client && a.request === b.request && a.op === b.op;
@@ -59,7 +57,7 @@ export class BasicSafetyChecker implements Checker {
         const code = codes[i];
         const found =
           code === noteExecuted
-            ? this.checkExecuted(world, event, replica, notes[i] as ExecutedNote)
+            ? this.checkExecuted(world, event, replica, notes[i] as NoteOf<'executed'>)
             : code === noteStateInstalled || code === noteViewStarted || code === noteRecovered
               ? this.checkNote(world, event, replica, notes[i])
               : null;
@@ -72,7 +70,7 @@ export class BasicSafetyChecker implements Checker {
     world: World,
     event: TraceEvent,
     replica: Replica,
-    note: ExecutedNote,
+    note: NoteOf<'executed'>,
   ): Violation | null {
     const id = replica.id;
     const opNumber = note.opNumber;

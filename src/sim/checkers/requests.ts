@@ -7,7 +7,7 @@
  * Per event O(notes); a new view's primary costs O(acknowledged ops) once per view change.
  */
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
-import { clientIndex, type Note, type Replica } from '../../protocol/index.ts';
+import { clientIndex, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteCompleted, noteExecuted, noteInvoked, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
@@ -100,8 +100,6 @@ class Acknowledged {
   }
 }
 
-type ViewStartedNote = Extract<Note, { kind: 'view-started' }>;
-
 export class RequestChecker implements Checker {
   readonly name = 'requests';
 
@@ -122,7 +120,7 @@ export class RequestChecker implements Checker {
     for (let i = 0; i < notes.length; i++) {
       const code = codes[i];
       if (code === noteExecuted) {
-        const note = notes[i] as Extract<Note, { kind: 'executed' }>;
+        const note = notes[i] as NoteOf<'executed'>;
         const { entry, opNumber } = note;
         const record = this.client(clientIndex(entry.client));
         const issued = record.issued.get(entry.request - 1);
@@ -151,7 +149,7 @@ export class RequestChecker implements Checker {
             [node, record.executedReplicas.get(entry.request - 1)],
             [firstOp, opNumber],
           );
-      } else if (code === noteViewStarted && (notes[i] as ViewStartedNote).primary === node) {
+      } else if (code === noteViewStarted && (notes[i] as NoteOf<'view-started'>).primary === node) {
         const lost = this.checkKept(world, event, replica);
         if (lost !== null) return lost;
       }
@@ -165,10 +163,10 @@ export class RequestChecker implements Checker {
     for (let i = 0; i < notes.length; i++) {
       const code = codes[i];
       if (code === noteInvoked) {
-        const note = notes[i] as Extract<Note, { kind: 'invoked' }>;
+        const note = notes[i] as NoteOf<'invoked'>;
         this.client(clientIndex(note.client)).issued.set(note.request - 1, note.op);
       } else if (code === noteCompleted) {
-        const note = notes[i] as Extract<Note, { kind: 'completed' }>;
+        const note = notes[i] as NoteOf<'completed'>;
         const record = this.client(clientIndex(note.client));
         const executedOp = record.executedOps.get(note.request - 1);
         if (Number.isNaN(executedOp))

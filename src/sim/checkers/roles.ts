@@ -10,7 +10,7 @@
  *   does not, and that is how a committed op gets lost, §5.2).
  * Each costs O(notes + sends) per event.
  */
-import { primaryOf, type LogEntry, type Message, type Note, type Replica } from '../../protocol/index.ts';
+import { primaryOf, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
@@ -105,7 +105,7 @@ export class ReplicaRolesChecker implements Checker {
       const code = codes[i];
       if (code === notePrepared) {
         if (replica.status !== 'normal' || !replica.isPrimary()) {
-          const note = notes[i] as Extract<Note, { kind: 'prepared' }>;
+          const note = notes[i] as NoteOf<'prepared'>;
           return violation(
             'only-primary-prepares',
             world,
@@ -116,14 +116,14 @@ export class ReplicaRolesChecker implements Checker {
           );
         }
       } else if (code === noteViewStarted) {
-        const note = notes[i] as Extract<Note, { kind: 'view-started' }>;
+        const note = notes[i] as NoteOf<'view-started'>;
         if (note.primary === replica.id && !this.starts.has(note.view)) {
           const opNumber = replica.opNumber;
           this.starts.set(note.view, { opNumber, last: opNumber > 0 ? replica.log.at(opNumber - 1) : null });
         }
       } else if (code === noteExecuted) {
         if (replica.status !== 'normal') {
-          const note = notes[i] as Extract<Note, { kind: 'executed' }>;
+          const note = notes[i] as NoteOf<'executed'>;
           return violation(
             'normal-status',
             world,
