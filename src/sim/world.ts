@@ -93,11 +93,6 @@ export class World {
    */
   stepMessages: MessageRecord[] = [];
   stepFirstSent = 0;
-  /** What the next act() hands to its node, by kind of step (set just before it). */
-  private delivering: MessageRecord | null = null;
-  private actTimer: ReplicaTimer = 'heartbeat';
-  private actOp = '';
-  private actAction: Action | null = null;
 
   constructor(scenario: Scenario, options: WorldOptions = {}) {
     this.scenario = scenario;
@@ -130,10 +125,6 @@ export class World {
       this.violations = from.violations.slice();
       this.halted = from.halted;
       this.stepFirstSent = from.stepFirstSent;
-      this.delivering = from.delivering;
-      this.actTimer = from.actTimer;
-      this.actOp = from.actOp;
-      this.actAction = from.actAction;
       return;
     }
     this.actions = sortActions(scenario.actions);
@@ -247,8 +238,12 @@ export class World {
   private deliver(record: MessageRecord): void {
     const to = record.to;
     if (isReplicaId(to) && this.replicas[to] === null) return this.lose(record, 'crashed');
-    this.delivering = record;
-    const error = this.act(actDeliver, to, isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to));
+    const error = this.act(
+      actDeliver,
+      to,
+      isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to),
+      record,
+    );
     const event = this.event;
     event.kind = 'deliver';
     event.node = to;
@@ -257,7 +252,7 @@ export class World {
   }
 
   private lose(record: MessageRecord, reason: LossReason): void {
-    const error = this.act(actNothing, record.to, null);
+    const error = this.act(actNothing, record.to, null, null);
     const event = this.event;
     event.kind = 'lose';
     event.node = record.to;
@@ -273,8 +268,7 @@ export class World {
       const replica = this.replicas[node];
       const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
       if (replica === null || timer === null) return this.scheduleWake(node);
-      this.actTimer = timer;
-      const error = this.act(actReplicaTimer, node, node);
+      const error = this.act(actReplicaTimer, node, node, timer);
       event.kind = 'timer';
       event.node = node;
       event.timer = timer;
@@ -283,7 +277,7 @@ export class World {
     }
     const client = this.clients[node - this.replicaCount];
     if (client.retryAt > this.now) return this.scheduleWake(node);
-    const error = this.act(actClientRetry, client.id, node);
+    const error = this.act(actClientRetry, client.id, node, null);
     event.kind = 'timer';
     event.node = client.id;
     event.timer = 'clientRetry';
@@ -300,8 +294,7 @@ export class World {
       client.requestNumber + client.queue.length + 1,
       this.rngs.workload,
     );
-    this.actOp = op;
-    const error = this.act(actWorkload, client.id, this.replicaCount + index);
+    const error = this.act(actWorkload, client.id, this.replicaCount + index, op);
     const event = this.event;
     event.kind = 'workload';
     event.node = client.id;
@@ -316,8 +309,7 @@ export class World {
     const node = actionNode(action);
     const nodeIndex =
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
-    this.actAction = action;
-    const error = this.act(actAction, node, nodeIndex);
+    const error = this.act(actAction, node, nodeIndex, action);
     const event = this.event;
     event.kind = 'action';
     event.node = node;
@@ -427,11 +419,18 @@ export class World {
   // ---------------------------------------------------------------- one step: act, send, record, check
 
   /**
-   * The first half of a step: the node acts (what it does is set in the act* fields and `code`),
-   * its sends go out, its timer is rescheduled. Returns the assertion that stopped it, if any. A
-   * switch rather than a closure per step: closures and their contexts were much of a run's garbage.
+   * The first half of a step: the node acts on `input` (by `code`: the message record delivered,
+   * the replica timer due, the workload op, the action), its sends go out, its timer is
+   * rescheduled. Returns the assertion that stopped it, if any. A switch rather than a closure per
+   * step: closures and their contexts were much of a run's garbage. The input is an argument, not a
+   * field of the world: storing a fresh object in the long-lived world costs a write barrier.
    */
-  private act(code: number, from: NodeId | null, nodeIndex: number | null): string | null {
+  private act(
+    code: number,
+    from: NodeId | null,
+    nodeIndex: number | null,
+    input: MessageRecord | ReplicaTimer | string | Action | null,
+  ): string | null {
     const out = this.outbox;
     out.clear();
     this.stepFirstSent = this.nextMessageId;
@@ -439,8 +438,7 @@ export class World {
     try {
       switch (code) {
         case actDeliver: {
-          const record = this.delivering!;
-          this.delivering = null;
+          const record = input as MessageRecord;
           if (typeof record.to === 'number')
             this.replicas[record.to]!.onMessage(record.from, record.message, this.now, out);
           else if (record.message.type === 'reply')
@@ -449,17 +447,16 @@ export class World {
           break;
         }
         case actReplicaTimer:
-          this.replicas[nodeIndex!]!.onTimer(this.actTimer, this.now, out);
+          this.replicas[nodeIndex!]!.onTimer(input as ReplicaTimer, this.now, out);
           break;
         case actClientRetry:
           this.clients[nodeIndex! - this.replicaCount].onRetryTimeout(this.now, out);
           break;
         case actWorkload:
-          this.clients[nodeIndex! - this.replicaCount].submit(this.actOp, this.now, out);
+          this.clients[nodeIndex! - this.replicaCount].submit(input as string, this.now, out);
           break;
         case actAction:
-          this.performAction(this.actAction!, out);
-          this.actAction = null;
+          this.performAction(input as Action, out);
           break;
         default:
           break;
