@@ -7,6 +7,7 @@ import { parseScenario } from '../src/scenario/schema.ts';
 import { defaultCheckers, Run, World, type Checker, type Scenario } from '../src/sim/index.ts';
 import { runAndCheckLiveness } from '../src/sim/checkers/liveness.ts';
 import { swarmScenario } from '../src/sim/swarm.ts';
+import { median, sampleWithReference, summarize, type SampleSummary } from './machine-speed.ts';
 
 /** The standard workload: 3 replicas, 3 clients x 10 requests, random crashes and partitions. */
 export function standardScenario(seed: number, requestsPerClient = 10, until = 8000): Scenario {
@@ -51,41 +52,34 @@ function memoryUsed(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 /**
- * Events per second in the steady state: one warm-up run (JIT compilation), then five runs of about
- * 1,000,000 events each (4,800 virtual seconds of the steady workload; 25,000-event runs measured
- * mostly the warm-up). On a shared machine identical runs differ by a third, and only downwards:
- * the median is the figure to quote, the best shows what the code does when nothing else runs.
+ * Events per second in the steady state: one warm-up run (JIT compilation), then ten runs of about
+ * 500,000 events each (2,400 virtual seconds of the steady workload; 25,000-event runs measured
+ * mostly the warm-up), each between two timings of a fixed reference loop (machine-speed.ts).
  */
-function eventsPerSecond(checkers: () => Checker[]): { median: number; best: number } {
+function eventsPerSecond(checkers: () => Checker[]): SampleSummary {
   new World(longScenario(120_000), { checkers: checkers() }).runToEnd();
-  const rates: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const world = new World(longScenario(4_800_000), { checkers: checkers() });
+  const samples = sampleWithReference(10, () => {
+    const world = new World(longScenario(2_400_000), { checkers: checkers() });
     const [, ms] = time(() => world.runToEnd());
-    rates.push(world.eventCount / (ms / 1000));
-  }
-  return { median: median(rates), best: Math.max(...rates) };
+    return world.eventCount / (ms / 1000);
+  });
+  return summarize(samples);
 }
 
 const perSecond = (rate: number): string => Math.round(rate).toLocaleString('en-US');
 
+function describeRate(rate: SampleSummary): string {
+  return `best ${perSecond(rate.best)}, median ${perSecond(rate.median)} of 10 samples (a fixed loop timed between them took ${rate.referenceMs[0].toFixed(0)}–${rate.referenceMs[1].toFixed(0)} ms)`;
+}
+
 export function benchEngine(print: (line: string) => void = console.log): void {
   // With every checker on, as the app and the CLI run; then the simulator alone, which shows what
   // the checkers cost.
-  const checked = eventsPerSecond(defaultCheckers);
   print(
-    `events/s (3 replicas, 3 clients, steady workload, checkers on): ${perSecond(checked.median)} median of 5, best ${perSecond(checked.best)}`,
+    `events/s (3 replicas, 3 clients, steady workload, checkers on): ${describeRate(eventsPerSecond(defaultCheckers))}`,
   );
-  const bare = eventsPerSecond(() => []);
-  print(
-    `events/s (the same, simulator alone, no checkers): ${perSecond(bare.median)} median of 5, best ${perSecond(bare.best)}`,
-  );
+  print(`events/s (the same, simulator alone, no checkers): ${describeRate(eventsPerSecond(() => []))}`);
 
   // Seeds per second: the standard workload with crashes and partitions, to its end.
   let events = 0;
