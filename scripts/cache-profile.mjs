@@ -45,6 +45,9 @@ function profile(until, dir) {
       '--single-threaded',
       '--initial-old-space-size=256',
       '--perf-basic-prof',
+      // --perf-basic-prof also starts V8's log: keep it out of the working directory.
+      '--no-logfile-per-isolate',
+      `--logfile=${dir}/v8.${until}.log`,
       bundle,
       String(until),
     ];
