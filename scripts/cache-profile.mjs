@@ -1,6 +1,6 @@
 // Where a steady-state event's time goes, function by function: instructions, instruction- and
 // data-cache misses and branch mispredictions. Instruction counts alone mislead here: the checkers
-// add ~25% to the instructions of an event but ~60% to its wall-clock time, and the difference is
+// add ~30% to the instructions of an event but ~70% to its wall-clock time, and the difference is
 // cache misses and mispredicted branches.
 //
 //   node scripts/cache-profile.mjs [rows]     # needs valgrind (apt-get install -y valgrind); ~5 min
