@@ -1,20 +1,8 @@
-// Benchmarks run bundled (as the browser runs the engine), not through tsx's per-module loader.
-// The bundle sits beside its entry so paths resolved from import.meta.url stay the same.
-import { build } from 'esbuild';
+// Runs a benchmark entry bundled (see bundle.mjs), with gc() exposed for memory figures.
 import { spawnSync } from 'node:child_process';
-import { dirname, basename, join } from 'node:path';
+import { bundleForNode } from './bundle.mjs';
 
 const [entry = 'bench/run.ts', ...args] = process.argv.slice(2);
-const outfile = join(dirname(entry), `.${basename(entry, '.ts')}.bundle.mjs`);
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outfile,
-  logLevel: 'warning',
-});
+const outfile = await bundleForNode(entry);
 const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -10,27 +10,14 @@
 // event without start-up and JIT warm-up. JIT code is named through V8's --perf-basic-prof map.
 // callgrind models one cache level below L1 and a simple branch predictor, so its figures rank
 // functions rather than predict a real CPU's cycles.
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleForNode } from './bundle.mjs';
 
-const rows = Number(process.argv[2] ?? 30);
-const bundle = 'bench/.steady.bundle.mjs';
-await build({
-  entryPoints: ['bench/steady.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-
-const events = ['Ir', 'Dr', 'Dw', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bc', 'Bcm', 'Bi', 'Bim'];
-const column = Object.fromEntries(events.map((name, index) => [name, index]));
+const rowCount = Number(process.argv[2] ?? 30);
+const bundle = await bundleForNode('bench/steady.ts');
 
 /** Runs the steady bench to `until` under callgrind; resolves to its event count and per-function costs. */
 function profile(until, dir) {
@@ -94,14 +81,16 @@ function readPerfMap(path) {
 }
 
 /**
- * Self costs per function from a callgrind file written with --dump-instr=yes: each cost line starts
- * with an address (absolute, +/- relative or * for the same), and the line after a `calls=` line is
- * the call's inclusive cost, which is skipped.
+ * Self costs per function from a callgrind file written with --dump-instr=yes, each as an object
+ * keyed by the file's event names (Ir, I1mr, D1mr, ...). Each cost line starts with an address
+ * (absolute, +/- relative or * for the same), and the line after a `calls=` line is the call's
+ * inclusive cost, which is skipped.
  */
 function costsByFunction(path, perfMap) {
   const nameOf = readPerfMap(perfMap);
   const costs = new Map();
   const functionNames = new Map();
+  let eventNames = [];
   let native = '?';
   let last = 0;
   let skipCallCost = false;
@@ -118,51 +107,61 @@ function costsByFunction(path, perfMap) {
       }
       const name = nameOf(last) ?? `native ${native}`;
       let row = costs.get(name);
-      if (row === undefined) costs.set(name, (row = new Array(events.length).fill(0)));
-      for (let i = 2; i < fields.length; i++) row[i - 2] += Number(fields[i]);
+      if (row === undefined)
+        costs.set(name, (row = Object.fromEntries(eventNames.map((event) => [event, 0]))));
+      for (let i = 2; i < fields.length; i++) row[eventNames[i - 2]] += Number(fields[i]);
     } else if (line.startsWith('calls=')) skipCallCost = true;
     else if (line.startsWith('fn=')) {
       const match = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
       if (match?.[2] !== undefined) functionNames.set(match[1], match[2]);
       native = functionNames.get(match?.[1]) ?? '?';
-    }
+    } else if (line.startsWith('events:')) eventNames = line.slice('events:'.length).trim().split(' ');
   }
   return costs;
+}
+
+/** What the table shows of a function's costs per event (missing events count as 0). */
+function summarize(c) {
+  const sum = (...events) => events.reduce((total, event) => total + (c[event] ?? 0), 0);
+  const instructions = sum('Ir');
+  const i1 = sum('I1mr');
+  const d1 = sum('D1mr', 'D1mw');
+  const ll = sum('ILmr', 'DLmr', 'DLmw');
+  const mispredicted = sum('Bcm', 'Bim');
+  // A rough weighting for ranking only: ~2.5 instructions per cycle, ~12 cycles per L1 miss, ~150
+  // per last-level miss, ~16 per mispredicted branch.
+  const weight = instructions / 2.5 + 12 * (i1 + d1) + 150 * ll + 16 * mispredicted;
+  return { weight, instructions, i1, d1, ll, mispredicted };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cache-profile-'));
 try {
   const [short, long] = await Promise.all([profile(600_000, dir), profile(1_200_000, dir)]);
   const span = long.eventCount - short.eventCount;
-  const zero = new Array(events.length).fill(0);
-  const perEvent = new Map();
+  const rows = [];
+  const total = {};
   for (const name of new Set([...short.costs.keys(), ...long.costs.keys()])) {
-    const a = short.costs.get(name) ?? zero;
-    const b = long.costs.get(name) ?? zero;
-    perEvent.set(
-      name,
-      b.map((value, i) => (value - a[i]) / span),
-    );
+    const a = short.costs.get(name) ?? {};
+    const b = long.costs.get(name) ?? {};
+    const perEvent = {};
+    for (const event of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      perEvent[event] = ((b[event] ?? 0) - (a[event] ?? 0)) / span;
+      total[event] = (total[event] ?? 0) + perEvent[event];
+    }
+    rows.push({ name, ...summarize(perEvent) });
   }
-  // A rough weighting for ranking only: ~2.5 instructions per cycle, ~12 cycles per L1 miss, ~150 per
-  // last-level miss, ~16 per mispredicted branch.
-  const weight = (c) =>
-    c[column.Ir] / 2.5 +
-    12 * (c[column.I1mr] + c[column.D1mr] + c[column.D1mw]) +
-    150 * (c[column.ILmr] + c[column.DLmr] + c[column.DLmw]) +
-    16 * (c[column.Bcm] + c[column.Bim]);
-  const total = events.map((_, i) => [...perEvent.values()].reduce((sum, c) => sum + c[i], 0));
-  const fixed = (value, digits = 0) => value.toFixed(digits).padStart(7);
+  const all = summarize(total);
+  const cell = (value, width, digits = 0) => value.toFixed(digits).padStart(width);
   console.log(`${span} events between the two runs; per steady-state event:`);
   console.log(
-    `instructions ${total[column.Ir].toFixed(0)}, I1 misses ${total[column.I1mr].toFixed(1)}, D1 misses ${(total[column.D1mr] + total[column.D1mw]).toFixed(1)}, last-level misses ${(total[column.ILmr] + total[column.DLmr] + total[column.DLmw]).toFixed(2)}, mispredicted branches ${(total[column.Bcm] + total[column.Bim]).toFixed(1)}`,
+    `instructions ${all.instructions.toFixed(0)}, I1 misses ${all.i1.toFixed(1)}, D1 misses ${all.d1.toFixed(1)}, last-level misses ${all.ll.toFixed(2)}, mispredicted branches ${all.mispredicted.toFixed(1)}`,
   );
   console.log(
     `${'weight'.padStart(7)}${'instr'.padStart(7)}${'I1 miss'.padStart(8)}${'D1 miss'.padStart(8)}${'LL miss'.padStart(8)}${'mispr'.padStart(7)}  function`,
   );
-  for (const [name, c] of [...perEvent].sort((a, b) => weight(b[1]) - weight(a[1])).slice(0, rows))
+  for (const row of rows.sort((a, b) => b.weight - a.weight).slice(0, rowCount))
     console.log(
-      `${fixed(weight(c))}${fixed(c[column.Ir])}${fixed(c[column.I1mr], 1).padStart(8)}${fixed(c[column.D1mr] + c[column.D1mw], 1).padStart(8)}${fixed(c[column.ILmr] + c[column.DLmr] + c[column.DLmw], 2).padStart(8)}${fixed(c[column.Bcm] + c[column.Bim], 1)}  ${name.replace(/file:\/\/\S*\.bundle\.mjs/, '')}`,
+      `${cell(row.weight, 7)}${cell(row.instructions, 7)}${cell(row.i1, 8, 1)}${cell(row.d1, 8, 1)}${cell(row.ll, 8, 2)}${cell(row.mispredicted, 7, 1)}  ${row.name.replace(/file:\/\/\S*\.bundle\.mjs/, '')}`,
     );
 } finally {
   rmSync(dir, { recursive: true, force: true });
