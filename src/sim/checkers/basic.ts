@@ -10,7 +10,8 @@ import type { World } from '../world.ts';
 import type { Checker } from './checker.ts';
 import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
 
-function sameEntry(a: LogEntry, b: LogEntry): boolean {
+/** The same op of the same request (the view it was prepared in may differ). */
+export function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a.client === b.client && a.request === b.request && a.op === b.op;
 }
 

@@ -14,13 +14,9 @@ import { primaryOf, type LogEntry, type Message, type NoteOf, type Replica } fro
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { World } from '../world.ts';
-import { violation } from './basic.ts';
+import { sameEntry, violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { sentRecord } from './sends.ts';
-
-function sameEntry(a: LogEntry, b: LogEntry): boolean {
-  return a.client === b.client && a.request === b.request && a.op === b.op;
-}
 
 interface ViewStart {
   /** The op-number the view started with, and the op there (null for an empty log). */
