@@ -1,5 +1,6 @@
 export * from './assert.ts';
 export * from './client.ts';
+export * from './crash-vector.ts';
 export * from './message.ts';
 export * from './mutation.ts';
 export * from './output.ts';

@@ -1,7 +1,11 @@
 /**
  * The paper's messages (VR Revisited, fig. 2-4 and §5.2), one discriminated union on `type`.
  * Names are the paper's in snake case; fields are the paper's: v = view, n = op-number, k = commit-number.
+ * Beyond the paper: pre_view_change (a backup asks before it deposes its primary, as Raft's PreVote)
+ * and the crash-vector recovery of DISC 2017 (crash_vector_request / crash_vector_response, and a
+ * `crashVector` on every message between replicas, absent when the scenario runs the paper's recovery).
  */
+import type { CrashVector } from './crash-vector.ts';
 import type { ClientId, ReplicaId } from './types.ts';
 
 /** One log slot: the client request that was assigned an op-number, and the view it was prepared in. */
@@ -49,6 +53,7 @@ export interface RequestMessage {
 }
 export interface PrepareMessage {
   readonly type: 'prepare';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly opNumber: number;
   readonly commitNumber: number;
@@ -56,6 +61,7 @@ export interface PrepareMessage {
 }
 export interface PrepareOkMessage {
   readonly type: 'prepare_ok';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly opNumber: number;
   readonly replica: ReplicaId;
@@ -69,16 +75,19 @@ export interface ReplyMessage {
 }
 export interface CommitMessage {
   readonly type: 'commit';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly commitNumber: number;
 }
 export interface StartViewChangeMessage {
   readonly type: 'start_view_change';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly replica: ReplicaId;
 }
 export interface DoViewChangeMessage {
   readonly type: 'do_view_change';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly log: readonly LogEntry[];
   readonly lastNormalView: number;
@@ -88,6 +97,7 @@ export interface DoViewChangeMessage {
 }
 export interface StartViewMessage {
   readonly type: 'start_view';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly log: readonly LogEntry[];
   readonly opNumber: number;
@@ -95,6 +105,7 @@ export interface StartViewMessage {
 }
 export interface GetStateMessage {
   readonly type: 'get_state';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   /** The requester holds log entries 1..opNumber that agree with `view`'s log. */
   readonly opNumber: number;
@@ -104,6 +115,7 @@ export interface GetStateMessage {
 }
 export interface NewStateMessage {
   readonly type: 'new_state';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   /** Entries below stay as the requester had them; `entries` are ops fromOp+1..opNumber. */
   readonly fromOp: number;
@@ -114,11 +126,13 @@ export interface NewStateMessage {
 }
 export interface RecoveryMessage {
   readonly type: 'recovery';
+  readonly crashVector?: CrashVector;
   readonly replica: ReplicaId;
   readonly nonce: number;
 }
 export interface RecoveryResponseMessage {
   readonly type: 'recovery_response';
+  readonly crashVector?: CrashVector;
   readonly view: number;
   readonly nonce: number;
   readonly replica: ReplicaId;
@@ -129,6 +143,34 @@ export interface RecoveryResponseMessage {
     readonly commitNumber: number;
     readonly state: StateTransfer;
   } | null;
+}
+
+/** A backup that lost its primary asks whether the others did too, before it starts a view change. */
+export interface PreViewChangeMessage {
+  readonly type: 'pre_view_change';
+  readonly crashVector?: CrashVector;
+  /** The view whose primary the sender no longer hears. */
+  readonly view: number;
+  readonly replica: ReplicaId;
+}
+/** "I do not hear that primary either": f of these let the asker start the view change. */
+export interface PreViewChangeOkMessage {
+  readonly type: 'pre_view_change_ok';
+  readonly crashVector?: CrashVector;
+  readonly view: number;
+  readonly replica: ReplicaId;
+}
+/** A restarted replica asks for the group's crash vector first (it forgot its own incarnation). */
+export interface CrashVectorRequestMessage {
+  readonly type: 'crash_vector_request';
+  readonly replica: ReplicaId;
+  readonly nonce: number;
+}
+export interface CrashVectorResponseMessage {
+  readonly type: 'crash_vector_response';
+  readonly crashVector?: CrashVector;
+  readonly nonce: number;
+  readonly replica: ReplicaId;
 }
 
 export type Message =
@@ -143,7 +185,11 @@ export type Message =
   | GetStateMessage
   | NewStateMessage
   | RecoveryMessage
-  | RecoveryResponseMessage;
+  | RecoveryResponseMessage
+  | PreViewChangeMessage
+  | PreViewChangeOkMessage
+  | CrashVectorRequestMessage
+  | CrashVectorResponseMessage;
 
 export type MessageType = Message['type'];
 
@@ -160,13 +206,19 @@ export const messageTypes: readonly MessageType[] = [
   'new_state',
   'recovery',
   'recovery_response',
+  'pre_view_change',
+  'pre_view_change_ok',
+  'crash_vector_request',
+  'crash_vector_response',
 ];
 
-/** The view a message speaks for, or null for messages that carry none (request, recovery). */
+/** The view a message speaks for, or null for messages that carry none (request, the recovery messages). */
 export function messageView(message: Message): number | null {
   switch (message.type) {
     case 'request':
     case 'recovery':
+    case 'crash_vector_request':
+    case 'crash_vector_response':
       return null;
     default:
       return message.view;

@@ -3,6 +3,7 @@
  * (protocol facts for the trace, captions and checkers). Timers are deadlines held in the node's
  * state, read by the driver with nextDeadline() after each step.
  */
+import type { CrashVector } from './crash-vector.ts';
 import type { LogEntry, Message, MessageType } from './message.ts';
 import type { ClientId, NodeId, ReplicaId } from './types.ts';
 
@@ -23,6 +24,8 @@ export type Note =
       readonly view: number;
     }
   | { readonly kind: 'view-change-started'; readonly view: number; readonly reason: string }
+  /** A backup lost its primary and asks the others (pre_view_change) before it starts a view change. */
+  | { readonly kind: 'view-change-probed'; readonly view: number; readonly reason: string }
   | {
       readonly kind: 'view-started';
       readonly view: number;
@@ -55,6 +58,20 @@ export type Note =
       readonly reason: string;
     }
   | { readonly kind: 'recovery-started'; readonly nonce: number }
+  /** A recovering replica learned the group's crash vector and took the next incarnation. */
+  | {
+      readonly kind: 'incarnation-started';
+      readonly incarnation: number;
+      readonly crashVector: CrashVector;
+    }
+  /** This replica learned that `replica` restarted: what it had stored from the old incarnation is void. */
+  | {
+      readonly kind: 'incarnation-seen';
+      readonly replica: ReplicaId;
+      readonly incarnation: number;
+      /** What was dropped, by message type (do_view_change, prepare_ok, ...). */
+      readonly dropped: readonly MessageType[];
+    }
   | {
       readonly kind: 'recovered';
       readonly view: number;

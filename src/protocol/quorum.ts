@@ -24,6 +24,18 @@ export class QuorumTally {
     return this.checkReached();
   }
 
+  /**
+   * Takes back a vote (its voter restarted and forgot it: crash vectors). Returns whether there was
+   * one. A quorum that already fired stays fired: what it triggered was sent.
+   */
+  remove(replica: ReplicaId): boolean {
+    const bit = 1 << replica;
+    if ((this.mask & bit) === 0) return false;
+    this.mask &= ~bit;
+    this.votes--;
+    return true;
+  }
+
   /** For a zero threshold the quorum is reached with no vote at all. */
   checkReached(): boolean {
     if (this.fired || this.votes < this.threshold) return false;

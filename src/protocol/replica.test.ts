@@ -7,8 +7,9 @@ import { Replica, type ReplicaConfig } from './replica.ts';
 import { defaultTiming } from './timing.ts';
 import type { NodeId } from './types.ts';
 
+/** The paper's recovery: these tests build messages by hand, without crash vectors (see crash-vectors.test.ts). */
 function config(id: number, replicaCount = 3, mutation: Mutation = 'none'): ReplicaConfig {
-  return { id, replicaCount, stateMachine: 'kv', timing: defaultTiming, mutation };
+  return { id, replicaCount, stateMachine: 'kv', timing: defaultTiming, mutation, recovery: 'paper' };
 }
 
 function deliver(replica: Replica, from: NodeId, message: Message, now = 1000): Outbox {
@@ -185,13 +186,60 @@ describe('client table (§4.1 step 2)', () => {
 });
 
 describe('view change (§4.2)', () => {
-  it('a backup that hears nothing from the primary starts a view change to the next view', () => {
+  it('a backup that hears nothing from the primary asks the others, and starts a view change once f agree', () => {
     const backup = Replica.start(config(1), 0);
     const out = new Outbox();
-    backup.onTimer('viewChange', defaultTiming.viewChangeTimeoutMs, out);
+    backup.onTimer('viewChange', backup.deadlines.viewChange, out);
+    expect(backup.status).toBe('normal');
+    expect(sentTypes(out)).toEqual(['pre_view_change->0', 'pre_view_change->2']);
+    const agreed = deliver(backup, 2, { type: 'pre_view_change_ok', view: 0, replica: 2 });
     expect(backup.status).toBe('view-change');
     expect(backup.view).toBe(1);
-    expect(sentTypes(out)).toEqual(['start_view_change->0', 'start_view_change->2']);
+    expect(sentTypes(agreed)).toEqual(['start_view_change->0', 'start_view_change->2']);
+  });
+
+  it('a replica that still hears its primary, and the primary itself, decline to join', () => {
+    const backup = backupWith(1, 2); // its prepare arrived at 1000
+    const primary = Replica.start(config(0), 0);
+    const ask = { type: 'pre_view_change', view: 0, replica: 1 } as const;
+    expect(deliver(backup, 1, ask, 1300).sends).toEqual([]);
+    expect(deliver(primary, 1, ask, 1300).sends).toEqual([]);
+    // Later, with no word from the primary for a whole timeout, the backup agrees.
+    expect(sentTypes(deliver(backup, 1, ask, 1000 + defaultTiming.viewChangeTimeoutMs))).toEqual([
+      'pre_view_change_ok->1',
+    ]);
+  });
+
+  it('a paused backup whose overdue timer fires first cannot depose the primary: nobody agrees, and the heartbeat waiting for it resets its timer', () => {
+    const backup = Replica.start(config(1), 0);
+    const other = Replica.start(config(2), 0);
+    deliver(other, 0, { type: 'commit', view: 0, commitNumber: 0 }, 4950);
+    const out = new Outbox();
+    backup.onTimer('viewChange', 5000, out);
+    const ask = out.sends[0].message;
+    expect(deliver(other, 1, ask, 5000).sends).toEqual([]);
+    deliver(backup, 0, { type: 'commit', view: 0, commitNumber: 0 }, 5001);
+    expect(backup.status).toBe('normal');
+    expect(backup.probe).toBeNull();
+    expect(backup.deadlines.viewChange).toBeGreaterThanOrEqual(5001 + defaultTiming.viewChangeTimeoutMs);
+  });
+
+  it('view-change timeouts grow with each view that failed to start, with a per-replica jitter', () => {
+    const a = Replica.start(config(1), 0, 1);
+    const b = Replica.start(config(2), 0, 1);
+    const base = defaultTiming.viewChangeTimeoutMs;
+    expect(a.viewChangeTimeout()).toBeGreaterThanOrEqual(base);
+    expect(a.viewChangeTimeout()).toBeLessThan(base * 1.5);
+    const waits: number[] = [];
+    for (let stalls = 0; stalls < 4; stalls++) {
+      a.forceViewChangeTimeout(0, new Outbox());
+      waits.push(a.viewChangeTimeout() - (a.viewChangeTimeout() % base));
+    }
+    expect(waits).toEqual([base, 2 * base, 4 * base, 8 * base]);
+    b.forceViewChangeTimeout(0, new Outbox());
+    a.view = b.view;
+    a.lastNormalView = 0;
+    expect(a.viewChangeTimeout()).not.toBe(b.viewChangeTimeout());
   });
 
   it('a replica in view-change status does not accept prepares of an older view', () => {
@@ -240,15 +288,16 @@ describe('view change (§4.2)', () => {
 
   it('the new primary takes the log with the greatest last-normal view, then the greatest op-number, and the greatest commit', () => {
     const newPrimary = Replica.start(config(1, 5), 0);
-    newPrimary.forceViewChangeTimeout(1000, new Outbox());
+    // View 6 is replica 1's again (6 mod 5); the logs come from views 0 and 2.
+    for (let view = 1; view <= 6; view++) newPrimary.forceViewChangeTimeout(1000, new Outbox());
     const longOld = [entry('put a 1', 1), entry('put b 2', 2), entry('put c 3', 3)];
     const shortNew = [entry('put a 1', 1), entry('put z 9', 9, 2)];
     const longerNew = [...shortNew, entry('put w 8', 8, 2)];
-    deliver(newPrimary, 2, dvc(2, 1, longOld, 0, 1));
-    deliver(newPrimary, 3, dvc(3, 1, shortNew, 2, 2));
-    deliver(newPrimary, 4, dvc(4, 1, longerNew, 2, 1));
-    deliver(newPrimary, 2, { type: 'start_view_change', view: 1, replica: 2 });
-    deliver(newPrimary, 3, { type: 'start_view_change', view: 1, replica: 3 });
+    deliver(newPrimary, 2, dvc(2, 6, longOld, 0, 1));
+    deliver(newPrimary, 3, dvc(3, 6, shortNew, 2, 2));
+    deliver(newPrimary, 4, dvc(4, 6, longerNew, 2, 1));
+    deliver(newPrimary, 2, { type: 'start_view_change', view: 6, replica: 2 });
+    deliver(newPrimary, 3, { type: 'start_view_change', view: 6, replica: 3 });
     expect(newPrimary.status).toBe('normal');
     expect(newPrimary.log.slice()).toEqual(longerNew);
     expect(newPrimary.commitNumber).toBe(2);
@@ -423,13 +472,17 @@ describe('recovery (§4.3)', () => {
     expect(replica.status).toBe('recovering');
   });
 
-  it('a lost recovery is resent with a fresh nonce', () => {
-    const { replica } = restarted();
-    const first = replica.nonce;
+  it('a lost recovery is resent with the same nonce, so the answers already gathered still count', () => {
+    const { replica } = restarted(2, 5);
+    const nonce = replica.nonce;
+    deliver(replica, 3, { type: 'recovery_response', view: 0, nonce, replica: 3, primaryState: null });
     const out = new Outbox();
     replica.onTimer('recovery', 2000, out);
-    expect(replica.nonce).not.toBe(first);
-    expect(sentTypes(out)).toEqual(['recovery->0', 'recovery->1']);
+    expect(replica.nonce).toBe(nonce);
+    expect(sentTypes(out)).toEqual(['recovery->0', 'recovery->1', 'recovery->3', 'recovery->4']);
+    deliver(replica, 4, { type: 'recovery_response', view: 0, nonce, replica: 4, primaryState: null });
+    deliver(replica, 0, { type: 'recovery_response', view: 0, nonce, replica: 0, primaryState });
+    expect(replica.status).toBe('normal');
   });
 
   it('mutation recovery-without-primary: an older primary state is enough to rejoin', () => {

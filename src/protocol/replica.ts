@@ -6,20 +6,41 @@
  * Timers are deadlines in `deadlines`; the driver asks nextDeadline() and calls onTimer when due.
  * Nothing here reads a clock or a random source: `now` and the recovery entropy come with the input.
  *
- * Handlers read in one direction: ignore with a reason, assert, act.
+ * Handlers read in one direction: ignore with a reason, assert, act. A deliberately broken variant
+ * (a mutation, mutation.ts) shows as one visible hook, `this.breaks('name')`, beside the paper's step.
+ *
+ * Beyond the paper, each documented in the README ("Protocol choices"):
+ * - Recovery with crash vectors (DISC 2017, crash-vector.ts) unless the scenario asks for the paper's.
+ * - One nonce per recovery: a resend keeps it, so the answers gathered so far still count.
+ * - A backup that loses its primary first asks the others (pre_view_change, as Raft's PreVote); a
+ *   backup cut off or paused then cannot depose a primary the rest still hears.
+ * - View-change timeouts grow with each view that failed to start and carry a per-replica jitter.
  */
 import { AppendOnly } from './append-only.ts';
 import { assert, AssertionError, assertNever } from './assert.ts';
+import {
+  fromDeadIncarnation,
+  mergeCrashVectors,
+  recoveryModeDefault,
+  zeroCrashVector,
+  type CrashVector,
+  type RecoveryMode,
+} from './crash-vector.ts';
 import type {
   ClientTableRow,
   CommitMessage,
+  CrashVectorRequestMessage,
+  CrashVectorResponseMessage,
   DoViewChangeMessage,
   GetStateMessage,
   LogEntry,
   Message,
+  MessageType,
   NewStateMessage,
   PrepareMessage,
   PrepareOkMessage,
+  PreViewChangeMessage,
+  PreViewChangeOkMessage,
   RecoveryMessage,
   RecoveryResponseMessage,
   RequestMessage,
@@ -37,7 +58,14 @@ import {
   type StateMachineKind,
 } from './state-machine.ts';
 import type { Timing } from './timing.ts';
-import { faultsTolerated, primaryOf, type ClientId, type NodeId, type ReplicaId } from './types.ts';
+import {
+  faultsTolerated,
+  isReplicaId,
+  primaryOf,
+  type ClientId,
+  type NodeId,
+  type ReplicaId,
+} from './types.ts';
 
 export const timerKinds = [
   'heartbeat',
@@ -53,6 +81,8 @@ export type ReplicaTimer = (typeof timerKinds)[number];
 export const prepareResendMax = 4;
 /** Out-of-order prepares a backup holds while it fetches the gap. */
 export const pendingPreparesMax = 64;
+/** A view-change timeout doubles per view that failed to start, up to 2^this times the base. */
+export const viewChangeBackoffMax = 6;
 
 export interface ReplicaConfig {
   readonly id: ReplicaId;
@@ -60,7 +90,12 @@ export interface ReplicaConfig {
   readonly stateMachine: StateMachineKind;
   readonly timing: Timing;
   readonly mutation: Mutation;
+  /** The paper's §4.3, or with crash vectors (the default: crash-vector.ts). */
+  readonly recovery?: RecoveryMode;
 }
+
+/** Where a recovering replica is: learning the crash vector (crash vectors only), then the state. */
+export type RecoveryPhase = 'crash-vector' | 'state';
 
 interface PendingTransfer {
   /** The view whose state we asked for. */
@@ -85,8 +120,20 @@ function noDeadlines(): Deadlines {
 }
 
 /** A nonce never used before by this incarnation: the entropy comes with the restart input. */
-export function recoveryNonce(entropy: number, attempt: number): number {
-  return (Math.imul(entropy ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(attempt + 1, 0x9e3779b1)) >>> 0;
+export function recoveryNonce(entropy: number): number {
+  return (Math.imul(entropy ^ 0x5bd1e995, 0x27d4eb2d) + 0x9e3779b1) >>> 0;
+}
+
+/**
+ * The random part of a view-change timeout, from 0 to range - 1: a hash of the driver's entropy,
+ * the replica and the view, so replicas that lost the same primary do not all time out together.
+ */
+export function timeoutJitter(entropy: number, replica: number, view: number, range: number): number {
+  if (range <= 0) return 0;
+  let h = Math.imul(entropy ^ Math.imul(replica + 1, 0x9e3779b1), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ Math.imul(view + 1, 0xc2b2ae35), 0x27d4eb2d);
+  h ^= h >>> 16;
+  return (h >>> 0) % range;
 }
 
 export class Replica {
@@ -94,6 +141,8 @@ export class Replica {
   readonly replicaCount: number;
   readonly f: number;
   readonly config: ReplicaConfig;
+  /** Whether this replica runs recovery with crash vectors (config.recovery). */
+  readonly crashVectors: boolean;
 
   status: ReplicaStatus = 'normal';
   view = 0;
@@ -107,11 +156,18 @@ export class Replica {
   /** Latest request-number per client, executed or still in the log: duplicates are dropped against it. */
   latestRequest = new Map<ClientId, number>();
   deadlines: Deadlines = noDeadlines();
+  /** From the driver with the start or restart input: the random part of timeouts, the nonce. */
+  entropy = 0;
 
   // Primary in normal status: each backup's cumulative PrepareOk ("I hold 1..n").
   acks: Int32Array;
   /** Whether a Prepare went out since the last heartbeat tick (then no Commit is needed). */
   preparedSinceHeartbeat = false;
+
+  // Backup in normal status: when it last heard from its primary, and its question to the others.
+  primaryHeardAt = 0;
+  /** pre_view_change answers while this backup asks whether the others lost the primary too. */
+  probe: QuorumTally | null = null;
 
   // View change.
   startViewChanges: QuorumTally;
@@ -125,10 +181,14 @@ export class Replica {
   knownCommit = 0;
 
   // Recovery.
-  recoveryEntropy = 0;
+  recoveryPhase: RecoveryPhase = 'state';
+  /** Resends of this recovery's messages (one nonce for all of them). */
   recoveryAttempt = 0;
   nonce = 0;
   recoveryResponses: (RecoveryResponseMessage | null)[];
+  crashVectorResponses: (CrashVectorResponseMessage | null)[];
+  /** The latest incarnation of each replica known here (crash-vector.ts); all zero in paper mode. */
+  crashVector: CrashVector;
 
   constructor(config: ReplicaConfig) {
     assert(
@@ -139,18 +199,22 @@ export class Replica {
     this.id = config.id;
     this.replicaCount = config.replicaCount;
     this.f = faultsTolerated(config.replicaCount);
+    this.crashVectors = (config.recovery ?? recoveryModeDefault) === 'crash-vectors';
     this.stateMachine = createStateMachine(config.stateMachine);
     this.acks = new Int32Array(config.replicaCount);
     this.startViewChanges = new QuorumTally(this.f);
     this.doViewChanges = new Array<DoViewChangeMessage | null>(config.replicaCount).fill(null);
     this.recoveryResponses = new Array<RecoveryResponseMessage | null>(config.replicaCount).fill(null);
+    this.crashVectorResponses = new Array<CrashVectorResponseMessage | null>(config.replicaCount).fill(null);
+    this.crashVector = zeroCrashVector(config.replicaCount);
   }
 
   /** A replica of a brand-new cluster: view 0, normal, empty log. */
-  static start(config: ReplicaConfig, now: number): Replica {
+  static start(config: ReplicaConfig, now: number, entropy = 0): Replica {
     const replica = new Replica(config);
+    replica.entropy = entropy >>> 0;
     if (replica.isPrimary()) replica.deadlines.heartbeat = now + config.timing.heartbeatMs;
-    else replica.deadlines.viewChange = now + config.timing.viewChangeTimeoutMs;
+    else replica.heardFromPrimary(now);
     return replica;
   }
 
@@ -158,9 +222,27 @@ export class Replica {
   static restart(config: ReplicaConfig, now: number, entropy: number, out: Outbox): Replica {
     const replica = new Replica(config);
     replica.status = 'recovering';
-    replica.recoveryEntropy = entropy >>> 0;
-    replica.sendRecovery(now, out);
+    replica.entropy = entropy >>> 0;
+    replica.nonce = recoveryNonce(replica.entropy);
+    replica.recoveryPhase = replica.crashVectors ? 'crash-vector' : 'state';
+    out.note({ kind: 'recovery-started', nonce: replica.nonce });
+    replica.sendRecoveryRound(now, out);
     return replica;
+  }
+
+  /** Whether this replica runs the deliberately broken variant `mutation` (mutation.ts). */
+  breaks(mutation: Mutation): boolean {
+    return this.config.mutation === mutation;
+  }
+
+  /** The crash vector messages carry: ours with crash vectors, none with the paper's recovery. */
+  private get sentCrashVector(): CrashVector | undefined {
+    return this.crashVectors ? this.crashVector : undefined;
+  }
+
+  /** This incarnation's number (0 until the replica first recovers with crash vectors). */
+  get incarnation(): number {
+    return this.crashVector[this.id];
   }
 
   get opNumber(): number {
@@ -220,7 +302,11 @@ export class Replica {
   // ---------------------------------------------------------------- dispatch
 
   onMessage(from: NodeId, message: Message, now: number, out: Outbox): void {
-    if (this.status === 'recovering' && message.type !== 'recovery_response') {
+    if (
+      this.status === 'recovering' &&
+      message.type !== 'recovery_response' &&
+      message.type !== 'crash_vector_response'
+    ) {
       // §4.3: a recovering replica takes no part in the protocol until it has recovered.
       out.ignore(message.type, 'recovering: answers nothing until recovery completes');
       return;
@@ -228,6 +314,7 @@ export class Replica {
     const sender = expectedSender(message, this.replicaCount);
     if (sender === 'any replica' ? typeof from !== 'number' : sender !== from)
       return out.ignore(message.type, `sent by ${from}, but only ${sender} may send it`);
+    if (this.crashVectors && isReplicaId(from) && !this.admitCrashVector(from, message, out)) return;
     switch (message.type) {
       case 'request':
         return this.onRequest(from, message, now, out);
@@ -237,6 +324,10 @@ export class Replica {
         return this.onPrepareOk(from, message, now, out);
       case 'commit':
         return this.onCommit(message, now, out);
+      case 'pre_view_change':
+        return this.onPreViewChange(message, now, out);
+      case 'pre_view_change_ok':
+        return this.onPreViewChangeOk(message, now, out);
       case 'start_view_change':
         return this.onStartViewChange(message, now, out);
       case 'do_view_change':
@@ -247,6 +338,10 @@ export class Replica {
         return this.onGetState(message, out);
       case 'new_state':
         return this.onNewState(message, now, out);
+      case 'crash_vector_request':
+        return this.onCrashVectorRequest(message, out);
+      case 'crash_vector_response':
+        return this.onCrashVectorResponse(message, now, out);
       case 'recovery':
         return this.onRecovery(message, out);
       case 'recovery_response':
@@ -290,7 +385,7 @@ export class Replica {
   private onRequest(from: NodeId, message: RequestMessage, now: number, out: Outbox): void {
     if (this.status !== 'normal') return out.ignore('request', 'not in normal status');
     if (!this.isPrimary()) return out.ignore('request', `not the primary of view ${this.view}`);
-    if (this.config.mutation !== 'ignore-client-table') {
+    if (!this.breaks('ignore-client-table')) {
       const latest = this.latestRequest.get(message.client) ?? 0;
       if (message.request < latest)
         return out.ignore('request', `older than request ${latest} of ${message.client}`);
@@ -321,6 +416,7 @@ export class Replica {
     out.note({ kind: 'prepared', opNumber, entry });
     const prepare: PrepareMessage = {
       type: 'prepare',
+      crashVector: this.sentCrashVector,
       view: this.view,
       opNumber,
       commitNumber: this.commitNumber,
@@ -336,7 +432,7 @@ export class Replica {
 
   private onPrepare(message: PrepareMessage, now: number, out: Outbox): void {
     if (message.view < this.view) {
-      if (this.config.mutation === 'prepare-during-view-change' && this.status === 'view-change')
+      if (this.breaks('prepare-during-view-change') && this.status === 'view-change')
         return this.acceptPrepareOfOldView(message, out);
       return out.ignore('prepare', `older view ${message.view} < ${this.view}`);
     }
@@ -345,17 +441,11 @@ export class Replica {
       return out.ignore('prepare', 'view change in progress: waiting for start_view');
     if (this.isPrimary()) return out.ignore('prepare', 'the primary does not take prepares');
     assert(this.status === 'normal', 'a backup accepts prepares only in normal status');
-    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    this.heardFromPrimary(now);
     if (message.opNumber > this.opNumber + 1) {
       // §4.1 step 4: never acknowledge op n before holding 1..n-1; hold it and fetch the gap.
       if (this.pendingPrepares.size < pendingPreparesMax) this.pendingPrepares.set(message.opNumber, message);
-      if (this.config.mutation === 'ack-with-gap')
-        out.send(this.primary, {
-          type: 'prepare_ok',
-          view: this.view,
-          opNumber: message.opNumber,
-          replica: this.id,
-        });
+      if (this.breaks('ack-with-gap')) this.sendPrepareOk(this.view, message.opNumber, out);
       this.watchGap(now);
       return;
     }
@@ -364,12 +454,7 @@ export class Replica {
       this.appendPendingPrepares();
     }
     // Acknowledge cumulatively: a lost PrepareOk is repaired by the next one.
-    out.send(this.primary, {
-      type: 'prepare_ok',
-      view: this.view,
-      opNumber: this.opNumber,
-      replica: this.id,
-    });
+    this.sendPrepareOk(this.view, this.opNumber, out);
     this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
   }
 
@@ -377,11 +462,16 @@ export class Replica {
   private acceptPrepareOfOldView(message: PrepareMessage, out: Outbox): void {
     if (message.opNumber !== this.opNumber + 1) return out.ignore('prepare', 'out of order');
     this.appendPrepared(message.entry);
-    const oldPrimary = primaryOf(message.view, this.replicaCount);
-    out.send(oldPrimary, {
+    this.sendPrepareOk(message.view, this.opNumber, out);
+  }
+
+  /** PrepareOk(v, n) to v's primary: "I hold ops 1..n of view v" (§4.1 step 4). */
+  private sendPrepareOk(view: number, opNumber: number, out: Outbox): void {
+    out.send(primaryOf(view, this.replicaCount), {
       type: 'prepare_ok',
-      view: message.view,
-      opNumber: this.opNumber,
+      crashVector: this.sentCrashVector,
+      view,
+      opNumber,
       replica: this.id,
     });
   }
@@ -425,7 +515,7 @@ export class Replica {
   /** Commit every op that f backups hold (§4.1 step 5): the primary's own copy makes f+1. */
   private commitAcknowledged(out: Outbox): void {
     assert(this.isPrimary() && this.status === 'normal', 'only a normal primary commits');
-    const required = this.config.mutation === 'commit-without-quorum' ? this.f - 1 : this.f;
+    const required = this.breaks('commit-without-quorum') ? this.f - 1 : this.f;
     const held = Math.min(ackWatermark(this.acks, this.id, required), this.opNumber);
     if (held > this.commitNumber) this.executeUpTo(held, true, out);
   }
@@ -464,7 +554,7 @@ export class Replica {
     if (this.status !== 'normal')
       return out.ignore('commit', 'view change in progress: waiting for start_view');
     if (this.isPrimary()) return out.ignore('commit', 'the primary sends commits, it does not take them');
-    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    this.heardFromPrimary(now);
     if (message.commitNumber > this.opNumber) {
       this.knownCommit = Math.max(this.knownCommit, message.commitNumber);
       this.watchGap(now);
@@ -476,7 +566,12 @@ export class Replica {
     if (this.status !== 'normal' || !this.isPrimary()) return;
     // §4.1 step 6: an idle primary tells the backups it is alive, and what is committed.
     if (!this.preparedSinceHeartbeat) {
-      const commit: CommitMessage = { type: 'commit', view: this.view, commitNumber: this.commitNumber };
+      const commit: CommitMessage = {
+        type: 'commit',
+        crashVector: this.sentCrashVector,
+        view: this.view,
+        commitNumber: this.commitNumber,
+      };
       for (let replica = 0; replica < this.replicaCount; replica++)
         if (replica !== this.id) out.send(replica, commit);
     }
@@ -496,6 +591,7 @@ export class Replica {
         const entry = this.log.at(opNumber - 1);
         out.send(replica, {
           type: 'prepare',
+          crashVector: this.sentCrashVector,
           view: this.view,
           opNumber,
           commitNumber: this.commitNumber,
@@ -512,17 +608,101 @@ export class Replica {
     if (this.status === 'recovering') return;
     if (this.pendingTransfer !== null && this.pendingTransfer.view > this.view) {
       // We already know a later view exists: wait for its state rather than start an older view.
-      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+      this.deadlines.viewChange = now + this.viewChangeTimeout();
       return;
     }
-    const reason =
-      this.status === 'normal'
-        ? `no word from primary ${this.primary} for ${this.config.timing.viewChangeTimeoutMs} ms`
-        : `view change to view ${this.view} stalled`;
-    this.startViewChange(this.view + 1, reason, now, out);
+    if (this.status === 'normal') return this.probePrimary(now, out);
+    this.startViewChange(this.view + 1, `view change to view ${this.view} stalled`, now, out);
   }
 
-  /** Fires the view-change timer now (the scenario's `timeout` action). */
+  /**
+   * How long to wait for the primary, or for a view change to complete: the base timeout, doubled
+   * for each view since the last normal one that failed to start (so every replica of a stalled
+   * view change backs off alike), plus up to half the base of per-replica jitter. Without the
+   * backoff, a view change that needs longer than the timeout (slow links) never completes.
+   */
+  viewChangeTimeout(): number {
+    const base = this.config.timing.viewChangeTimeoutMs;
+    const failed = Math.max(0, this.view - this.lastNormalView - 1);
+    return (
+      base * 2 ** Math.min(failed, viewChangeBackoffMax) +
+      timeoutJitter(this.entropy, this.id, this.view, base >> 1)
+    );
+  }
+
+  /** A backup heard from its primary (or its view just started): the primary is alive, stop asking. */
+  private heardFromPrimary(now: number): void {
+    this.primaryHeardAt = now;
+    this.probe = null;
+    this.deadlines.viewChange = now + this.viewChangeTimeout();
+  }
+
+  /**
+   * §4.2 step 1 has a backup that hears nothing from its primary start a view change at once. We
+   * first ask the others, as Raft's PreVote does: only when f of them lost the primary too does it
+   * start. A backup that was cut off or paused (its overdue timer firing before it reads the
+   * heartbeats waiting for it) then cannot depose a primary the others still hear.
+   */
+  private probePrimary(now: number, out: Outbox): void {
+    assert(this.status === 'normal' && !this.isPrimary(), 'a normal backup asks about its primary');
+    this.probe = new QuorumTally(this.f);
+    out.note({
+      kind: 'view-change-probed',
+      view: this.view,
+      reason: `no word from primary ${this.primary} for ${now - this.primaryHeardAt} ms`,
+    });
+    const message: PreViewChangeMessage = {
+      type: 'pre_view_change',
+      crashVector: this.sentCrashVector,
+      view: this.view,
+      replica: this.id,
+    };
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id) out.send(replica, message);
+    this.deadlines.viewChange = now + this.viewChangeTimeout();
+  }
+
+  /**
+   * Whether we would join: not while we are the normal primary of that view, or a backup of it that
+   * heard its primary lately. A replica behind the asker (an older view) cannot vouch for the
+   * asker's primary and agrees.
+   */
+  private onPreViewChange(message: PreViewChangeMessage, now: number, out: Outbox): void {
+    if (message.view < this.view)
+      return out.ignore('pre_view_change', `older view ${message.view} < ${this.view}`);
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('pre_view_change', 'sender is not another replica of this configuration');
+    if (message.view === this.view && this.status === 'normal') {
+      if (this.isPrimary())
+        return out.ignore('pre_view_change', `we are the primary of view ${this.view}, and alive`);
+      const heardAgo = now - this.primaryHeardAt;
+      if (heardAgo < this.config.timing.viewChangeTimeoutMs)
+        return out.ignore('pre_view_change', `primary ${this.primary} was heard ${heardAgo} ms ago`);
+    }
+    out.send(message.replica, {
+      type: 'pre_view_change_ok',
+      crashVector: this.sentCrashVector,
+      view: message.view,
+      replica: this.id,
+    });
+  }
+
+  private onPreViewChangeOk(message: PreViewChangeOkMessage, now: number, out: Outbox): void {
+    if (this.probe === null || this.status !== 'normal' || message.view !== this.view)
+      return out.ignore('pre_view_change_ok', `not asking about the primary of view ${message.view}`);
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('pre_view_change_ok', 'sender is not another replica of this configuration');
+    if (!this.probe.add(message.replica)) return;
+    this.probe = null;
+    this.startViewChange(
+      this.view + 1,
+      `no word from primary ${this.primary}, and ${this.f} other${this.f === 1 ? '' : 's'} agree`,
+      now,
+      out,
+    );
+  }
+
+  /** Fires the view-change timer now (the scenario's `timeout` action): a view change, no asking. */
   forceViewChangeTimeout(now: number, out: Outbox): void {
     if (this.status === 'recovering')
       return out.ignore('start_view_change', 'recovering: cannot start a view change');
@@ -540,7 +720,7 @@ export class Replica {
     out.note({ kind: 'view-change-started', view, reason });
     if (previous !== 'view-change') out.note({ kind: 'status', from: previous, to: 'view-change', view });
     this.broadcastStartViewChange(out);
-    this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+    this.deadlines.viewChange = now + this.viewChangeTimeout();
     this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
     // With f = 0 no other replica's word is needed.
     if (this.startViewChanges.checkReached()) this.sendDoViewChange(now, out);
@@ -555,6 +735,7 @@ export class Replica {
   /** Forget what only a normal replica of the old view needs. */
   private clearNormalState(): void {
     this.acks.fill(0);
+    this.probe = null;
     this.pendingPrepares.clear();
     this.knownCommit = 0;
     this.pendingTransfer = null;
@@ -564,7 +745,12 @@ export class Replica {
   }
 
   private broadcastStartViewChange(out: Outbox): void {
-    const message: StartViewChangeMessage = { type: 'start_view_change', view: this.view, replica: this.id };
+    const message: StartViewChangeMessage = {
+      type: 'start_view_change',
+      crashVector: this.sentCrashVector,
+      view: this.view,
+      replica: this.id,
+    };
     for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id) out.send(replica, message);
   }
@@ -600,6 +786,7 @@ export class Replica {
   private doViewChangeMessage(): DoViewChangeMessage {
     return {
       type: 'do_view_change',
+      crashVector: this.sentCrashVector,
       view: this.view,
       log: this.log.slice(),
       lastNormalView: this.lastNormalView,
@@ -624,6 +811,11 @@ export class Replica {
       return out.ignore('do_view_change', `older view ${message.view} < ${this.view}`);
     if (message.replica >= this.replicaCount)
       return out.ignore('do_view_change', 'sender is not in this configuration');
+    const problem =
+      message.lastNormalView >= message.view
+        ? `last normal view ${message.lastNormalView} is not before view ${message.view}`
+        : logProblem(message.log, message);
+    if (problem !== null) return out.ignore('do_view_change', problem);
     if (message.view > this.view)
       this.startViewChange(
         message.view,
@@ -637,7 +829,7 @@ export class Replica {
     this.doViewChanges[message.replica] = message;
     // §4.2 step 3: f+1 DoViewChange, our own among them.
     const received = this.doViewChanges.filter((m) => m !== null).length;
-    const required = this.config.mutation === 'start-view-without-quorum' ? 1 : this.f + 1;
+    const required = this.breaks('start-view-without-quorum') ? 1 : this.f + 1;
     if (this.doViewChanges[this.id] !== null && received >= required) this.startView(now, out);
   }
 
@@ -654,6 +846,7 @@ export class Replica {
   private startViewMessage(): StartViewMessage {
     return {
       type: 'start_view',
+      crashVector: this.sentCrashVector,
       view: this.view,
       log: this.log.slice(),
       opNumber: this.opNumber,
@@ -666,11 +859,10 @@ export class Replica {
     assert(received.length > 0, 'a log is chosen from at least one DoViewChange');
     let best = received[0];
     for (const candidate of received) {
-      const later =
-        this.config.mutation === 'longest-log-wins'
-          ? candidate.opNumber > best.opNumber
-          : candidate.lastNormalView > best.lastNormalView ||
-            (candidate.lastNormalView === best.lastNormalView && candidate.opNumber > best.opNumber);
+      const later = this.breaks('longest-log-wins')
+        ? candidate.opNumber > best.opNumber
+        : candidate.lastNormalView > best.lastNormalView ||
+          (candidate.lastNormalView === best.lastNormalView && candidate.opNumber > best.opNumber);
       if (later) best = candidate;
     }
     return best;
@@ -680,6 +872,12 @@ export class Replica {
     assert(this.status === 'view-change' && this.isPrimary(), 'only the new primary starts a view');
     const received = this.doViewChanges.filter((m): m is DoViewChangeMessage => m !== null);
     const best = this.chooseLog(received);
+    if (best.log.length < this.commitNumber)
+      // Only a lost commit or a forged DoViewChange gets here: refuse to start the view on it.
+      return out.ignore(
+        'do_view_change',
+        `the chosen log lacks ops we executed (up to ${this.commitNumber})`,
+      );
     const commitNumber = Math.max(...received.map((m) => m.commitNumber));
     this.installLog(best.log, 0);
     this.transitionToNormal('view-change', now, out);
@@ -704,6 +902,14 @@ export class Replica {
       return out.ignore('start_view', 'already in this view');
     if (primaryOf(message.view, this.replicaCount) === this.id)
       return out.ignore('start_view', 'we are its primary');
+    const problem = logProblem(message.log, message);
+    if (problem !== null) return out.ignore('start_view', problem);
+    if (message.log.length < this.commitNumber)
+      // Only a lost commit or a forged message looks like this: refuse it rather than assert.
+      return out.ignore(
+        'start_view',
+        `its log of ${message.log.length} ops lacks ops we executed (up to ${this.commitNumber})`,
+      );
     const previous = this.status;
     this.view = message.view;
     this.installLog(message.log, 0);
@@ -711,13 +917,7 @@ export class Replica {
     out.note({ kind: 'view-started', view: this.view, primary: this.primary, via: 'start_view' });
     // §4.2 step 5: execute what is committed; acknowledge the uncommitted suffix we now hold.
     this.executeUpTo(Math.min(message.commitNumber, this.opNumber), false, out);
-    if (this.opNumber > 0)
-      out.send(this.primary, {
-        type: 'prepare_ok',
-        view: this.view,
-        opNumber: this.opNumber,
-        replica: this.id,
-      });
+    if (this.opNumber > 0) this.sendPrepareOk(this.view, this.opNumber, out);
   }
 
   /** Keeps our first `keep` entries, appends `entries` after them, and recomputes the latest request per client. */
@@ -762,7 +962,7 @@ export class Replica {
       if (this.opNumber > this.commitNumber)
         this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
     } else {
-      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+      this.heardFromPrimary(now);
     }
     if (from !== 'normal') out.note({ kind: 'status', from, to: 'normal', view: this.view });
   }
@@ -775,7 +975,7 @@ export class Replica {
    * truncating first could lose a committed op if another view change happens meanwhile (§5.2).
    */
   private learnOfLaterView(view: number, via: 'prepare' | 'commit', now: number, out: Outbox): void {
-    if (this.config.mutation === 'truncate-before-new-state') {
+    if (this.breaks('truncate-before-new-state')) {
       this.log.truncate(this.commitNumber);
       this.recomputeLatestRequests();
       const previous = this.status;
@@ -805,6 +1005,7 @@ export class Replica {
     assert(pending !== null, 'a state request is pending');
     out.send(pending.target, {
       type: 'get_state',
+      crashVector: this.sentCrashVector,
       view: pending.view,
       opNumber: pending.fromOp,
       commitNumber: this.commitNumber,
@@ -834,10 +1035,29 @@ export class Replica {
         this.requestState(this.view, this.opNumber, `ops missing after op ${this.opNumber}`, now, out);
       return;
     }
+    if (this.settleTransfer()) return;
     pending.attempt++;
     pending.target = (pending.target + 1) % this.replicaCount;
     if (pending.target === this.id) pending.target = (pending.target + 1) % this.replicaCount;
     this.sendGetState(now, out);
+  }
+
+  /**
+   * A transfer within our own view exists to fill a gap. When the gap closed by other means
+   * (retransmitted prepares, a NewState with nothing new), it ends: else the replica asked again
+   * every retry interval forever, and every answer shipped a log suffix. Returns whether it ended.
+   */
+  private settleTransfer(): boolean {
+    const pending = this.pendingTransfer;
+    if (pending === null || pending.view !== this.view || this.status !== 'normal' || this.hasGap())
+      return false;
+    this.endTransfer();
+    return true;
+  }
+
+  private endTransfer(): void {
+    this.pendingTransfer = null;
+    this.deadlines.stateTransfer = Infinity;
   }
 
   private onGetState(message: GetStateMessage, out: Outbox): void {
@@ -849,6 +1069,7 @@ export class Replica {
       return out.ignore('get_state', `we hold less than op ${message.opNumber}`);
     out.send(message.replica, {
       type: 'new_state',
+      crashVector: this.sentCrashVector,
       view: this.view,
       fromOp: message.opNumber,
       entries: this.log.slice(message.opNumber),
@@ -876,9 +1097,14 @@ export class Replica {
       return out.ignore('new_state', 'leaves a gap in our log');
     if (message.opNumber < this.commitNumber)
       return out.ignore('new_state', 'holds less than our committed prefix');
+    const problem = newStateProblem(message, this.stateMachine, this.commitNumber);
+    if (problem !== null) return out.ignore('new_state', problem);
     const laterView = message.view > this.view;
-    if (!laterView && message.opNumber <= this.opNumber && message.commitNumber <= this.commitNumber)
+    if (!laterView && message.opNumber <= this.opNumber && message.commitNumber <= this.commitNumber) {
+      // Retransmitted prepares may have closed the gap first: then the transfer is done too.
+      this.settleTransfer();
       return out.ignore('new_state', 'nothing new');
+    }
     if (laterView || message.opNumber > this.opNumber) this.installLog(message.entries, message.fromOp);
     if (message.commitNumber > this.commitNumber) this.installCommitted(message, out);
     if (laterView) {
@@ -888,19 +1114,10 @@ export class Replica {
       out.note({ kind: 'view-started', view: this.view, primary: this.primary, via: 'new_state' });
     } else {
       this.appendPendingPrepares();
-      this.deadlines.viewChange = now + this.config.timing.viewChangeTimeoutMs;
+      this.deadlines.viewChange = now + this.viewChangeTimeout();
     }
-    if (this.pendingTransfer !== null && this.pendingTransfer.view <= this.view) {
-      this.pendingTransfer = null;
-      this.deadlines.stateTransfer = Infinity;
-    }
-    if (!this.isPrimary() && this.opNumber > 0)
-      out.send(this.primary, {
-        type: 'prepare_ok',
-        view: this.view,
-        opNumber: this.opNumber,
-        replica: this.id,
-      });
+    if (this.pendingTransfer !== null && this.pendingTransfer.view <= this.view) this.endTransfer();
+    if (!this.isPrimary() && this.opNumber > 0) this.sendPrepareOk(this.view, this.opNumber, out);
   }
 
   /** Takes committed state from a NewState: the delta when it starts at or below our commit, else execution. */
@@ -927,12 +1144,18 @@ export class Replica {
 
   // ---------------------------------------------------------------- recovery (§4.3)
 
-  private sendRecovery(now: number, out: Outbox): void {
+  /**
+   * Sends this recovery's request to every other replica: first, with crash vectors, the request
+   * for the group's crash vector, then Recovery. A resend keeps the nonce: it names one recovery,
+   * not one attempt, so the answers gathered so far still count. Taking a fresh nonce per resend
+   * threw them away, and a recovery whose round trip took longer than the retry interval never ended.
+   */
+  private sendRecoveryRound(now: number, out: Outbox): void {
     assert(this.status === 'recovering', 'only a recovering replica sends Recovery');
-    this.nonce = recoveryNonce(this.recoveryEntropy, this.recoveryAttempt);
-    this.recoveryResponses.fill(null);
-    out.note({ kind: 'recovery-started', nonce: this.nonce });
-    const message: RecoveryMessage = { type: 'recovery', replica: this.id, nonce: this.nonce };
+    const message: CrashVectorRequestMessage | RecoveryMessage =
+      this.recoveryPhase === 'crash-vector'
+        ? { type: 'crash_vector_request', replica: this.id, nonce: this.nonce }
+        : { type: 'recovery', crashVector: this.sentCrashVector, replica: this.id, nonce: this.nonce };
     for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id) out.send(replica, message);
     this.deadlines.recovery = now + this.config.timing.recoveryRetryMs;
@@ -941,7 +1164,43 @@ export class Replica {
   private onRecoveryTimeout(now: number, out: Outbox): void {
     if (this.status !== 'recovering') return;
     this.recoveryAttempt++;
-    this.sendRecovery(now, out);
+    this.sendRecoveryRound(now, out);
+  }
+
+  /** Any replica that is not recovering itself tells a restarted one the crash vector it knows. */
+  private onCrashVectorRequest(message: CrashVectorRequestMessage, out: Outbox): void {
+    if (!this.crashVectors)
+      return out.ignore('crash_vector_request', "the paper's recovery has no crash vectors");
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('crash_vector_request', 'sender is not another replica');
+    out.send(message.replica, {
+      type: 'crash_vector_response',
+      crashVector: this.crashVector,
+      nonce: message.nonce,
+      replica: this.id,
+    });
+  }
+
+  /**
+   * With f+1 answers the restarted replica knows every incarnation any quorum knows (each answer
+   * was merged into our vector on arrival), its own old one among them: it takes the next one and
+   * asks for the state. Its Recovery carries the new vector, and the f+1 replicas that answer it
+   * learn the new incarnation before this replica takes part in anything.
+   */
+  private onCrashVectorResponse(message: CrashVectorResponseMessage, now: number, out: Outbox): void {
+    if (this.status !== 'recovering' || this.recoveryPhase !== 'crash-vector')
+      return out.ignore('crash_vector_response', 'not learning the crash vector');
+    if (message.nonce !== this.nonce) return out.ignore('crash_vector_response', 'stale nonce');
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('crash_vector_response', 'sender is not another replica');
+    this.crashVectorResponses[message.replica] = message;
+    if (countNonNull(this.crashVectorResponses) < this.f + 1) return;
+    const vector = this.crashVector.slice();
+    vector[this.id]++;
+    this.crashVector = vector;
+    this.recoveryPhase = 'state';
+    out.note({ kind: 'incarnation-started', incarnation: vector[this.id], crashVector: vector });
+    this.sendRecoveryRound(now, out);
   }
 
   private onRecovery(message: RecoveryMessage, out: Outbox): void {
@@ -958,6 +1217,7 @@ export class Replica {
       : null;
     out.send(message.replica, {
       type: 'recovery_response',
+      crashVector: this.sentCrashVector,
       view: this.view,
       nonce: message.nonce,
       replica: this.id,
@@ -967,19 +1227,25 @@ export class Replica {
 
   private onRecoveryResponse(message: RecoveryResponseMessage, now: number, out: Outbox): void {
     if (this.status !== 'recovering') return out.ignore('recovery_response', 'not recovering');
+    if (this.recoveryPhase !== 'state')
+      return out.ignore('recovery_response', 'still learning the crash vector');
     if (message.nonce !== this.nonce) return out.ignore('recovery_response', 'stale nonce');
     if (message.replica === this.id || message.replica >= this.replicaCount)
       return out.ignore('recovery_response', 'sender is not another replica');
+    const state = message.primaryState;
+    if (state !== null) {
+      const problem = this.stateMachine.deltaProblem(state.state.delta) ?? logProblem(state.log, state);
+      if (problem !== null) return out.ignore('recovery_response', problem);
+    }
     this.recoveryResponses[message.replica] = message;
     const responses = this.recoveryResponses.filter((m): m is RecoveryResponseMessage => m !== null);
     if (responses.length < this.f + 1) return;
     const latestView = Math.max(...responses.map((m) => m.view));
-    const fromPrimary =
-      this.config.mutation === 'recovery-without-primary'
-        ? responses.filter((m) => m.primaryState !== null).sort((a, b) => b.view - a.view)[0]
-        : responses.find(
-            (m) => m.view === latestView && m.replica === primaryOf(latestView, this.replicaCount),
-          );
+    const fromPrimary = this.breaks('recovery-without-primary')
+      ? responses.filter((m) => m.primaryState !== null).sort((a, b) => b.view - a.view)[0]
+      : responses.find(
+          (m) => m.view === latestView && m.replica === primaryOf(latestView, this.replicaCount),
+        );
     if (fromPrimary === undefined || fromPrimary.primaryState === null) return; // §4.3: wait for the latest primary
     this.completeRecovery(fromPrimary, responses, now, out);
   }
@@ -1013,13 +1279,69 @@ export class Replica {
       primary: fromPrimary.replica,
       responders: responses.map((m) => m.replica),
     });
-    if (this.opNumber > 0 && !this.isPrimary())
-      out.send(this.primary, {
-        type: 'prepare_ok',
-        view: this.view,
-        opNumber: this.opNumber,
-        replica: this.id,
-      });
+    if (this.opNumber > 0 && !this.isPrimary()) this.sendPrepareOk(this.view, this.opNumber, out);
+  }
+
+  // ---------------------------------------------------------------- crash vectors (DISC 2017)
+
+  /**
+   * Every message between replicas carries its sender's crash vector. One from an incarnation we
+   * know to be dead is dropped; a newer one is merged, and what we stored from the old incarnations
+   * it reveals is forgotten. Returns whether the message may be handled.
+   */
+  private admitCrashVector(from: ReplicaId, message: Message, out: Outbox): boolean {
+    if (message.type === 'request' || message.type === 'reply' || message.type === 'crash_vector_request')
+      return true;
+    const theirs = message.crashVector;
+    if (theirs === undefined || theirs.length !== this.replicaCount) {
+      out.ignore(message.type, 'carries no crash vector of this configuration');
+      return false;
+    }
+    if (fromDeadIncarnation(this.crashVector, theirs, from)) {
+      out.ignore(
+        message.type,
+        `from incarnation ${theirs[from]} of replica ${from}, which restarted since (now ${this.crashVector[from]})`,
+      );
+      return false;
+    }
+    // Only we bump our own entry; a newer one elsewhere would mean another copy of us is running.
+    const learning = this.status === 'recovering' && this.recoveryPhase === 'crash-vector';
+    if (!learning && theirs[this.id] > this.crashVector[this.id]) {
+      out.ignore(message.type, `names incarnation ${theirs[this.id]} of us, newer than ours`);
+      return false;
+    }
+    const { merged, raised } = mergeCrashVectors(this.crashVector, theirs);
+    if (raised === 0) return true;
+    this.crashVector = merged;
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if ((raised & (1 << replica)) !== 0 && replica !== this.id)
+        out.note({
+          kind: 'incarnation-seen',
+          replica,
+          incarnation: merged[replica],
+          dropped: this.forgetIncarnation(replica),
+        });
+    return true;
+  }
+
+  /** `replica` restarted: whatever it told us before no longer counts toward any quorum. */
+  private forgetIncarnation(replica: ReplicaId): MessageType[] {
+    const dropped: MessageType[] = [];
+    if (this.doViewChanges[replica] !== null) {
+      this.doViewChanges[replica] = null;
+      dropped.push('do_view_change');
+    }
+    if (this.startViewChanges.remove(replica)) dropped.push('start_view_change');
+    if (this.acks[replica] > 0) {
+      this.acks[replica] = 0;
+      dropped.push('prepare_ok');
+    }
+    if (this.probe !== null && this.probe.remove(replica)) dropped.push('pre_view_change_ok');
+    if (this.recoveryResponses[replica] !== null) {
+      this.recoveryResponses[replica] = null;
+      dropped.push('recovery_response');
+    }
+    return dropped;
   }
 
   // ---------------------------------------------------------------- time travel
@@ -1043,10 +1365,15 @@ export class Replica {
     copy.pendingTransfer = this.pendingTransfer === null ? null : { ...this.pendingTransfer };
     copy.pendingPrepares = new Map(this.pendingPrepares);
     copy.knownCommit = this.knownCommit;
-    copy.recoveryEntropy = this.recoveryEntropy;
+    copy.entropy = this.entropy;
+    copy.primaryHeardAt = this.primaryHeardAt;
+    copy.probe = this.probe === null ? null : this.probe.clone();
+    copy.recoveryPhase = this.recoveryPhase;
     copy.recoveryAttempt = this.recoveryAttempt;
     copy.nonce = this.nonce;
     copy.recoveryResponses = this.recoveryResponses.slice();
+    copy.crashVectorResponses = this.crashVectorResponses.slice();
+    copy.crashVector = this.crashVector;
     return copy;
   }
 }
@@ -1068,4 +1395,36 @@ function expectedSender(message: Message, replicaCount: number): NodeId | 'any r
     default:
       return message.replica;
   }
+}
+
+function newStateProblem(
+  message: NewStateMessage,
+  machine: StateMachine,
+  commitNumber: number,
+): string | null {
+  if (message.entries.length !== message.opNumber - message.fromOp)
+    return `${message.entries.length} entries do not span ops ${message.fromOp + 1}..${message.opNumber}`;
+  if (message.commitNumber > message.opNumber)
+    return `commit-number ${message.commitNumber} beyond op-number ${message.opNumber}`;
+  if (message.commitNumber > commitNumber && message.state.delta.sinceCommit <= commitNumber)
+    return machine.deltaProblem(message.state.delta);
+  return null;
+}
+
+function countNonNull(items: readonly unknown[]): number {
+  let count = 0;
+  for (const item of items) if (item !== null) count++;
+  return count;
+}
+
+/** A log shipped with its op- and commit-number that does not add up (only a forged message does this). */
+function logProblem(
+  log: readonly LogEntry[],
+  numbers: { readonly opNumber: number; readonly commitNumber: number },
+): string | null {
+  if (log.length !== numbers.opNumber)
+    return `its log holds ${log.length} ops, not op-number ${numbers.opNumber}`;
+  if (numbers.commitNumber > numbers.opNumber)
+    return `commit-number ${numbers.commitNumber} beyond op-number ${numbers.opNumber}`;
+  return null;
 }

@@ -16,7 +16,9 @@ export interface StateMachine {
   apply(op: string, opNumber: number): string;
   /** Everything that changed after commit-number `sinceCommit`. */
   delta(sinceCommit: number): StateDelta;
-  /** Install a delta produced by a replica whose state was at `commitNumber`. */
+  /** Why `delta` cannot be installed here (wrong kind, starts beyond our end), or null when it can. */
+  deltaProblem(delta: StateDelta): string | null;
+  /** Install a delta produced by a replica whose state was at `commitNumber` (deltaProblem is null). */
   applyDelta(delta: StateDelta, commitNumber: number): void;
   /** A cheap, order-independent digest of the contents, for agreement checks. */
   digest(): number;

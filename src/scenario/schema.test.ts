@@ -65,7 +65,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'explode' }] },
-      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, workload, got "explode"',
+      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, got "explode"',
     ],
     [{ version: 1, network: { dropRate: 2 } }, 'network.dropRate: must be from 0 to 1, got 2'],
     [{ version: 1, network: { latencyMs: [50, 10] } }, 'network.latencyMs: min 50 must not exceed max 10'],
@@ -79,7 +79,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, colour: 'red' },
-      'colour: unknown field (expected one of version, name, seed, replicas, clients, stateMachine, network, timing, workload, mutation, until, actions)',
+      'colour: unknown field (expected one of version, name, seed, replicas, clients, stateMachine, network, timing, workload, mutation, recovery, until, actions)',
     ],
     [
       { version: 1, timing: { heartbeatMs: 600 } },

@@ -7,9 +7,12 @@ import {
   clientsMax,
   defaultTiming,
   isMutation,
+  isRecoveryMode,
   messageTypes,
   mutations,
   opBytesMax,
+  recoveryModeDefault,
+  recoveryModes,
   replicasMax,
   stateMachineKinds,
   validateOp,
@@ -39,6 +42,7 @@ export const scenarioDefaults = {
   timing: defaultTiming,
   workload: null,
   mutation: 'none' as const,
+  recovery: recoveryModeDefault,
   until: 10_000,
 } as const;
 
@@ -206,6 +210,8 @@ const actionFields: Record<Action['type'], readonly string[]> = {
   duplicate: ['id'],
   network: ['latencyMs', 'dropRate', 'duplicateRate'],
   timeout: ['replica'],
+  pause: ['replica'],
+  resume: ['replica'],
   workload: ['requestsPerClient'],
 };
 
@@ -254,6 +260,8 @@ function parseAction(value: Json, path: string, cluster: Cluster): Action {
     case 'crash':
     case 'restart':
     case 'timeout':
+    case 'pause':
+    case 'resume':
       return { at, type: actionType, replica: replicaOf(raw.replica, field('replica'), cluster) };
     case 'partition':
       return { at, type: 'partition', groups: parseGroups(raw.groups, field('groups'), cluster) };
@@ -309,6 +317,7 @@ const topLevelKeys = [
   'timing',
   'workload',
   'mutation',
+  'recovery',
   'until',
   'actions',
 ];
@@ -333,6 +342,9 @@ export function parseScenario(value: Json): Scenario {
   const mutation = raw.mutation === undefined ? scenarioDefaults.mutation : raw.mutation;
   if (typeof mutation !== 'string' || !isMutation(mutation))
     fail('mutation', `must be one of ${mutations.join(', ')}, got ${describe(mutation)}`);
+  const recovery = raw.recovery === undefined ? scenarioDefaults.recovery : raw.recovery;
+  if (!isRecoveryMode(recovery))
+    fail('recovery', `must be one of ${recoveryModes.join(', ')}, got ${describe(recovery)}`);
   const until = raw.until === undefined ? scenarioDefaults.until : integer(raw.until, 'until', 1, untilMsMax);
   const cluster: Cluster = { replicas, clients, stateMachine: stateMachine as StateMachineKind, until };
   if (raw.actions !== undefined && !Array.isArray(raw.actions))
@@ -351,6 +363,7 @@ export function parseScenario(value: Json): Scenario {
     timing: parseTiming(raw.timing, 'timing'),
     workload: parseWorkload(raw.workload, 'workload'),
     mutation,
+    recovery,
     until,
     actions: rawActions.map((action, index) => parseAction(action, `actions[${index}]`, cluster)),
   };

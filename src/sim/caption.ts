@@ -1,5 +1,5 @@
 /** Human captions for trace events and messages, computed on demand (the trace stores only data). */
-import type { Message, Note } from '../protocol/index.ts';
+import { describeCrashVector, type Message, type Note } from '../protocol/index.ts';
 import { nodeLabel, type TraceEvent, type TraceReader } from './trace.ts';
 import type { Action } from './scenario-types.ts';
 
@@ -26,8 +26,16 @@ export function messageSummary(message: Message): string {
       return `get_state view ${message.view} after op ${message.opNumber}`;
     case 'new_state':
       return `new_state view ${message.view}: ops ${message.fromOp + 1}..${message.opNumber}, commit ${message.commitNumber}, delta of ${message.state.delta.entries.length} items`;
+    case 'pre_view_change':
+      return `pre_view_change: who still hears primary of view ${message.view}?`;
+    case 'pre_view_change_ok':
+      return `pre_view_change_ok view ${message.view}: no word from its primary here either`;
+    case 'crash_vector_request':
+      return `crash_vector_request nonce ${message.nonce.toString(16)}`;
+    case 'crash_vector_response':
+      return `crash_vector_response nonce ${message.nonce.toString(16)}${message.crashVector === undefined ? '' : `: incarnations ${describeCrashVector(message.crashVector)}`}`;
     case 'recovery':
-      return `recovery nonce ${message.nonce.toString(16)}`;
+      return `recovery nonce ${message.nonce.toString(16)}${message.crashVector === undefined ? '' : `, incarnations ${describeCrashVector(message.crashVector)}`}`;
     case 'recovery_response':
       return `recovery_response view ${message.view} nonce ${message.nonce.toString(16)}${message.primaryState === null ? '' : ` with state: ${message.primaryState.opNumber} ops, commit ${message.primaryState.commitNumber}`}`;
   }
@@ -41,6 +49,8 @@ export function noteCaption(note: Note): string {
       return `status ${note.from} → ${note.to} (view ${note.view})`;
     case 'view-change-started':
       return `started view change to view ${note.view}: ${note.reason}`;
+    case 'view-change-probed':
+      return `asked the others whether they still hear the primary of view ${note.view}: ${note.reason}`;
     case 'view-started':
       return `view ${note.view} started, primary ${note.primary} (${note.via})`;
     case 'prepared':
@@ -53,6 +63,10 @@ export function noteCaption(note: Note): string {
       return `asked replica ${note.target} for the state of view ${note.view}: ${note.reason}`;
     case 'recovery-started':
       return `recovering with nonce ${note.nonce.toString(16)}`;
+    case 'incarnation-started':
+      return `learned the crash vector ${describeCrashVector(note.crashVector)}: this is incarnation ${note.incarnation}`;
+    case 'incarnation-seen':
+      return `replica ${note.replica} restarted (incarnation ${note.incarnation})${note.dropped.length === 0 ? '' : `: its old ${note.dropped.join(', ')} no longer count${note.dropped.length === 1 ? 's' : ''}`}`;
     case 'recovered':
       return `recovered into view ${note.view} from primary ${note.primary} (responses from ${note.responders.join(', ')})`;
     case 'invoked':
@@ -92,6 +106,10 @@ export function actionCaption(action: Action): string {
       return `network: ${[action.latencyMs && `latency ${action.latencyMs[0]}-${action.latencyMs[1]} ms`, action.dropRate !== undefined && `drop ${action.dropRate}`, action.duplicateRate !== undefined && `duplicate ${action.duplicateRate}`].filter(Boolean).join(', ')}`;
     case 'timeout':
       return `replica ${action.replica}'s view-change timer fired by hand`;
+    case 'pause':
+      return `replica ${action.replica} paused (its state stays; its timers fall due and its messages queue)`;
+    case 'resume':
+      return `replica ${action.replica} resumed`;
     case 'workload':
       return action.requestsPerClient > 0
         ? `steady workload on: up to ${action.requestsPerClient} random requests per client`

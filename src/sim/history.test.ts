@@ -22,6 +22,7 @@ function scenario(fields: Partial<Scenario> = {}): Scenario {
     timing: defaultTiming,
     workload: { requestsPerClient: 15, keys: 2 },
     mutation: 'none',
+    recovery: 'crash-vectors',
     until: 8000,
     actions: [
       { at: 700, type: 'crash', replica: 0 },

@@ -2,7 +2,14 @@
  * What the simulator runs: a fully resolved scenario (every default filled in). The public JSON
  * format, its schema and defaults live in src/scenario; this is the shape after validation.
  */
-import type { MessageType, Mutation, NodeId, StateMachineKind, Timing } from '../protocol/index.ts';
+import type {
+  MessageType,
+  Mutation,
+  NodeId,
+  RecoveryMode,
+  StateMachineKind,
+  Timing,
+} from '../protocol/index.ts';
 
 export interface NetworkParams {
   readonly latencyMs: readonly [number, number];
@@ -42,6 +49,12 @@ export type Action =
       readonly duplicateRate?: number;
     }
   | { readonly at: number; readonly type: 'timeout'; readonly replica: number }
+  /**
+   * A paused replica (a GC pause, a stopped VM) keeps its state; its timers fall due and its inbound
+   * messages queue. On resume its overdue timers fire first, then the queued messages arrive in order.
+   */
+  | { readonly at: number; readonly type: 'pause'; readonly replica: number }
+  | { readonly at: number; readonly type: 'resume'; readonly replica: number }
   /** Sets every client's remaining random requests (0 stops the workload): our addition. */
   | { readonly at: number; readonly type: 'workload'; readonly requestsPerClient: number };
 
@@ -58,6 +71,8 @@ export interface Scenario {
   readonly timing: Timing;
   readonly workload: Workload | null;
   readonly mutation: Mutation;
+  /** The paper's recovery (§4.3) or recovery with crash vectors (crash-vector.ts). */
+  readonly recovery: RecoveryMode;
   readonly until: number;
   readonly actions: readonly Action[];
 }

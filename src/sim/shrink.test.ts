@@ -18,6 +18,7 @@ function base(actions: Action[]): Scenario {
     timing: defaultTiming,
     workload: { requestsPerClient: 20, keys: 4 },
     mutation: 'none',
+    recovery: 'crash-vectors',
     until: 9000,
     actions,
   };

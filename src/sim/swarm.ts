@@ -65,6 +65,7 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     timing: defaultTiming,
     workload: { requestsPerClient, keys: workloadKeys },
     mutation: options.mutation ?? 'none',
+    recovery: 'crash-vectors',
     // Long enough for the liveness bound even if every request is still to be served when faults stop.
     until: faultsEndAt + livenessBoundMs + requestsPerClient * perRequestBoundMs(network.latencyMs[1]),
     actions,

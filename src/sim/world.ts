@@ -22,7 +22,7 @@ import {
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
-import { noteCode, noteCompleted, noteIgnored } from './note-codes.ts';
+import { noteCode, noteCompleted, noteIgnored, noteRecovered } from './note-codes.ts';
 import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
@@ -42,6 +42,8 @@ interface Rngs {
   readonly network: Rng;
   readonly faults: Rng;
   readonly workload: Rng;
+  /** The entropy each replica starts with (the random part of its timeouts). */
+  readonly replicas: Rng;
 }
 
 const noNotes: readonly Note[] = [];
@@ -77,6 +79,17 @@ export class World {
   wakeAt: Float64Array;
   workloadRemaining: Int32Array;
   rngs: Rngs;
+  /** Per replica: 1 while paused (pause / resume actions). */
+  paused: Uint8Array;
+  /** Per replica: messages that arrived while it was paused, in arrival order. */
+  pausedInbox: MessageRecord[][];
+  /**
+   * Replicas without their state right now (crashed, or restarted and still recovering), and the
+   * most there ever were at once. Once more than f lose it together, nobody may be left to answer a
+   * recovery, and liveness is no longer promised (checkers/liveness.ts).
+   */
+  stateless = 0;
+  statelessMax = 0;
   checkers: Checker[];
   violations: Violation[] = [];
   halted = false;
@@ -120,7 +133,12 @@ export class World {
         network: from.rngs.network.clone(),
         faults: from.rngs.faults.clone(),
         workload: from.rngs.workload.clone(),
+        replicas: from.rngs.replicas.clone(),
       };
+      this.paused = from.paused.slice();
+      this.pausedInbox = from.pausedInbox.map((inbox) => inbox.slice());
+      this.stateless = from.stateless;
+      this.statelessMax = from.statelessMax;
       this.checkers = from.checkers.map((checker) => checker.clone());
       this.violations = from.violations.slice();
       this.halted = from.halted;
@@ -136,11 +154,14 @@ export class World {
       network: root.fork('network'),
       faults: root.fork('faults'),
       workload: root.fork('workload'),
+      replicas: root.fork('replicas'),
     };
     this.network = new Network(scenario.network);
     this.replicas = [];
     for (let id = 0; id < scenario.replicas; id++)
-      this.replicas.push(Replica.start(this.replicaConfig(id), 0));
+      this.replicas.push(Replica.start(this.replicaConfig(id), 0, this.rngs.replicas.nextUint32()));
+    this.paused = new Uint8Array(scenario.replicas);
+    this.pausedInbox = Array.from({ length: scenario.replicas }, () => []);
     this.clients = [];
     for (let index = 0; index < scenario.clients; index++)
       this.clients.push(
@@ -162,6 +183,7 @@ export class World {
       stateMachine: s.stateMachine,
       timing: s.timing,
       mutation: s.mutation,
+      recovery: s.recovery,
     };
   }
 
@@ -238,6 +260,8 @@ export class World {
   private deliver(record: MessageRecord): void {
     const to = record.to;
     if (isReplicaId(to) && this.replicas[to] === null) return this.lose(record, 'crashed');
+    // A paused replica reads nothing: the message waits for it (no event until it resumes).
+    if (isReplicaId(to) && this.paused[to] === 1) return void this.pausedInbox[to].push(record);
     const error = this.act(
       actDeliver,
       to,
@@ -265,6 +289,8 @@ export class World {
     this.wakeAt[node] = Infinity;
     const event = this.event;
     if (node < this.replicaCount) {
+      // A paused replica's timers fall due but do not fire: resume() wakes it.
+      if (this.paused[node] === 1) return;
       const replica = this.replicas[node];
       const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
       if (replica === null || timer === null) return this.scheduleWake(node);
@@ -325,12 +351,16 @@ export class World {
           out.note({ kind: 'info', text: `client c${action.client}'s queue is full` });
         return;
       }
-      case 'crash':
-        if (this.replicas[action.replica] === null)
+      case 'crash': {
+        const replica = this.replicas[action.replica];
+        if (replica === null)
           return out.note({ kind: 'info', text: `replica ${action.replica} is already crashed` });
+        if (replica.status !== 'recovering') this.countStateless(1);
         this.replicas[action.replica] = null;
         this.wakeAt[action.replica] = Infinity;
+        this.unpause(action.replica);
         return;
+      }
       case 'restart':
         if (this.replicas[action.replica] !== null)
           return out.note({ kind: 'info', text: `replica ${action.replica} is running: nothing to restart` });
@@ -341,6 +371,15 @@ export class World {
           out,
         );
         return;
+      case 'pause':
+        if (this.replicas[action.replica] === null || this.paused[action.replica] === 1)
+          return out.note({ kind: 'info', text: `replica ${action.replica} is not running: nothing to pause` });
+        this.paused[action.replica] = 1;
+        return;
+      case 'resume':
+        if (this.paused[action.replica] === 0)
+          return out.note({ kind: 'info', text: `replica ${action.replica} is not paused` });
+        return this.resume(action.replica);
       case 'partition':
         return this.network.partition(action.groups);
       case 'heal':
@@ -369,6 +408,8 @@ export class World {
       case 'timeout': {
         const replica = this.replicas[action.replica];
         if (replica === null) return out.note({ kind: 'info', text: `replica ${action.replica} is crashed` });
+        if (this.paused[action.replica] === 1)
+          return out.note({ kind: 'info', text: `replica ${action.replica} is paused` });
         replica.forceViewChangeTimeout(this.now, out);
         return;
       }
@@ -387,6 +428,29 @@ export class World {
         return;
       }
     }
+  }
+
+  /**
+   * A paused replica wakes: its overdue timers fire first (the wake-up is queued first), then the
+   * messages that waited for it arrive, in the order they came. A real process does the same: a
+   * Node event loop runs due timers before it polls its sockets.
+   */
+  private resume(replica: number): void {
+    const inbox = this.pausedInbox[replica];
+    this.unpause(replica);
+    this.wakeAt[replica] = Infinity;
+    this.scheduleWake(replica);
+    for (const record of inbox) this.queue.add(this.now, this.nextSeq++, deliverCode, record.id, record);
+  }
+
+  private unpause(replica: number): void {
+    this.paused[replica] = 0;
+    if (this.pausedInbox[replica].length > 0) this.pausedInbox[replica] = [];
+  }
+
+  private countStateless(change: number): void {
+    this.stateless += change;
+    if (this.stateless > this.statelessMax) this.statelessMax = this.stateless;
   }
 
   /** Loses one message in flight: its delivery becomes a loss at the moment of the action. */
@@ -546,6 +610,7 @@ export class World {
   /** Workload bookkeeping that follows from what happened: a completed request lets the next one go. */
   private afterNotes(notes: readonly Note[], codes: readonly number[], count: number): void {
     for (let i = 0; i < count; i++) {
+      if (codes[i] === noteRecovered) this.countStateless(-1);
       if (codes[i] !== noteCompleted) continue;
       const note = notes[i] as NoteOf<'completed'>;
       const index = this.clientIndexOf(note.client);
@@ -615,6 +680,8 @@ export class World {
     const out: MessageRecord[] = [];
     for (const event of this.queue.items())
       if ((event.kind === 'deliver' || event.kind === 'lose') && event.message) out.push(event.message);
+    // Messages waiting for a paused replica have arrived but are not read yet.
+    for (const inbox of this.pausedInbox) for (const record of inbox) out.push(record);
     return out.sort((a, b) => a.id - b.id);
   }
 
@@ -715,6 +782,8 @@ function actionNode(action: Action): NodeId | null {
     case 'crash':
     case 'restart':
     case 'timeout':
+    case 'pause':
+    case 'resume':
       return action.replica;
     default:
       return null;

@@ -69,6 +69,20 @@ export const messageStyles: Record<MessageType, MessageStyle> = {
     description:
       'An idle primary tells the backups what is committed; it doubles as a heartbeat (§4.1 step 6).',
   },
+  pre_view_change: {
+    color: okabeIto.orange,
+    shape: symbolDiamond,
+    shapeName: 'diamond',
+    description:
+      'A backup that lost its primary asks whether the others did too, before it starts a view change (PreVote; README).',
+  },
+  pre_view_change_ok: {
+    color: okabeIto.orange,
+    shape: symbolTriangle,
+    shapeName: 'triangle',
+    description:
+      'A replica that does not hear the primary either agrees; f of these start the view change (README).',
+  },
   start_view_change: {
     color: okabeIto.orange,
     shape: symbolCircle,
@@ -100,12 +114,26 @@ export const messageStyles: Record<MessageType, MessageStyle> = {
     shapeName: 'square',
     description: 'The missing log suffix and a state delta for a lagging replica (§5.2).',
   },
+  crash_vector_request: {
+    color: okabeIto.yellow,
+    shape: symbolCircle,
+    shapeName: 'circle',
+    description:
+      'A restarted replica asks for the crash vector, to learn which incarnation it is (DISC 2017; README).',
+  },
+  crash_vector_response: {
+    color: okabeIto.yellow,
+    shape: symbolDiamond,
+    shapeName: 'diamond',
+    description:
+      'A replica tells a restarted one the incarnation it knows of every replica (DISC 2017; README).',
+  },
   recovery: {
     color: okabeIto.yellow,
     shape: symbolWye,
     shapeName: 'wye',
     description:
-      'A restarted replica asks the others for the current state, with a fresh nonce (§4.3 step 1).',
+      'A restarted replica asks the others for the current state, with a nonce for this recovery (§4.3 step 1).',
   },
   recovery_response: {
     color: okabeIto.yellow,

@@ -39,6 +39,7 @@
 import {
   messageTypes,
   opBytesMax,
+  type CrashVector,
   type ClientId,
   type ClientTableRow,
   type LogEntry,
@@ -229,6 +230,15 @@ function pair<A, B>(first: Check<A>, second: Check<B>): Check<readonly [A, B]> {
 
 type Shape<T> = { readonly [K in keyof T]-?: Check<T[K]> };
 
+/** Checks of fields that may be left out (record() skips them when absent). */
+const optionalChecks = new WeakSet<Check<unknown>>();
+
+function optional<T>(check: Check<T>): Check<T | undefined> {
+  const wrapped: Check<T | undefined> = (value, path) => check(value, path);
+  optionalChecks.add(wrapped);
+  return wrapped;
+}
+
 /** An object with exactly these keys, each checked: unknown and missing keys are refused. */
 function record<T>(shape: Shape<T>): Check<T> {
   const keys = Object.keys(shape) as (keyof T & string)[];
@@ -239,7 +249,10 @@ function record<T>(shape: Shape<T>): Check<T> {
     const out: Partial<T> = {};
     for (const key of keys) {
       const at = path === '' ? key : `${path}.${key}`;
-      if (!(key in value)) fail(at, 'is missing');
+      if (!(key in value)) {
+        if (optionalChecks.has(shape[key] as Check<unknown>)) continue;
+        fail(at, 'is missing');
+      }
       out[key] = shape[key](value[key], at);
     }
     return out as T;
@@ -253,6 +266,11 @@ type MessageChecks = { readonly [K in MessageType]: Check<MessageOf<K>> };
 
 function messageChecks(context: WireContext): MessageChecks {
   const replica = replicaIdIn(context.replicaCount);
+  const crashVector = optional<CrashVector>((value, path) => {
+    if (!Array.isArray(value) || value.length !== context.replicaCount)
+      fail(path, `must be an array of ${context.replicaCount} incarnations, got ${describe(value)}`);
+    return value.map((item, index) => uint32(item, `${path}[${index}]`));
+  });
   const logEntry = record<LogEntry>({ op: opText, client: clientId, request: nat, view: nat });
   const log = arrayOf(logEntry, logEntriesMax);
   const kvDelta = record<Extract<StateDelta, { kind: 'kv' }>>({
@@ -290,6 +308,7 @@ function messageChecks(context: WireContext): MessageChecks {
     }),
     prepare: record<MessageOf<'prepare'>>({
       type: literal('prepare'),
+      crashVector,
       view: nat,
       opNumber: nat,
       commitNumber: nat,
@@ -297,6 +316,7 @@ function messageChecks(context: WireContext): MessageChecks {
     }),
     prepare_ok: record<MessageOf<'prepare_ok'>>({
       type: literal('prepare_ok'),
+      crashVector,
       view: nat,
       opNumber: nat,
       replica,
@@ -308,14 +328,21 @@ function messageChecks(context: WireContext): MessageChecks {
       result: anyText,
       replica,
     }),
-    commit: record<MessageOf<'commit'>>({ type: literal('commit'), view: nat, commitNumber: nat }),
+    commit: record<MessageOf<'commit'>>({
+      type: literal('commit'),
+      crashVector,
+      view: nat,
+      commitNumber: nat,
+    }),
     start_view_change: record<MessageOf<'start_view_change'>>({
       type: literal('start_view_change'),
+      crashVector,
       view: nat,
       replica,
     }),
     do_view_change: record<MessageOf<'do_view_change'>>({
       type: literal('do_view_change'),
+      crashVector,
       view: nat,
       log,
       lastNormalView: nat,
@@ -325,6 +352,7 @@ function messageChecks(context: WireContext): MessageChecks {
     }),
     start_view: record<MessageOf<'start_view'>>({
       type: literal('start_view'),
+      crashVector,
       view: nat,
       log,
       opNumber: nat,
@@ -332,6 +360,7 @@ function messageChecks(context: WireContext): MessageChecks {
     }),
     get_state: record<MessageOf<'get_state'>>({
       type: literal('get_state'),
+      crashVector,
       view: nat,
       opNumber: nat,
       commitNumber: nat,
@@ -339,6 +368,7 @@ function messageChecks(context: WireContext): MessageChecks {
     }),
     new_state: record<MessageOf<'new_state'>>({
       type: literal('new_state'),
+      crashVector,
       view: nat,
       fromOp: nat,
       entries: log,
@@ -346,9 +376,38 @@ function messageChecks(context: WireContext): MessageChecks {
       commitNumber: nat,
       state: transfer,
     }),
-    recovery: record<MessageOf<'recovery'>>({ type: literal('recovery'), replica, nonce: uint32 }),
+    recovery: record<MessageOf<'recovery'>>({
+      type: literal('recovery'),
+      crashVector,
+      replica,
+      nonce: uint32,
+    }),
+    pre_view_change: record<MessageOf<'pre_view_change'>>({
+      type: literal('pre_view_change'),
+      crashVector,
+      view: nat,
+      replica,
+    }),
+    pre_view_change_ok: record<MessageOf<'pre_view_change_ok'>>({
+      type: literal('pre_view_change_ok'),
+      crashVector,
+      view: nat,
+      replica,
+    }),
+    crash_vector_request: record<MessageOf<'crash_vector_request'>>({
+      type: literal('crash_vector_request'),
+      replica,
+      nonce: uint32,
+    }),
+    crash_vector_response: record<MessageOf<'crash_vector_response'>>({
+      type: literal('crash_vector_response'),
+      crashVector,
+      nonce: uint32,
+      replica,
+    }),
     recovery_response: record<MessageOf<'recovery_response'>>({
       type: literal('recovery_response'),
+      crashVector,
       view: nat,
       nonce: uint32,
       replica,

@@ -42,6 +42,13 @@ export class AppendLog implements StateMachine {
     return { kind: 'log', sinceCommit, from, entries: this.entries.slice(from) };
   }
 
+  deltaProblem(delta: StateDelta): string | null {
+    if (delta.kind !== 'log') return `an append log cannot install a ${delta.kind} delta`;
+    if (delta.from > this.entries.length)
+      return `the delta starts at entry ${delta.from}, beyond our ${this.entries.length}`;
+    return null;
+  }
+
   applyDelta(delta: StateDelta, commitNumber: number): void {
     assert(delta.kind === 'log', `an append log cannot install a ${delta.kind} delta`);
     assert(delta.from <= this.entries.length, 'log delta starts beyond our end');

@@ -192,6 +192,10 @@ export class KeyValueStore implements StateMachine {
     return { kind: 'kv', sinceCommit, entries };
   }
 
+  deltaProblem(delta: StateDelta): string | null {
+    return delta.kind === 'kv' ? null : `a kv store cannot install a ${delta.kind} delta`;
+  }
+
   applyDelta(delta: StateDelta, commitNumber: number): void {
     assert(delta.kind === 'kv', `a kv store cannot install a ${delta.kind} delta`);
     for (const [key, value] of delta.entries)

@@ -31,6 +31,7 @@ function scenario(fields: Partial<Scenario> = {}): Scenario {
     timing: defaultTiming,
     workload: null,
     mutation: 'none',
+    recovery: 'crash-vectors',
     until: 3000,
     actions: [],
     ...fields,

@@ -18,6 +18,7 @@ function scenario(actions: Action[], fields: Partial<Scenario> = {}): Scenario {
     timing: defaultTiming,
     workload: { requestsPerClient: 10, keys: 2 },
     mutation: 'none',
+    recovery: 'crash-vectors',
     until: 12_000,
     actions,
     ...fields,

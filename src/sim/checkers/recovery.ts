@@ -1,6 +1,7 @@
 /**
  * recovery: a restarted replica takes part only after its recovery completed correctly (§4.3).
- * While recovering it sends nothing but Recovery and executes, prepares and changes views not at all;
+ * While recovering it sends nothing but Recovery (and, with crash vectors, the crash-vector request
+ * before it) and executes, prepares and changes views not at all;
  * it leaves recovery only by completing it; and it completes only with f+1 responses to its current
  * nonce from distinct replicas, one of them from the primary of the latest view among them, whose
  * state it adopts. The responses are followed from their sending to their delivery, independently of
@@ -111,7 +112,7 @@ export class RecoveryChecker implements Checker {
         const record = sentRecord(world, messageId);
         if (record === undefined || record.from !== id) continue;
         const message = record.message;
-        if (message.type !== 'recovery')
+        if (message.type !== 'recovery' && message.type !== 'crash_vector_request')
           return violation(
             'recovery',
             world,
@@ -150,7 +151,13 @@ export class RecoveryChecker implements Checker {
   ): Violation | null {
     const id = replica.id;
     const n = world.replicaCount;
-    const got = state.responses.filter((m): m is RecoveryResponseMessage => m !== null);
+    // With crash vectors, an answer from an incarnation the replica knows to be dead does not count.
+    const known = replica.crashVectors ? replica.crashVector : null;
+    const got = state.responses.filter(
+      (m): m is RecoveryResponseMessage =>
+        m !== null &&
+        (known === null || m.crashVector === undefined || m.crashVector[m.replica] >= known[m.replica]),
+    );
     const from = got.map((m) => m.replica);
     if (got.length < faultsTolerated(n) + 1)
       return violation(

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Message } from '../../protocol/index.ts';
+import { describeCrashVector, type Message } from '../../protocol/index.ts';
 import type { MessageRecord } from '../../sim/trace.ts';
 import { messageLabel } from '../captions.ts';
 import { session } from '../controller.ts';
@@ -153,6 +153,16 @@ function logSummary(log: readonly { op: string }[], firstOp = 1): string {
 
 /** The protocol fields of a message, in words (view, op-number, commit-number, log, delta, nonce...). */
 export function messageFields(message: Message): [string, string][] {
+  const fields = paperFields(message);
+  if ('crashVector' in message && message.crashVector !== undefined)
+    fields.push([
+      'crash vector',
+      `${describeCrashVector(message.crashVector)} (incarnation of replica 0, 1, …)`,
+    ]);
+  return fields;
+}
+
+function paperFields(message: Message): [string, string][] {
   switch (message.type) {
     case 'request':
       return [
@@ -227,6 +237,14 @@ export function messageFields(message: Message): [string, string][] {
           `${message.state.delta.kind} delta since commit ${message.state.delta.sinceCommit}: ${message.state.delta.entries.length} items, ${message.state.clientTable.length} client-table rows`,
         ],
       ];
+    case 'pre_view_change':
+    case 'pre_view_change_ok':
+      return [
+        ['view', String(message.view)],
+        ['replica', String(message.replica)],
+      ];
+    case 'crash_vector_request':
+    case 'crash_vector_response':
     case 'recovery':
       return [
         ['replica', String(message.replica)],
