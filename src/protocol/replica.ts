@@ -1265,6 +1265,8 @@ export class Replica {
     this.commitNumber = state.commitNumber;
     this.installLog(state.log, 0);
     this.transitionToNormal('recovering', now, out);
+    this.recoveryResponses.fill(null);
+    this.crashVectorResponses.fill(null);
     out.note({
       kind: 'state-installed',
       via: 'recovery',
