@@ -98,9 +98,9 @@ export function benchEngine(print: (line: string) => void = console.log): void {
   let swarmEvents = 0;
   const [, swarmMs] = time(() => {
     for (let seed = 1; seed <= seeds; seed++) {
-      const { scenario, faultsEndAt } = swarmScenario(seed);
+      const { scenario } = swarmScenario(seed);
       const world = new World(scenario, { checkers: defaultCheckers() });
-      runAndCheckLiveness(world, faultsEndAt);
+      runAndCheckLiveness(world);
       swarmEvents += world.eventCount;
     }
   });

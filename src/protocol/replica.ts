@@ -168,6 +168,13 @@ export class Replica {
   primaryHeardAt = 0;
   /** pre_view_change answers while this backup asks whether the others lost the primary too. */
   probe: QuorumTally | null = null;
+  /**
+   * The view-change backoff: one more for each view change this replica enters, one less (once per
+   * view) when it sees a view work. Each step doubles the wait for a view change to complete.
+   */
+  viewChangeBackoff = 0;
+  /** The view whose working already eased the backoff (once per view). */
+  backoffEasedIn = -1;
 
   // View change.
   startViewChanges: QuorumTally;
@@ -214,7 +221,7 @@ export class Replica {
     const replica = new Replica(config);
     replica.entropy = entropy >>> 0;
     if (replica.isPrimary()) replica.deadlines.heartbeat = now + config.timing.heartbeatMs;
-    else replica.heardFromPrimary(now);
+    else replica.awaitPrimary(now);
     return replica;
   }
 
@@ -506,6 +513,7 @@ export class Replica {
       return out.ignore('prepare_ok', `op ${message.opNumber} was never prepared`);
     if (message.opNumber <= this.acks[message.replica]) return out.ignore('prepare_ok', 'already counted');
     this.acks[message.replica] = message.opNumber;
+    this.easeBackoff(); // a backup follows this view: it works
     this.commitAcknowledged(out);
     // Everyone holds everything: stop the resend timer, so the next prepare gets a full interval.
     if (ackWatermark(this.acks, this.id, this.replicaCount - 1) >= this.opNumber)
@@ -616,22 +624,35 @@ export class Replica {
   }
 
   /**
-   * How long to wait for the primary, or for a view change to complete: the base timeout, doubled
-   * for each view since the last normal one that failed to start (so every replica of a stalled
-   * view change backs off alike), plus up to half the base of per-replica jitter. Without the
-   * backoff, a view change that needs longer than the timeout (slow links) never completes.
+   * How long to wait for the primary (the base timeout), or for a view change to complete: the base
+   * doubled per step of the backoff, plus up to half the base of per-replica jitter. Without the
+   * backoff, a view change that needs longer than the timeout (slow links, a timeout near one round
+   * trip) never completes. The backoff eases one step per view that works rather than starting
+   * over: on links slow next to the timers, a replica whose view half worked must not become the
+   * one that times out first and drags everyone into the next view.
    */
   viewChangeTimeout(): number {
     const base = this.config.timing.viewChangeTimeoutMs;
-    const failed = Math.max(0, this.view - this.lastNormalView - 1);
-    return (
-      base * 2 ** Math.min(failed, viewChangeBackoffMax) +
-      timeoutJitter(this.entropy, this.id, this.view, base >> 1)
-    );
+    const doublings = this.status === 'view-change' ? Math.max(0, this.viewChangeBackoff - 1) : 0;
+    const jitter = timeoutJitter(this.entropy, this.id, this.view, base >> 1);
+    return base * 2 ** Math.min(doublings, viewChangeBackoffMax) + jitter;
   }
 
-  /** A backup heard from its primary (or its view just started): the primary is alive, stop asking. */
+  /** A backup heard its primary at work (a Prepare or a Commit): the view works, and the primary is alive. */
   private heardFromPrimary(now: number): void {
+    this.easeBackoff();
+    this.awaitPrimary(now);
+  }
+
+  /** The current view works: one step less backoff, once per view. */
+  private easeBackoff(): void {
+    if (this.backoffEasedIn === this.view) return;
+    this.backoffEasedIn = this.view;
+    if (this.viewChangeBackoff > 0) this.viewChangeBackoff--;
+  }
+
+  /** Waits a timeout for the primary: it counts as heard now (its view just started, or ours did). */
+  private awaitPrimary(now: number): void {
     this.primaryHeardAt = now;
     this.probe = null;
     this.deadlines.viewChange = now + this.viewChangeTimeout();
@@ -715,6 +736,7 @@ export class Replica {
     const previous = this.status;
     this.view = view;
     this.status = 'view-change';
+    this.viewChangeBackoff++;
     this.resetViewChangeState();
     this.clearNormalState();
     out.note({ kind: 'view-change-started', view, reason });
@@ -962,7 +984,8 @@ export class Replica {
       if (this.opNumber > this.commitNumber)
         this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
     } else {
-      this.heardFromPrimary(now);
+      // Not yet proof the view works (the primary may not hear us): that is its first Prepare or Commit.
+      this.awaitPrimary(now);
     }
     if (from !== 'normal') out.note({ kind: 'status', from, to: 'normal', view: this.view });
   }
@@ -1369,6 +1392,8 @@ export class Replica {
     copy.knownCommit = this.knownCommit;
     copy.entropy = this.entropy;
     copy.primaryHeardAt = this.primaryHeardAt;
+    copy.viewChangeBackoff = this.viewChangeBackoff;
+    copy.backoffEasedIn = this.backoffEasedIn;
     copy.probe = this.probe === null ? null : this.probe.clone();
     copy.recoveryPhase = this.recoveryPhase;
     copy.recoveryAttempt = this.recoveryAttempt;

@@ -69,6 +69,23 @@ describe('liveness under any latency', () => {
     expect(Math.max(...world.replicas.map((r) => r!.view))).toBeLessThan(10);
   });
 
+  it('with 300 ms links a view change takes longer than the timeout, and backing off lets it complete', () => {
+    const s = scenario({
+      replicas: 5,
+      clients: 1,
+      network: { latencyMs: [300, 300] },
+      until: 60_000,
+      actions: [
+        { at: 1000, type: 'crash', replica: 0 },
+        { at: 1500, type: 'request', client: 0, op: 'put x 1' },
+        { at: 2000, type: 'restart', replica: 0 },
+      ],
+    });
+    const verdict = checkScenario(s);
+    expect(verdict.violations).toEqual([]);
+    expect('convergedAfterMs' in verdict.liveness && verdict.liveness.convergedAfterMs).not.toBeNull();
+  });
+
   it('a same-view state transfer whose gap was closed by retransmitted prepares ends: no get_state on the idle cluster', () => {
     const s = scenario({
       replicas: 3,

@@ -1,60 +1,70 @@
 /**
- * Swarm testing: each seed derives its own scenario with its own fault mix (crashes and restarts,
- * partitions, cuts, timeouts, drop rules, drop and duplicate rates, workload), written out as explicit
- * actions so that a failure is a self-contained scenario. Faults stop at `faultsEndAt`: the network
- * heals and every crashed replica restarts, so liveness can be judged after it.
+ * Swarm testing: each seed derives its own scenario with its own fault mix, written out as explicit
+ * actions so that a failure is a self-contained scenario. The swarm covers the whole fault model:
+ * - every odd cluster size from 1 to 9, both state machines;
+ * - links from a LAN to seconds long, and latency that changes in the middle of a run (a spike
+ *   leaves slow messages behind);
+ * - timers from generous down to below one round trip;
+ * - rolling restarts: over a run more than f distinct replicas may crash, at most f at once,
+ *   including crashes during recovery and during a view change;
+ * - pauses, partitions, asymmetric cuts, drop rules, drop and duplicate rates, forced timeouts.
+ * Faults stop at `faultsEndAt`: the network heals, paused replicas resume, crashed ones restart, so
+ * liveness can be judged after it. A few seeds (`beyondFaultModel`) take down f+1 at once: those
+ * must stay safe, and liveness is not promised.
  */
-import { defaultTiming, faultsTolerated, type Mutation, type NodeId } from '../protocol/index.ts';
-import { livenessBoundMs, perRequestBoundMs } from './checkers/liveness.ts';
+import {
+  defaultTiming,
+  faultsTolerated,
+  primaryOf,
+  type Mutation,
+  type NodeId,
+  type RecoveryMode,
+  type Timing,
+} from '../protocol/index.ts';
+import { livenessBoundMs, perRequestBoundMs, quietWindowMs } from './checkers/liveness.ts';
 import { Rng } from './rng.ts';
-import type { Action, Scenario } from './scenario-types.ts';
+import type { Action, NetworkParams, Scenario } from './scenario-types.ts';
 
 export interface SwarmOptions {
   readonly replicas?: number;
   readonly mutation?: Mutation;
+  readonly recovery?: RecoveryMode;
 }
-
-export { livenessBoundMs };
 
 export interface SwarmScenario {
   readonly scenario: Scenario;
   readonly faultsEndAt: number;
+  /** Whether the seed takes down f+1 replicas at once (then only safety is promised). */
+  readonly beyondFaultModel: boolean;
 }
+
+const clusterSizes = [1, 3, 3, 3, 5, 5, 5, 7, 7, 9];
+/** The most faults one seed draws. */
+const faultsMax = 16;
 
 export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmScenario {
   const rng = Rng.fromSeed(seed).fork('swarm');
-  const replicas = options.replicas ?? rng.pick([1, 3, 3, 3, 3, 5, 5, 7]);
+  const replicas = options.replicas ?? rng.pick(clusterSizes);
   const f = faultsTolerated(replicas);
   const clients = rng.int(1, 3);
-  const faultsEndAt = rng.int(2000, 6000);
-  const latencyMin = rng.int(1, 20);
-  const network = {
-    latencyMs: [latencyMin, latencyMin + rng.int(0, 80)] as [number, number],
-    dropRate: rng.pick([0, 0, 0.01, 0.05, 0.15]),
+  const latencyMs = drawLatency(rng);
+  const network: NetworkParams = {
+    latencyMs,
+    dropRate: rng.pick([0, 0, 0, 0.01, 0.05, 0.15]),
     duplicateRate: rng.pick([0, 0, 0.02, 0.1]),
   };
-  const actions: Action[] = [];
-  // Only f replicas may ever lose their state, so f+1 always keep it and the cluster can recover.
-  const mortal = pickDistinct(rng, replicas, rng.int(0, f));
-  const faultCount = rng.int(0, 12);
-  for (let i = 0; i < faultCount; i++) {
-    const at = rng.int(50, faultsEndAt - 1);
-    actions.push(...randomFault(rng, at, replicas, clients, mortal));
-  }
-  // Everything a fault undoes (restart, heal, mend) happens by the time faults stop.
-  for (let i = 0; i < actions.length; i++)
-    if (actions[i].at > faultsEndAt) actions[i] = { ...actions[i], at: faultsEndAt };
-  actions.sort((a, b) => a.at - b.at);
-  recomputeCrashes(actions);
-  actions.push(
-    { at: faultsEndAt, type: 'heal' },
-    { at: faultsEndAt, type: 'network', dropRate: 0, duplicateRate: 0 },
-  );
-  for (const replica of crashedAtEnd(actions)) actions.push({ at: faultsEndAt, type: 'restart', replica });
-  const workloadKeys = rng.int(1, 5);
-  const stateMachine = rng.chance(0.8) ? 'kv' : 'log';
+  const timing = drawTiming(rng, latencyMs[1]);
+  // Slow links need longer fault periods for anything to happen in them.
+  const faultsEndAt = rng.int(2000, 6000) + 4 * latencyMs[1];
+  const plan = new FaultPlan(rng, replicas, clients, f, timing, latencyMs);
+  const faultCount = rng.int(0, faultsMax);
+  for (let i = 0; i < faultCount; i++) plan.addRandomFault(rng.int(50, faultsEndAt - 1));
+  const beyondFaultModel = f > 0 && rng.chance(0.04);
+  if (beyondFaultModel) plan.crashManyAtOnce(rng.int(100, faultsEndAt - 1), f + 1);
+  const actions = plan.actionsUntil(faultsEndAt);
+  const stateMachine = rng.chance(0.7) ? 'kv' : 'log';
   const requestsPerClient = rng.int(3, 25);
-  const scenario: Scenario = {
+  const base: Scenario = {
     version: 1,
     name: `swarm seed ${seed}`,
     seed,
@@ -62,68 +72,245 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     clients,
     stateMachine,
     network,
-    timing: defaultTiming,
-    workload: { requestsPerClient, keys: workloadKeys },
+    timing,
+    workload: { requestsPerClient, keys: rng.int(1, 5) },
     mutation: options.mutation ?? 'none',
-    recovery: 'crash-vectors',
-    // Long enough for the liveness bound even if every request is still to be served when faults stop.
-    until: faultsEndAt + livenessBoundMs + requestsPerClient * perRequestBoundMs(network.latencyMs[1]),
+    recovery: options.recovery ?? 'crash-vectors',
+    until: 0,
     actions,
   };
-  return { scenario, faultsEndAt };
+  // Long enough for the liveness bound and a quiet period, even if every request is still to be
+  // served when the faults stop.
+  const until =
+    faultsEndAt +
+    livenessBoundMs(base) +
+    requestsPerClient * perRequestBoundMs(plan.latencyMsMax) +
+    quietWindowMs(base) +
+    2 * plan.latencyMsMax +
+    timing.prepareRetryMs;
+  return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel };
 }
 
-function pickDistinct(rng: Rng, n: number, count: number): number[] {
-  const pool = Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  for (let i = 0; i < count && pool.length > 0; i++) out.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]);
-  return out;
+/** A LAN most of the time; a WAN sometimes; links seconds long now and then. */
+function drawLatency(rng: Rng): [number, number] {
+  const profile = rng.next();
+  if (profile < 0.6) {
+    const min = rng.int(1, 20);
+    return [min, min + rng.int(0, 80)];
+  }
+  if (profile < 0.85) {
+    const min = rng.int(20, 200);
+    return [min, min + rng.int(0, 400)];
+  }
+  const min = rng.int(100, 1500);
+  return [min, min + rng.int(0, 2500)];
 }
 
-function randomFault(rng: Rng, at: number, replicas: number, clients: number, mortal: number[]): Action[] {
-  const roll = rng.next();
-  const node = (): NodeId =>
-    clients > 0 && rng.chance(0.2) ? `c${rng.int(0, clients - 1)}` : rng.int(0, replicas - 1);
-  if (roll < 0.3 && mortal.length > 0) {
-    const replica = rng.pick(mortal);
-    // Short outages restart inside the old view's timeouts, long ones after views moved on.
-    const downMs = rng.chance(0.5) ? rng.int(50, 450) : rng.int(100, 2500);
-    return [
-      { at, type: 'crash', replica },
-      { at: at + downMs, type: 'restart', replica },
-    ];
+/**
+ * The defaults half the time; otherwise timers scaled to the round trip, from generous (several
+ * round trips) down to a timeout near or below one round trip.
+ */
+function drawTiming(rng: Rng, latencyMsMax: number): Timing {
+  const profile = rng.next();
+  if (profile < 0.5) return defaultTiming;
+  const roundTrip = 2 * latencyMsMax;
+  const scale = profile < 0.8 ? 0.5 + rng.next() * 1.5 : 2 + rng.next() * 4;
+  const clamp = (ms: number) => Math.max(1, Math.min(60_000, Math.round(ms)));
+  const viewChangeTimeoutMs = clamp(Math.max(50, roundTrip * scale));
+  const heartbeatMs = clamp(Math.max(1, viewChangeTimeoutMs * (0.1 + rng.next() * 0.4)));
+  return {
+    heartbeatMs: Math.min(heartbeatMs, viewChangeTimeoutMs - 1),
+    viewChangeTimeoutMs,
+    prepareRetryMs: clamp(Math.max(20, roundTrip * (0.3 + rng.next() * 1.2))),
+    recoveryRetryMs: clamp(Math.max(20, roundTrip * (0.3 + rng.next() * 1.2))),
+    clientRetryMs: clamp(Math.max(50, roundTrip * (1 + rng.next() * 3))),
+  };
+}
+
+/**
+ * The faults of one seed. Crashes keep the fault model: at most f replicas are without their state
+ * at once, counting a restarted replica as stateless until it may have recovered (a guess from the
+ * timers and the slowest link; the liveness checker judges by what really happened).
+ */
+class FaultPlan {
+  private readonly actions: Action[] = [];
+  /** Per replica, when it is down or may still be recovering: [from, to) intervals. */
+  private readonly stateless: { replica: number; from: number; to: number }[] = [];
+  private readonly recoverySlackMs: number;
+  latencyMsMax: number;
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly replicas: number,
+    private readonly clients: number,
+    private readonly f: number,
+    private readonly timing: Timing,
+    private readonly initialLatencyMs: [number, number],
+  ) {
+    this.latencyMsMax = initialLatencyMs[1];
+    this.recoverySlackMs = 3 * timing.recoveryRetryMs + 8 * this.latencyMsMax;
   }
-  if (roll < 0.5 && replicas > 1) {
-    const groups = splitGroups(rng, replicas, clients);
-    return [
-      { at, type: 'partition', groups },
-      { at: at + rng.int(200, 2500), type: 'heal' },
-    ];
+
+  addRandomFault(at: number): void {
+    const rng = this.rng;
+    const roll = rng.next();
+    if (roll < 0.22) return void this.crashAndRestart(at, rng.int(0, this.replicas - 1), this.outageMs());
+    if (roll < 0.27) return this.crashDuringViewChange(at);
+    if (roll < 0.3) return this.crashDuringRecovery(at);
+    if (roll < 0.38) return this.pause(at);
+    if (roll < 0.5 && this.replicas > 1) return this.partition(at);
+    if (roll < 0.62 && this.replicas > 1) return this.cut(at);
+    if (roll < 0.68)
+      return void this.actions.push({ at, type: 'timeout', replica: rng.int(0, this.replicas - 1) });
+    if (roll < 0.78) return this.dropRule(at);
+    if (roll < 0.88) return this.latencyChange(at);
+    this.actions.push({
+      at,
+      type: 'network',
+      dropRate: rng.pick([0, 0.05, 0.2]),
+      duplicateRate: rng.pick([0, 0.05, 0.3]),
+    });
   }
-  if (roll < 0.65 && replicas > 1) {
-    const from = node();
-    let to = rng.int(0, replicas - 1) as NodeId;
-    if (to === from) to = ((to as number) + 1) % replicas;
-    return [
-      { at, type: 'cut', from, to },
-      { at: at + rng.int(100, 2000), type: 'mend', from, to },
-    ];
+
+  /** Short outages come back inside the old view's timeouts, long ones after the views moved on. */
+  private outageMs(): number {
+    return this.rng.chance(0.5) ? this.rng.int(50, 450) : this.rng.int(100, 2500 + 2 * this.latencyMsMax);
   }
-  if (roll < 0.75) return [{ at, type: 'timeout', replica: rng.int(0, replicas - 1) }];
-  if (roll < 0.85) {
-    const message = rng.pick([
+
+  /** A crash, and a restart `downMs` later, if at most f stay stateless at once with it. */
+  private crashAndRestart(at: number, replica: number, downMs: number): boolean {
+    const to = at + downMs + this.recoverySlackMs;
+    if (this.stateless.some((s) => s.replica === replica && s.from < to && at < s.to)) return false;
+    const overlapping = new Set(this.stateless.filter((s) => s.from < to && at < s.to).map((s) => s.replica));
+    if (overlapping.size >= this.f) return false;
+    this.stateless.push({ replica, from: at, to });
+    this.actions.push({ at, type: 'crash', replica }, { at: at + downMs, type: 'restart', replica });
+    return true;
+  }
+
+  /** A backup gives up on the primary, and the primary of the next view crashes while it starts. */
+  private crashDuringViewChange(at: number): void {
+    const rng = this.rng;
+    if (this.replicas < 3) return;
+    const backup = rng.int(1, this.replicas - 1);
+    this.actions.push({ at, type: 'timeout', replica: backup });
+    // The view is unknown here: view 1's primary is replica 1, and views climb from the initial one.
+    const next = primaryOf(rng.int(1, this.replicas), this.replicas);
+    this.crashAndRestart(at + rng.int(1, 2 * this.latencyMsMax + 10), next, this.outageMs());
+  }
+
+  /** A replica crashes, restarts, and crashes again while it is still recovering. */
+  private crashDuringRecovery(at: number): void {
+    const rng = this.rng;
+    const replica = rng.int(0, this.replicas - 1);
+    const firstDown = rng.int(50, 500);
+    if (!this.crashAndRestart(at, replica, firstDown)) return;
+    const again = at + firstDown + rng.int(1, this.latencyMsMax + 5);
+    this.actions.push(
+      { at: again, type: 'crash', replica },
+      { at: again + this.outageMs(), type: 'restart', replica },
+    );
+    const last = this.stateless[this.stateless.length - 1];
+    last.to = Math.max(last.to, again + 3000 + this.recoverySlackMs);
+  }
+
+  /** A GC pause or a stopped VM: the state stays, timers fall due, messages queue. */
+  private pause(at: number): void {
+    const replica = this.rng.int(0, this.replicas - 1);
+    const ms = this.rng.chance(0.5) ? this.rng.int(50, 800) : this.rng.int(500, 5000);
+    this.actions.push({ at, type: 'pause', replica }, { at: at + ms, type: 'resume', replica });
+  }
+
+  private partition(at: number): void {
+    const groups = splitGroups(this.rng, this.replicas, this.clients);
+    this.actions.push({ at, type: 'partition', groups }, { at: at + this.rng.int(200, 2500), type: 'heal' });
+  }
+
+  /** A one-way cut, now and then both ways. */
+  private cut(at: number): void {
+    const rng = this.rng;
+    const from: NodeId =
+      this.clients > 0 && rng.chance(0.2)
+        ? `c${rng.int(0, this.clients - 1)}`
+        : rng.int(0, this.replicas - 1);
+    let to = rng.int(0, this.replicas - 1) as NodeId;
+    if (to === from) to = ((to as number) + 1) % this.replicas;
+    const until = at + rng.int(100, 2000);
+    this.actions.push({ at, type: 'cut', from, to }, { at: until, type: 'mend', from, to });
+    if (typeof from === 'number' && rng.chance(0.3))
+      this.actions.push(
+        { at, type: 'cut', from: to, to: from },
+        { at: until, type: 'mend', from: to, to: from },
+      );
+  }
+
+  private dropRule(at: number): void {
+    const message = this.rng.pick([
       'prepare',
       'prepare_ok',
       'commit',
+      'pre_view_change',
+      'pre_view_change_ok',
       'start_view_change',
       'do_view_change',
       'start_view',
+      'crash_vector_response',
       'recovery_response',
+      'get_state',
       'new_state',
     ] as const);
-    return [{ at, type: 'drop', message, count: rng.int(1, 5) }];
+    this.actions.push({ at, type: 'drop', message, count: this.rng.int(1, 5) });
   }
-  return [{ at, type: 'network', dropRate: rng.pick([0, 0.05, 0.2]), duplicateRate: rng.pick([0, 0.05]) }];
+
+  /** Links slow down for a while (a spike leaves slow messages in flight), then come back. */
+  private latencyChange(at: number): void {
+    const rng = this.rng;
+    const latencyMs = drawLatency(rng);
+    this.latencyMsMax = Math.max(this.latencyMsMax, latencyMs[1]);
+    const back = at + (rng.chance(0.5) ? rng.int(1, 50) : rng.int(200, 4000));
+    this.actions.push({ at, type: 'network', latencyMs });
+    if (rng.chance(0.7)) this.actions.push({ at: back, type: 'network', latencyMs: this.initialLatencyMs });
+  }
+
+  /** Beyond the fault model: f+1 replicas lose their state together. */
+  crashManyAtOnce(at: number, count: number): void {
+    const pool = Array.from({ length: this.replicas }, (_, i) => i);
+    for (let i = 0; i < count && pool.length > 0; i++) {
+      const replica = pool.splice(this.rng.int(0, pool.length - 1), 1)[0];
+      this.actions.push(
+        { at, type: 'crash', replica },
+        { at: at + this.outageMs(), type: 'restart', replica },
+      );
+    }
+  }
+
+  /** Every action by `faultsEndAt`, in time order, with everything undone at that moment. */
+  actionsUntil(faultsEndAt: number): Action[] {
+    const actions = this.actions.map((action) =>
+      action.at > faultsEndAt ? { ...action, at: faultsEndAt } : action,
+    );
+    actions.sort((a, b) => a.at - b.at);
+    dropMeaninglessCrashes(actions);
+    const down = new Set<number>();
+    const paused = new Set<number>();
+    for (const action of actions) {
+      if (action.type === 'crash') {
+        down.add(action.replica);
+        paused.delete(action.replica);
+      } else if (action.type === 'restart') down.delete(action.replica);
+      else if (action.type === 'pause') paused.add(action.replica);
+      else if (action.type === 'resume') paused.delete(action.replica);
+    }
+    actions.push(
+      { at: faultsEndAt, type: 'heal' },
+      { at: faultsEndAt, type: 'network', dropRate: 0, duplicateRate: 0 },
+    );
+    for (const replica of [...paused].sort((a, b) => a - b))
+      actions.push({ at: faultsEndAt, type: 'resume', replica });
+    for (const replica of [...down].sort((a, b) => a - b))
+      actions.push({ at: faultsEndAt, type: 'restart', replica });
+    return actions;
+  }
 }
 
 /**
@@ -149,26 +336,30 @@ function splitGroups(rng: Rng, replicas: number, clients: number): NodeId[][] {
   return [a, b];
 }
 
-/** Drops a crash of a replica that is already down and a restart of one that is up, keeping the actions meaningful. */
-function recomputeCrashes(actions: Action[]): void {
+/**
+ * Drops a crash of a replica that is already down and a restart of one that is up, and a pause or
+ * resume that means nothing, keeping every action meaningful.
+ */
+function dropMeaninglessCrashes(actions: Action[]): void {
   const down = new Set<number>();
+  const paused = new Set<number>();
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i];
     if (action.type === 'crash') {
       if (down.has(action.replica)) actions.splice(i--, 1);
-      else down.add(action.replica);
+      else {
+        down.add(action.replica);
+        paused.delete(action.replica);
+      }
     } else if (action.type === 'restart') {
       if (!down.has(action.replica)) actions.splice(i--, 1);
       else down.delete(action.replica);
+    } else if (action.type === 'pause') {
+      if (down.has(action.replica) || paused.has(action.replica)) actions.splice(i--, 1);
+      else paused.add(action.replica);
+    } else if (action.type === 'resume') {
+      if (!paused.has(action.replica)) actions.splice(i--, 1);
+      else paused.delete(action.replica);
     }
   }
-}
-
-function crashedAtEnd(actions: readonly Action[]): number[] {
-  const down = new Set<number>();
-  for (const action of actions) {
-    if (action.type === 'crash') down.add(action.replica);
-    if (action.type === 'restart') down.delete(action.replica);
-  }
-  return [...down].sort((a, b) => a - b);
 }

@@ -1,22 +1,30 @@
 /**
- * Liveness after faults stop: once every crashed replica restarted and the network healed, the
- * cluster returns to one view in normal status, every pending request gets its reply, and all
- * replicas converge to the same commit-number and state, within a bound the checker reports.
+ * Liveness, judged in every fault-free stretch of a run: once every crashed replica restarted,
+ * every paused one resumed and the network healed, the cluster returns to one view in normal status,
+ * every pending request gets its reply, and all replicas converge to the same commit-number and
+ * state, within a bound this checker reports. Then it falls quiet: traffic drops to heartbeats.
  *
- * The promise holds only inside the fault model: at most f replicas ever lose their state (with more,
- * nobody may be left to answer a recovery, and the cluster rightly stays unavailable), and by the time
- * faults stop every replica runs and the network is healed. Outside it the check does not apply.
+ * The promise holds only inside the fault model: at most f replicas without their state (crashed,
+ * or restarted and still recovering) at the same time, however many crash over the whole run. Once
+ * more than f lose it together nobody may be left to answer a recovery, and the cluster rightly
+ * stays unavailable from then on.
  */
-import { faultsTolerated } from '../../protocol/index.ts';
-import type { Scenario } from '../scenario-types.ts';
+import { faultsTolerated, type MessageType } from '../../protocol/index.ts';
+import type { Action, Scenario } from '../scenario-types.ts';
 import type { Violation } from '../trace.ts';
 import type { World } from '../world.ts';
 
 /**
  * How long after the faults stop a healthy cluster must have converged (virtual ms), before the
- * requests still to be served: view change, recovery and state transfer all fit in it many times over.
+ * requests still to be served. It scales with the slowest link and the timers: noticing a dead
+ * primary takes a timeout, a view change a few trips, and one that needs longer than the timeout
+ * waits through a few backed-off timeouts first; recovery takes two rounds.
  */
-export const livenessBoundMs = 6000;
+export function livenessBoundMs(scenario: Scenario): number {
+  const timing = scenario.timing;
+  return 5000 + 30 * latencyMsMaxOf(scenario) + 4 * timing.viewChangeTimeoutMs + 2 * timing.recoveryRetryMs;
+}
+
 /** The longest think time of the workload between a reply and the next request (workload.ts). */
 const thinkMsMax = 30;
 
@@ -26,6 +34,32 @@ const thinkMsMax = 30;
  */
 export function perRequestBoundMs(latencyMsMax: number): number {
   return 4 * latencyMsMax + thinkMsMax + 10;
+}
+
+/** The slowest link a scenario ever has (messages sent before a change may still be on their way). */
+export function latencyMsMaxOf(scenario: Scenario): number {
+  let max = scenario.network.latencyMs[1];
+  for (const action of scenario.actions)
+    if (action.type === 'network' && action.latencyMs !== undefined && action.latencyMs[1] > max)
+      max = action.latencyMs[1];
+  return max;
+}
+
+/** Traffic a converged, idle cluster may still send: heartbeats, and a backup's question about a late one. */
+const quietTypes: ReadonlySet<MessageType> = new Set<MessageType>([
+  'commit',
+  'pre_view_change',
+  'pre_view_change_ok',
+]);
+
+/** How long a converged, idle cluster is watched for traffic beyond heartbeats. */
+export function quietWindowMs(scenario: Scenario): number {
+  const t = scenario.timing;
+  return Math.max(
+    2000,
+    4 * Math.max(t.prepareRetryMs, t.recoveryRetryMs, t.heartbeatMs),
+    4 * latencyMsMaxOf(scenario),
+  );
 }
 
 export interface Convergence {
@@ -58,39 +92,113 @@ export function convergence(world: World): Convergence | string {
 /** When the scenario's faults stop: its last action that is not a client request (0 when none). */
 export function faultsEndOf(scenario: Scenario): number {
   let end = 0;
-  for (const action of scenario.actions) if (action.type !== 'request' && action.at > end) end = action.at;
+  for (const action of scenario.actions)
+    if (action.type !== 'request' && action.type !== 'workload' && action.at > end) end = action.at;
   return end;
 }
 
-/** Why liveness cannot be judged from the scenario alone, or null when it can (so far). */
-export function livenessInapplicable(scenario: Scenario, boundMs = livenessBoundMs): string | null {
-  const crashed = new Set<number>();
-  for (const action of scenario.actions) if (action.type === 'crash') crashed.add(action.replica);
-  const f = faultsTolerated(scenario.replicas);
-  if (crashed.size > f)
-    return `${crashed.size} replicas lose their state, more than f = ${f}: the cluster may rightly stay unavailable`;
-  const end = faultsEndOf(scenario);
-  if (scenario.until < end + boundMs)
-    return `the run ends ${scenario.until - end} ms after faults stop, before the bound of ${boundMs} ms`;
-  return null;
+/** A stretch of the run with no fault in force: from `start` until the next fault at `end`. */
+export interface FaultFreeWindow {
+  readonly start: number;
+  readonly end: number;
 }
 
-/** The most requests one client still has to get served (each waits for the one before). */
-function requestsLeft(world: World): number {
+/** Whether an action breaks something (for a while, or at that instant), as opposed to mending or asking. */
+function isFault(action: Action): boolean {
+  switch (action.type) {
+    case 'crash':
+    case 'pause':
+    case 'partition':
+    case 'cut':
+    case 'drop':
+    case 'duplicate':
+    case 'timeout':
+      return true;
+    case 'network':
+      return action.dropRate !== undefined && action.dropRate > 0;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The fault-free stretches of a scenario, read from its actions: every replica running and not
+ * paused, no partition, no cut link, no random drops. Each starts when the last fault in force is
+ * undone (or an instantaneous fault happened) and ends at the next fault (or the run's end).
+ */
+export function faultFreeWindows(scenario: Scenario): FaultFreeWindow[] {
+  const down = new Set<number>();
+  const paused = new Set<number>();
+  const cuts = new Set<string>();
+  let partitioned = false;
+  let dropping = scenario.network.dropRate > 0;
+  const clean = () => down.size === 0 && paused.size === 0 && cuts.size === 0 && !partitioned && !dropping;
+  const windows: FaultFreeWindow[] = [];
+  let start: number | null = clean() ? 0 : null;
+  const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
+  for (const action of actions) {
+    if (isFault(action) && start !== null) {
+      if (action.at > start) windows.push({ start, end: action.at });
+      start = null;
+    }
+    switch (action.type) {
+      case 'crash':
+        down.add(action.replica);
+        paused.delete(action.replica);
+        break;
+      case 'restart':
+        down.delete(action.replica);
+        break;
+      case 'pause':
+        if (!down.has(action.replica)) paused.add(action.replica);
+        break;
+      case 'resume':
+        paused.delete(action.replica);
+        break;
+      case 'partition':
+        partitioned = true;
+        break;
+      case 'heal':
+        partitioned = false;
+        cuts.clear();
+        break;
+      case 'cut':
+        cuts.add(`${action.from}>${action.to}`);
+        break;
+      case 'mend':
+        cuts.delete(`${action.from}>${action.to}`);
+        break;
+      case 'network':
+        if (action.dropRate !== undefined) dropping = action.dropRate > 0;
+        break;
+      default:
+        break;
+    }
+    if (start === null && clean()) start = action.at;
+  }
+  if (start !== null && start < scenario.until) windows.push({ start, end: scenario.until });
+  return windows;
+}
+
+/** The most requests one client still has to get served by `until` (each waits for the one before). */
+function requestsLeft(world: World, until: number): number {
   const left = world.clients.map(
     (client, i) => (client.pending === null ? 0 : 1) + client.queue.length + world.workloadRemaining[i],
   );
   for (let i = world.nextAction; i < world.actions.length; i++) {
     const action = world.actions[i];
+    if (action.at >= until) break;
     if (action.type === 'request') left[action.client]++;
   }
   return Math.max(0, ...left);
 }
 
-/** Why the world is not yet fault-free (a replica down, the network not healed), or null. */
+/** Why the world is not fault-free right now (a replica down or paused, the network not healed), or null. */
 export function faultsRemaining(world: World): string | null {
-  for (let id = 0; id < world.replicas.length; id++)
+  for (let id = 0; id < world.replicas.length; id++) {
     if (world.replicas[id] === null) return `replica ${id} is still crashed when faults stop`;
+    if (world.paused[id] === 1) return `replica ${id} is still paused when faults stop`;
+  }
   const network = world.network;
   if (network.groups !== null) return 'the network is still partitioned when faults stop';
   if (network.cuts.size > 0) return 'links are still cut when faults stop';
@@ -98,57 +206,105 @@ export function faultsRemaining(world: World): string | null {
   return null;
 }
 
-export interface LivenessResult {
-  /** Whether the check applied; when not, `reason` says why and nothing was judged. */
+/** The verdict on one fault-free window. */
+export interface WindowVerdict {
+  readonly start: number;
+  readonly end: number;
+  /** Whether the window was judged; when not, `reason` says why. */
   readonly applicable: boolean;
   readonly reason?: string;
-  readonly faultsEndAt: number;
-  /** The bound judged against: the base bound plus the requests left when faults stopped. */
+  /** The bound judged against: the base bound plus the requests left when the window opened. */
   readonly boundMs: number;
-  /** Virtual ms from the end of faults to convergence, or null when it never converged. */
+  /** Virtual ms from the window's start to convergence, or null when it never converged. */
   readonly convergedAfterMs: number | null;
+  /** Whether the quiet period after convergence was watched (it needs room before the window ends). */
+  readonly quietChecked: boolean;
   readonly violation: Violation | null;
 }
 
+export interface LivenessResult {
+  /** Whether any window was judged; when not, `reason` says why. */
+  readonly applicable: boolean;
+  readonly reason?: string;
+  /** The start of the last window judged (or seen): when the faults stopped for the last time. */
+  readonly faultsEndAt: number;
+  readonly boundMs: number;
+  /** For the last window judged. */
+  readonly convergedAfterMs: number | null;
+  /** The first violation of any window. */
+  readonly violation: Violation | null;
+  readonly windows: readonly WindowVerdict[];
+}
+
 export interface LivenessOptions {
-  readonly boundMs?: number;
-  /** Keep running (and checking safety) to the scenario's end after converging; else stop there. */
+  /** Keep running (and checking safety) to the scenario's end after the last window; else stop there. */
   readonly runToEnd?: boolean;
 }
 
 /**
- * Steps a fresh `world` to `faultsEndAt`, then until it converges or the bound passes, and reports
- * how long convergence took. A safety violation on the way stops the world and this with it.
+ * Steps a fresh `world` through every fault-free window of its scenario and judges each: it must
+ * converge within the bound, then stay quiet. A safety violation on the way stops the world and
+ * this with it; the first liveness or quiescence violation ends the judging.
  */
-export function runAndCheckLiveness(
-  world: World,
-  faultsEndAt: number,
-  options: LivenessOptions = {},
-): LivenessResult {
-  const baseMs = options.boundMs ?? livenessBoundMs;
-  let boundMs = baseMs;
-  const result = (fields: Partial<LivenessResult>): LivenessResult => ({
+export function runAndCheckLiveness(world: World, options: LivenessOptions = {}): LivenessResult {
+  const scenario = world.scenario;
+  const windows = faultFreeWindows(scenario);
+  const verdicts: WindowVerdict[] = [];
+  let violation: Violation | null = null;
+  for (const window of windows) {
+    const verdict = judgeWindow(world, window);
+    if (verdict === null) break; // a safety violation halted the world
+    verdicts.push(verdict);
+    if (verdict.violation !== null) {
+      violation = verdict.violation;
+      break;
+    }
+  }
+  if ((options.runToEnd ?? true) && !world.halted) world.runToEnd();
+  const judged = verdicts.filter((v) => v.applicable);
+  const last = judged.at(-1) ?? verdicts.at(-1);
+  return {
+    applicable: judged.length > 0,
+    reason: judged.length > 0 ? undefined : (last?.reason ?? 'the faults never stop'),
+    faultsEndAt: last?.start ?? faultsEndOf(scenario),
+    boundMs: last?.boundMs ?? livenessBoundMs(scenario),
+    convergedAfterMs: judged.at(-1)?.convergedAfterMs ?? null,
+    violation,
+    windows: verdicts,
+  };
+}
+
+function judgeWindow(world: World, window: FaultFreeWindow): WindowVerdict | null {
+  const scenario = world.scenario;
+  world.runUntil(window.start);
+  if (world.halted) return null;
+  const base = livenessBoundMs(scenario);
+  const result = (fields: Partial<WindowVerdict>): WindowVerdict => ({
+    start: window.start,
+    end: window.end,
     applicable: true,
-    faultsEndAt,
-    boundMs,
+    boundMs: base,
     convergedAfterMs: null,
+    quietChecked: false,
     violation: null,
     ...fields,
   });
-  world.runUntil(faultsEndAt);
-  if (world.halted) return result({});
+  const f = faultsTolerated(world.replicaCount);
+  if (world.statelessMax > f)
+    return result({
+      applicable: false,
+      reason: `${world.statelessMax} replicas were without their state at once, more than f = ${f}: the cluster may rightly stay unavailable`,
+    });
   const remaining = faultsRemaining(world);
-  if (remaining !== null) {
-    world.runToEnd();
-    return result({ applicable: false, reason: remaining });
-  }
-  const left = requestsLeft(world);
-  const perRequestMs = perRequestBoundMs(world.network.params.latencyMs[1]);
-  boundMs = baseMs + left * perRequestMs;
-  const bound = `${boundMs} ms (${baseMs} ms + ${left} request${left === 1 ? '' : 's'} left × ${perRequestMs} ms)`;
-  const deadline = Math.min(faultsEndAt + boundMs, world.scenario.until);
-  let convergedAt: number | null = null;
+  if (remaining !== null) return result({ applicable: false, reason: remaining });
+  const left = requestsLeft(world, window.start + base);
+  const perRequestMs = perRequestBoundMs(latencyMsMaxOf(scenario));
+  const boundMs = base + left * perRequestMs;
+  const bound = `${boundMs} ms (${base} ms + ${left} request${left === 1 ? '' : 's'} left × ${perRequestMs} ms)`;
+  // Up to the last moment before the next fault (whose own action is not part of the window).
+  const deadline = Math.min(window.start + boundMs, window.end - 1, scenario.until);
   let lastReason = '';
+  let convergedAt: number | null = null;
   while (!world.halted) {
     const state = convergence(world);
     if (typeof state !== 'string') {
@@ -158,23 +314,74 @@ export function runAndCheckLiveness(
     lastReason = state;
     if (!world.step(deadline)) break;
   }
-  if (world.halted) return result({});
+  if (world.halted) return null;
   if (convergedAt === null) {
-    if (world.now < deadline) world.runUntil(deadline);
-    if (deadline < faultsEndAt + boundMs)
+    if (deadline < window.start + boundMs)
       return result({
+        boundMs,
         applicable: false,
-        reason: `not converged when the run ended, ${deadline - faultsEndAt} ms after faults stopped, before the bound of ${bound}: ${lastReason}`,
+        reason: `not converged ${deadline - window.start} ms after faults stopped at ${window.start} ms, when ${deadline === window.end - 1 ? 'the next fault came' : 'the run ended'}, before the bound of ${bound}: ${lastReason}`,
       });
+    world.runUntil(deadline);
+    if (world.halted) return null;
     return result({
+      boundMs,
       violation: {
         checker: 'liveness',
         time: deadline,
         event: world.eventCount - 1,
-        message: `no convergence within the bound of ${bound} after faults stopped at ${faultsEndAt} ms: ${lastReason}`,
+        message: `no convergence within the bound of ${bound} after faults stopped at ${window.start} ms: ${lastReason}`,
       },
     });
   }
-  if (options.runToEnd ?? true) world.runToEnd();
-  return result({ convergedAfterMs: convergedAt - faultsEndAt });
+  const quiet = checkQuiet(world, convergedAt, window);
+  if (quiet === null && world.halted) return null;
+  return result({
+    boundMs,
+    convergedAfterMs: convergedAt - window.start,
+    quietChecked: quiet !== undefined,
+    violation: quiet ?? null,
+  });
+}
+
+/**
+ * A converged cluster with idle clients and nothing left to do falls quiet: after the last repairs
+ * settle, only heartbeats (and a backup's question about a late one) go out. Endless state
+ * transfers, resends or view changes are a violation naming the message types and the senders.
+ * Returns undefined when there is no room to watch (the window ends first, or a request comes).
+ */
+function checkQuiet(
+  world: World,
+  convergedAt: number,
+  window: FaultFreeWindow,
+): Violation | null | undefined {
+  const scenario = world.scenario;
+  const settleMs = 2 * latencyMsMaxOf(scenario) + scenario.timing.prepareRetryMs;
+  const from = convergedAt + settleMs;
+  const to = from + quietWindowMs(scenario);
+  if (to > Math.min(window.end, scenario.until)) return undefined;
+  for (let i = world.nextAction; i < world.actions.length && world.actions[i].at <= to; i++)
+    if (world.actions[i].at > convergedAt) return undefined;
+  world.runUntil(from);
+  if (world.halted) return null;
+  const sent = new Map<string, number>();
+  let first = -1;
+  while (world.step(to)) {
+    for (let i = 0; i < world.nextMessageId - world.stepFirstSent; i++) {
+      const record = world.stepMessages[i];
+      if (quietTypes.has(record.message.type) || typeof record.from !== 'number') continue;
+      const key = `${record.message.type} from replica ${record.from}`;
+      sent.set(key, (sent.get(key) ?? 0) + 1);
+      if (first < 0) first = world.eventCount - 1;
+    }
+  }
+  if (world.halted) return null;
+  if (sent.size === 0) return null;
+  const what = [...sent].map(([key, count]) => `${count} ${key}`).join(', ');
+  return {
+    checker: 'quiescence',
+    time: to,
+    event: first,
+    message: `converged at ${convergedAt} ms with idle clients, yet between ${from} and ${to} ms the cluster sent ${what}: only heartbeats should remain`,
+  };
 }

@@ -3,7 +3,9 @@
  * - only-issued: a replica executes only a request a client issued (same client, number and op);
  * - at-most-once: a request executes at one op-number only, however often it was sent;
  * - reply-matches: a client accepts a reply only for an executed request, with that execution's result;
- * - acknowledged-kept: an op whose reply a client accepted is in the log of every later view's primary.
+ * - acknowledged-kept: an op whose reply a client accepted in view v is in the log of the primary of
+ *   every view after v. (A view before v may still start late, from DoViewChange messages sent
+ *   before v: it can commit nothing, every other replica having moved on, and owes nothing.)
  * Per event O(notes); a new view's primary costs O(acknowledged ops) once per view change.
  */
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
@@ -81,22 +83,29 @@ class ClientRecord {
   }
 }
 
-/** Ops whose reply a client accepted, in order: op-number, client and request number. */
+/** Ops whose reply a client accepted, in order: op-number, client, request number and the reply's view. */
 class Acknowledged {
   constructor(
     readonly ops = new AppendOnlyNumbers(),
     readonly clients = new AppendOnly<string>(),
     readonly requests = new AppendOnlyNumbers(),
+    readonly views = new AppendOnlyNumbers(),
   ) {}
 
-  push(opNumber: number, client: string, request: number): void {
+  push(opNumber: number, client: string, request: number, view: number): void {
     this.ops.push(opNumber);
     this.clients.push(client);
     this.requests.push(request);
+    this.views.push(view);
   }
 
   clone(): Acknowledged {
-    return new Acknowledged(this.ops.clone(), this.clients.clone(), this.requests.clone());
+    return new Acknowledged(
+      this.ops.clone(),
+      this.clients.clone(),
+      this.requests.clone(),
+      this.views.clone(),
+    );
   }
 }
 
@@ -188,16 +197,17 @@ export class RequestChecker implements Checker {
             [note.replica, record.executedReplicas.get(note.request - 1)],
             [executedOp],
           );
-        this.acknowledged.push(executedOp, note.client, note.request);
+        this.acknowledged.push(executedOp, note.client, note.request, note.view);
       }
     }
     return null;
   }
 
-  /** A new view's primary must hold every op a client was told is done, where it was done. */
+  /** A new view's primary must hold every op a client was told is done in an earlier view, where it was done. */
   private checkKept(world: World, event: TraceEvent, primary: Replica): Violation | null {
     const acknowledged = this.acknowledged;
     for (let i = 0; i < acknowledged.ops.length; i++) {
+      if (acknowledged.views.at(i) >= primary.view) continue;
       const opNumber = acknowledged.ops.at(i);
       const client = acknowledged.clients.at(i);
       const request = acknowledged.requests.at(i);

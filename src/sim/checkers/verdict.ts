@@ -1,6 +1,6 @@
 /**
- * One scenario judged by everything: the safety checkers after every event, liveness after the
- * faults stop, and linearizability of the client history at the end. What fuzzing, shrinking and
+ * One scenario judged by everything: the safety checkers after every event, liveness and quiet in
+ * every fault-free stretch, and linearizability of the client history at the end. What fuzzing, shrinking and
  * the mutation tests run. Keeps no trace: the world has no journal, so memory stays flat.
  */
 import { HistoryRecorder, kvOperations } from '../history.ts';
@@ -17,13 +17,7 @@ import {
   type KvOutput,
   type Operation,
 } from './linearizability/index.ts';
-import {
-  faultsEndOf,
-  livenessBoundMs,
-  livenessInapplicable,
-  runAndCheckLiveness,
-  type LivenessResult,
-} from './liveness.ts';
+import { runAndCheckLiveness, type LivenessResult } from './liveness.ts';
 
 export interface VerdictOptions {
   /** The safety checkers (default: defaultCheckers()). */
@@ -52,16 +46,13 @@ export function checkScenario(scenario: Scenario, options: VerdictOptions = {}):
     checkers: [...(options.checkers ?? defaultCheckers()), new HistoryRecorder()],
   });
   let liveness: Verdict['liveness'];
-  const inapplicable = options.liveness === false ? 'not requested' : livenessInapplicable(scenario);
-  if (inapplicable === null) {
-    const faultsEndAt = faultsEndOf(scenario);
-    liveness = runAndCheckLiveness(world, faultsEndAt, { boundMs: livenessBoundMs, runToEnd: false });
-    const actionsLeft = world.nextAction < world.actions.length;
-    if (liveness.convergedAfterMs !== null && (actionsLeft || !(options.stopWhenConverged ?? false)))
-      world.runToEnd();
-  } else {
+  if (options.liveness === false) {
     world.runToEnd();
-    liveness = { applicable: false, reason: inapplicable };
+    liveness = { applicable: false, reason: 'not requested' };
+  } else {
+    liveness = runAndCheckLiveness(world, { runToEnd: false });
+    const actionsLeft = world.nextAction < world.actions.length;
+    if (actionsLeft || !(options.stopWhenConverged ?? false)) world.runToEnd();
   }
   const violations = world.violations.slice();
   if (violations.length === 0 && liveness.applicable && liveness.violation !== null)
