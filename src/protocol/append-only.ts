@@ -15,6 +15,11 @@ export class AppendOnly<T> {
   /** chunks[i] holds items i * chunkSize ...; shared with clones, never written below a clone's end. */
   private chunks: T[][];
   private count: number;
+  /**
+   * How many times this sequence was cut short. Items below the length never change otherwise, so a
+   * reader that checked a prefix can trust it while this stays the same (the roles checker does).
+   */
+  truncations = 0;
 
   constructor(items: T[] = [], count = items.length) {
     this.chunks = [];
@@ -53,7 +58,10 @@ export class AppendOnly<T> {
   }
 
   truncate(length: number): void {
-    if (length < this.count) this.count = length;
+    if (length < this.count) {
+      this.count = length;
+      this.truncations++;
+    }
   }
 
   /** Items [start, end) as a fresh array. */
@@ -70,6 +78,7 @@ export class AppendOnly<T> {
     const copy = new AppendOnly<T>();
     copy.chunks = this.chunks;
     copy.count = this.count;
+    copy.truncations = this.truncations;
     return copy;
   }
 }

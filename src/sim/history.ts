@@ -7,10 +7,14 @@ import type { Checker } from './checkers/checker.ts';
 import {
   checkOperations,
   kvModel,
+  logModel,
   type CheckOptions,
   type CheckResult,
   type KvInput,
   type KvOutput,
+  type LogInput,
+  type LogOutput,
+  type Model,
   type Operation,
 } from './checkers/linearizability/index.ts';
 import type { Scenario } from './scenario-types.ts';
@@ -120,7 +124,57 @@ export function kvOperations(history: readonly HistoryOperation[]): Operation<Kv
   return out;
 }
 
-/** Checks a history against the scenario's state machine; null where no model applies ('log'). */
+/** The history as operations of the append-only log model: every reply is text to compare. */
+export function logOperations(history: readonly HistoryOperation[]): Operation<LogInput, LogOutput>[] {
+  const out: Operation<LogInput, LogOutput>[] = [];
+  for (const h of history) {
+    const [verb, ...rest] = h.op.trim().split(/\s+/);
+    let input: LogInput;
+    if (verb === 'append' && rest.length > 0) input = { op: 'append', value: rest.join(' ') };
+    else if (verb === 'read' && rest.length === 1 && /^\d+$/.test(rest[0]))
+      input = { op: 'read', position: Number(rest[0]) };
+    else if (verb === 'len' && rest.length === 0) input = { op: 'len' };
+    else continue; // refused by the state machine: no effect
+    out.push({ client: h.client, input, output: h.result, call: h.call, return: h.return });
+  }
+  return out;
+}
+
+/** A history checked against one state machine's model: the operations and the model that judges them. */
+export type ModelHistory =
+  | {
+      readonly kind: 'kv';
+      readonly model: Model<unknown, KvInput, KvOutput>;
+      readonly ops: Operation<KvInput, KvOutput>[];
+    }
+  | {
+      readonly kind: 'log';
+      readonly model: Model<unknown, LogInput, LogOutput>;
+      readonly ops: Operation<LogInput, LogOutput>[];
+    };
+
+/** The scenario's state machine's model with the history as its operations. */
+export function modelHistory(history: readonly HistoryOperation[], scenario: Scenario): ModelHistory {
+  return scenario.stateMachine === 'kv'
+    ? { kind: 'kv', model: kvModel as Model<unknown, KvInput, KvOutput>, ops: kvOperations(history) }
+    : { kind: 'log', model: logModel as Model<unknown, LogInput, LogOutput>, ops: logOperations(history) };
+}
+
+/** Checks a history against the scenario's state machine. */
+export function checkModelHistory(
+  history: readonly HistoryOperation[],
+  scenario: Scenario,
+  options: CheckOptions = {},
+): { readonly history: ModelHistory; readonly result: CheckResult } {
+  const modelled = modelHistory(history, scenario);
+  const result =
+    modelled.kind === 'kv'
+      ? checkOperations(modelled.model, modelled.ops, options)
+      : checkOperations(modelled.model, modelled.ops, options);
+  return { history: modelled, result };
+}
+
+/** Checks a history against the scenario's state machine; null where the view has no drawing for it ('log'). */
 export function checkHistory(
   history: readonly HistoryOperation[],
   scenario: Scenario,
@@ -130,8 +184,8 @@ export function checkHistory(
   return checkOperations(kvModel, kvOperations(history), options);
 }
 
-/** Whether the run's client history is linearizable, or null where no checker applies. */
+/** Whether the run's client history is linearizable, or null when the search gave up. */
 export function historyLinearizable(trace: TraceReader, scenario: Scenario): boolean | null {
-  const result = checkHistory(extractHistory(trace), scenario);
-  return result === null || result.linearizable === 'unknown' ? null : result.linearizable;
+  const { result } = checkModelHistory(extractHistory(trace), scenario);
+  return result.linearizable === 'unknown' ? null : result.linearizable;
 }

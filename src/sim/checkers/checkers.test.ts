@@ -234,6 +234,20 @@ describe('replica roles', () => {
     expect(violation?.message).toContain('different op');
   });
 
+  it('prepare-ok-holds: the whole prefix counts, not only op n', () => {
+    const { world, journal, checker } = worldAt(new ReplicaRolesChecker(), { actions: twoRequests }, 500);
+    const backup = world.replicas[1]!;
+    const primary = world.replicas[0]!;
+    expect(primary.opNumber).toBe(2);
+    // Same op 2 as the primary, another op 1: a PrepareOk(2) claims ops the backup does not hold.
+    backup.log = new AppendOnly([entry('put y 5', 9), primary.log.at(1)]);
+    const ack: Message = { type: 'prepare_ok', view: 0, opNumber: 2, replica: 1 };
+    const violation = checker.afterEvent(world, fabricate(world, journal, 1, [], [{ to: 0, message: ack }]));
+    expect(rule(violation)).toBe('prepare-ok-holds');
+    expect(violation?.message).toContain('at op 1');
+    expect(violation?.ops).toEqual([1]);
+  });
+
   it('enter-view-log: a replica normal in a view without the log the view started with', () => {
     const { world, journal, checker } = worldAt(new ReplicaRolesChecker(), { actions: twoRequests }, 500);
     const primary = world.replicas[1]!;

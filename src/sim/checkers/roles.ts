@@ -4,12 +4,14 @@
  * - only-primary-prepares: only the normal primary of a view assigns op-numbers and sends Prepare;
  * - normal-status: no replica acknowledges (PrepareOk), executes or replies outside normal status,
  *   and it does so only for its current view; only the primary replies;
- * - prepare-ok-holds: PrepareOk(n) only from a replica that holds ops 1..n of that view;
+ * - prepare-ok-holds: PrepareOk(n) only from a replica that holds ops 1..n of that view, the same
+ *   ops as the view's primary at every one of them;
  * - enter-view-log: a replica enters normal status in a view only holding the log the view started
  *   with (StartView, NewState and recovery all ship it; adopting a view before its state arrived
  *   does not, and that is how a committed op gets lost, §5.2).
  * Each costs O(notes + sends) per event.
  */
+import type { AppendOnly } from '../../protocol/append-only.ts';
 import { primaryOf, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
@@ -17,6 +19,19 @@ import type { World } from '../world.ts';
 import { sameEntry, violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { sentRecord } from './sends.ts';
+
+/**
+ * How far a replica's log was found to agree with its primary's, so the next PrepareOk compares only
+ * what was added since. Valid while both logs are the same objects, uncut, in the same view.
+ */
+interface CheckedPrefix {
+  readonly view: number;
+  readonly log: AppendOnly<LogEntry>;
+  readonly logTruncations: number;
+  readonly primaryLog: AppendOnly<LogEntry>;
+  readonly primaryTruncations: number;
+  readonly upTo: number;
+}
 
 interface ViewStart {
   /** The op-number the view started with, and the op there (null for an empty log). */
@@ -36,6 +51,8 @@ export class ReplicaRolesChecker implements Checker {
     private starts = new Map<number, ViewStart>(),
     /** Replica -> the view it was normal in after its last event (-1: not normal). */
     private normalIn: number[] = [],
+    /** Replica -> the prefix of its log already found to agree with its primary's. */
+    private checkedPrefixes: (CheckedPrefix | undefined)[] = [],
   ) {}
 
   afterEvent(world: World, event: TraceEvent): Violation | null {
@@ -186,7 +203,11 @@ export class ReplicaRolesChecker implements Checker {
     }
   }
 
-  /** PrepareOk(n) means "I hold 1..n of this view": the ops must be there, and op n must be the primary's. */
+  /**
+   * PrepareOk(n) means "I hold 1..n of this view": the ops must be there, and each must be the
+   * primary's. Compares only what was not compared before (CheckedPrefix), so a long run costs
+   * O(1) per PrepareOk but after a view change or a state transfer.
+   */
   private checkHolds(
     world: World,
     event: TraceEvent,
@@ -205,22 +226,43 @@ export class ReplicaRolesChecker implements Checker {
       );
     const primary = world.replicas[primaryOf(view, world.replicaCount)];
     if (
-      opNumber > 0 &&
-      primary !== null &&
-      primary.id !== replica.id &&
-      primary.status === 'normal' &&
-      primary.view === view &&
-      primary.opNumber >= opNumber &&
-      !sameEntry(primary.log.at(opNumber - 1), replica.log.at(opNumber - 1))
+      opNumber === 0 ||
+      primary === null ||
+      primary.id === replica.id ||
+      primary.status !== 'normal' ||
+      primary.view !== view
     )
-      return violation(
-        'prepare-ok-holds',
-        world,
-        event,
-        `replica ${replica.id} acknowledged op ${opNumber} of view ${view}, but it holds a different op there than primary ${primary.id}`,
-        [replica.id, primary.id],
-        [opNumber],
-      );
+      return null;
+    const upTo = Math.min(opNumber, primary.opNumber);
+    const known = this.checkedPrefixes[replica.id];
+    const from =
+      known !== undefined &&
+      known.view === view &&
+      known.log === replica.log &&
+      known.logTruncations === replica.log.truncations &&
+      known.primaryLog === primary.log &&
+      known.primaryTruncations === primary.log.truncations
+        ? known.upTo + 1
+        : 1;
+    for (let n = from; n <= upTo; n++)
+      if (!sameEntry(primary.log.at(n - 1), replica.log.at(n - 1)))
+        return violation(
+          'prepare-ok-holds',
+          world,
+          event,
+          `replica ${replica.id} acknowledged op ${opNumber} of view ${view}, but it holds a different op ${n === opNumber ? 'there' : `at op ${n}`} than primary ${primary.id}`,
+          [replica.id, primary.id],
+          [n],
+        );
+    if (upTo >= from || known === undefined)
+      this.checkedPrefixes[replica.id] = {
+        view,
+        log: replica.log,
+        logTruncations: replica.log.truncations,
+        primaryLog: primary.log,
+        primaryTruncations: primary.log.truncations,
+        upTo: Math.max(upTo, from - 1),
+      };
     return null;
   }
 
@@ -230,6 +272,7 @@ export class ReplicaRolesChecker implements Checker {
       this.incarnations.slice(),
       new Map(this.starts),
       this.normalIn.slice(),
+      this.checkedPrefixes.slice(),
     );
   }
 }

@@ -3,20 +3,13 @@
  * every fault-free stretch, and linearizability of the client history at the end. What fuzzing, shrinking and
  * the mutation tests run. Keeps no trace: the world has no journal, so memory stays flat.
  */
-import { HistoryRecorder, kvOperations } from '../history.ts';
+import { checkModelHistory, HistoryRecorder, type ModelHistory } from '../history.ts';
 import type { Scenario } from '../scenario-types.ts';
 import type { Violation } from '../trace.ts';
 import { World } from '../world.ts';
 import type { Checker } from './checker.ts';
 import { defaultCheckers } from './index.ts';
-import {
-  checkOperations,
-  kvModel,
-  type CheckOptions,
-  type KvInput,
-  type KvOutput,
-  type Operation,
-} from './linearizability/index.ts';
+import type { CheckOptions } from './linearizability/index.ts';
 import { runAndCheckLiveness, type LivenessResult } from './liveness.ts';
 
 export interface VerdictOptions {
@@ -37,7 +30,7 @@ export interface Verdict {
   readonly events: number;
   readonly endTime: number;
   readonly liveness: LivenessResult | { readonly applicable: false; readonly reason: string };
-  /** null: not checked (a log state machine, or a safety violation came first). */
+  /** null: not checked (a safety violation came first). */
   readonly linearizable: boolean | 'unknown' | null;
 }
 
@@ -60,16 +53,15 @@ export function checkScenario(scenario: Scenario, options: VerdictOptions = {}):
   let linearizable: Verdict['linearizable'] = null;
   if (violations.length === 0 && (options.linearizability ?? true)) {
     const recorder = world.checkers.find((c): c is HistoryRecorder => c instanceof HistoryRecorder);
-    if (recorder !== undefined && scenario.stateMachine === 'kv') {
-      const ops = kvOperations(recorder.operations());
-      const result = checkOperations(kvModel, ops, options.lincheck);
+    if (recorder !== undefined) {
+      const { history, result } = checkModelHistory(recorder.operations(), scenario, options.lincheck);
       linearizable = result.linearizable;
       if (result.linearizable === false)
         violations.push({
           checker: 'linearizability',
           time: world.now,
           event: world.eventCount - 1,
-          message: `the client history is not linearizable: none of ${describeOps(ops, result.illegal?.operations ?? [])} fits after ${result.illegal?.longestPrefix.length ?? 0} linearized operations`,
+          message: `the client history is not linearizable: none of ${describeOps(history, result.illegal?.operations ?? [])} fits after ${result.illegal?.longestPrefix.length ?? 0} linearized operations`,
         });
     }
   }
@@ -83,11 +75,15 @@ export function checkScenario(scenario: Scenario, options: VerdictOptions = {}):
   };
 }
 
-function describeOps(ops: readonly Operation<KvInput, KvOutput>[], indices: readonly number[]): string {
+function describeOps(history: ModelHistory, indices: readonly number[]): string {
   const shown = indices.slice(0, 6).map((i) => {
-    const op = ops[i];
+    const op = history.ops[i];
     const end = op.return === Infinity ? '∞' : String(op.return);
-    return `${op.client} ${kvModel.describe(op.input, op.output)} [${op.call}..${end} ms]`;
+    const text =
+      history.kind === 'kv'
+        ? history.model.describe(history.ops[i].input, history.ops[i].output)
+        : history.model.describe(history.ops[i].input, history.ops[i].output);
+    return `${op.client} ${text} [${op.call}..${end} ms]`;
   });
   return (
     shown.join('; ') + (indices.length > shown.length ? ` and ${indices.length - shown.length} more` : '')

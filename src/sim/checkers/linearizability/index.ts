@@ -1,11 +1,14 @@
 export { ILLEGAL_STEP } from './model.ts';
 export type { Model, Operation, StepResult } from './model.ts';
-export { casRegisterModel, kvModel, kvText, partitionBy } from './models.ts';
+export { casRegisterModel, kvModel, kvText, logModel, partitionBy } from './models.ts';
 export type {
   KvInput,
   KvOp,
   KvOutput,
   KvState,
+  LogInput,
+  LogOutput,
+  LogState,
   RegisterInput,
   RegisterOutput,
   RegisterValue,

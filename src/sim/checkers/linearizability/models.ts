@@ -121,6 +121,80 @@ function describeKv(input: KvInput, output: KvOutput): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Append-only log (the `log` state machine): append V answers the new length, read I the entry at
+// position I ("" beyond the end), len the length.
+
+export type LogInput =
+  | { readonly op: 'append'; readonly value: string }
+  | { readonly op: 'read'; readonly position: number }
+  | { readonly op: 'len' };
+
+/** The reply's text; null when the outcome is unknown. */
+export type LogOutput = string | null;
+
+/** The log as a chain from its last entry back, with its length and a hash of its contents. */
+export interface LogState {
+  readonly prev: LogState | null;
+  readonly value: string;
+  readonly length: number;
+  readonly hash: number;
+}
+
+const EMPTY_LOG: LogState = { prev: null, value: '', length: 0, hash: FNV_OFFSET };
+
+export const logModel: Model<LogState, LogInput, LogOutput> = {
+  init: () => EMPTY_LOG,
+  step: stepLog,
+  equal: sameLog,
+  hash: (state) => state.hash,
+  describe: describeLog,
+};
+
+function stepLog(state: LogState, input: LogInput, output: LogOutput): StepResult<LogState> {
+  switch (input.op) {
+    case 'append': {
+      const length = state.length + 1;
+      if (output !== null && output !== String(length)) return ILLEGAL_STEP;
+      const hash = fnvContinue(fnvContinue(state.hash, input.value), '\u0000');
+      return { ok: true, state: { prev: state, value: input.value, length, hash } };
+    }
+    case 'read':
+      return output === null || output === logEntry(state, input.position)
+        ? { ok: true, state }
+        : ILLEGAL_STEP;
+    case 'len':
+      return output === null || output === String(state.length) ? { ok: true, state } : ILLEGAL_STEP;
+  }
+}
+
+/** Entry `position` (1-based), or "" beyond the end: walked from the last entry. */
+function logEntry(state: LogState, position: number): string {
+  if (position < 1 || position > state.length) return '';
+  let at: LogState = state;
+  while (at.length > position) at = at.prev!;
+  return at.value;
+}
+
+function sameLog(a: LogState, b: LogState): boolean {
+  if (a.length !== b.length || a.hash !== b.hash) return false;
+  for (let x: LogState | null = a, y: LogState | null = b; x !== y; x = x!.prev, y = y!.prev)
+    if (x === null || y === null || x.value !== y.value) return false;
+  return true;
+}
+
+function describeLog(input: LogInput, output: LogOutput): string {
+  const result = output === null ? ' → ?' : ` → ${quote(output)}`;
+  switch (input.op) {
+    case 'append':
+      return `append(${quote(input.value)})${result}`;
+    case 'read':
+      return `read(${input.position})${result}`;
+    case 'len':
+      return `len()${result}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Compare-and-set register (the etcd Jepsen test): starts empty (null).
 
 export type RegisterValue = number | null;
