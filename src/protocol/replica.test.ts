@@ -199,7 +199,9 @@ describe('view change (§4.2)', () => {
   });
 
   it('a replica that still hears its primary, and the primary itself, decline to join', () => {
-    const backup = backupWith(1, 2); // its prepare arrived at 1000
+    const backup = Replica.start(config(2), 0);
+    for (let at = 100; at <= 1000; at += 100)
+      deliver(backup, 0, { type: 'commit', view: 0, commitNumber: 0 }, at);
     const primary = Replica.start(config(0), 0);
     const ask = { type: 'pre_view_change', view: 0, replica: 1 } as const;
     expect(deliver(backup, 1, ask, 1300).sends).toEqual([]);
@@ -222,6 +224,20 @@ describe('view change (§4.2)', () => {
     expect(backup.status).toBe('normal');
     expect(backup.probe).toBeNull();
     expect(backup.deadlines.viewChange).toBeGreaterThanOrEqual(5001 + defaultTiming.viewChangeTimeoutMs);
+  });
+
+  it('a backup whose primary falls silent for longer than the timeout now and then, yet is alive, waits longer before it suspects it', () => {
+    const backup = Replica.start(config(1), 0);
+    const base = defaultTiming.viewChangeTimeoutMs;
+    expect(backup.primaryTimeoutMs()).toBe(base);
+    let at = 0;
+    for (const silence of [100, 100, 900, 100, 100])
+      deliver(backup, 0, { type: 'commit', view: 0, commitNumber: 0 }, (at += silence));
+    expect(backup.primaryTimeoutMs()).toBe(1800);
+    // The long silence leaves the memory after enough ordinary ones.
+    for (let i = 0; i < 40; i++)
+      deliver(backup, 0, { type: 'commit', view: 0, commitNumber: 0 }, (at += 100));
+    expect(backup.primaryTimeoutMs()).toBe(base);
   });
 
   it('view-change timeouts grow with each view that failed to start, with a per-replica jitter', () => {

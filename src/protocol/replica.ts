@@ -81,8 +81,12 @@ export type ReplicaTimer = (typeof timerKinds)[number];
 export const prepareResendMax = 4;
 /** Out-of-order prepares a backup holds while it fetches the gap. */
 export const pendingPreparesMax = 64;
-/** A view-change timeout doubles per view that failed to start, up to 2^this times the base. */
-export const viewChangeBackoffMax = 6;
+/** A view-change timeout doubles per step of the backoff, up to 2^this times the base... */
+export const viewChangeBackoffMax = 16;
+/** ...and at most this long: enough for a view change over links seconds long. */
+export const viewChangeWaitMsMax = 120_000;
+/** How many silences of the primary a backup remembers to adapt its timeout (primaryTimeoutMs). */
+export const primarySilencesKept = 32;
 
 export interface ReplicaConfig {
   readonly id: ReplicaId;
@@ -166,6 +170,15 @@ export class Replica {
 
   // Backup in normal status: when it last heard from its primary, and its question to the others.
   primaryHeardAt = 0;
+  /**
+   * The last silences between two messages of the primary (a ring): the primary counts as lost only
+   * after twice the longest of them, so links whose latency varies more than the timeout do not
+   * depose a working primary again and again. An outage leaves the ring after a few dozen messages.
+   */
+  primarySilences = new Float64Array(primarySilencesKept);
+  primarySilenceNext = 0;
+  /** The longest silence in the ring. */
+  primarySilenceMs = 0;
   /** pre_view_change answers while this backup asks whether the others lost the primary too. */
   probe: QuorumTally | null = null;
   /**
@@ -633,15 +646,36 @@ export class Replica {
    */
   viewChangeTimeout(): number {
     const base = this.config.timing.viewChangeTimeoutMs;
-    const doublings = this.status === 'view-change' ? Math.max(0, this.viewChangeBackoff - 1) : 0;
     const jitter = timeoutJitter(this.entropy, this.id, this.view, base >> 1);
-    return base * 2 ** Math.min(doublings, viewChangeBackoffMax) + jitter;
+    if (this.status !== 'view-change') return this.primaryTimeoutMs() + jitter;
+    const doublings = Math.max(0, this.viewChangeBackoff - 1);
+    return Math.min(base * 2 ** Math.min(doublings, viewChangeBackoffMax), viewChangeWaitMsMax) + jitter;
+  }
+
+  /** How long a backup goes without word from its primary before it suspects it (adapts to the link). */
+  primaryTimeoutMs(): number {
+    return Math.max(this.config.timing.viewChangeTimeoutMs, 2 * this.primarySilenceMs);
   }
 
   /** A backup heard its primary at work (a Prepare or a Commit): the view works, and the primary is alive. */
   private heardFromPrimary(now: number): void {
+    this.rememberSilence(now - this.primaryHeardAt);
     this.easeBackoff();
     this.awaitPrimary(now);
+  }
+
+  private rememberSilence(silence: number): void {
+    const ring = this.primarySilences;
+    const slot = this.primarySilenceNext;
+    const evicted = ring[slot];
+    ring[slot] = silence;
+    this.primarySilenceNext = (slot + 1) % primarySilencesKept;
+    if (silence >= this.primarySilenceMs) this.primarySilenceMs = silence;
+    else if (evicted === this.primarySilenceMs) {
+      let longest = 0;
+      for (let i = 0; i < primarySilencesKept; i++) if (ring[i] > longest) longest = ring[i];
+      this.primarySilenceMs = longest;
+    }
   }
 
   /** The current view works: one step less backoff, once per view. */
@@ -697,7 +731,7 @@ export class Replica {
       if (this.isPrimary())
         return out.ignore('pre_view_change', `we are the primary of view ${this.view}, and alive`);
       const heardAgo = now - this.primaryHeardAt;
-      if (heardAgo < this.config.timing.viewChangeTimeoutMs)
+      if (heardAgo < this.primaryTimeoutMs())
         return out.ignore('pre_view_change', `primary ${this.primary} was heard ${heardAgo} ms ago`);
     }
     out.send(message.replica, {
@@ -1392,6 +1426,9 @@ export class Replica {
     copy.knownCommit = this.knownCommit;
     copy.entropy = this.entropy;
     copy.primaryHeardAt = this.primaryHeardAt;
+    copy.primarySilences = this.primarySilences.slice();
+    copy.primarySilenceNext = this.primarySilenceNext;
+    copy.primarySilenceMs = this.primarySilenceMs;
     copy.viewChangeBackoff = this.viewChangeBackoff;
     copy.backoffEasedIn = this.backoffEasedIn;
     copy.probe = this.probe === null ? null : this.probe.clone();

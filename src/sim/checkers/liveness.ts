@@ -304,7 +304,7 @@ function judgeWindow(world: World, window: FaultFreeWindow): WindowVerdict | nul
   // Up to the last moment before the next fault (whose own action is not part of the window).
   const deadline = Math.min(window.start + boundMs, window.end - 1, scenario.until);
   let lastReason = '';
-  let convergedAt: number | null = null;
+  let convergedAt: number | null = null as number | null;
   while (!world.halted) {
     const state = convergence(world);
     if (typeof state !== 'string') {
@@ -334,36 +334,84 @@ function judgeWindow(world: World, window: FaultFreeWindow): WindowVerdict | nul
       },
     });
   }
-  const quiet = checkQuiet(world, convergedAt, window);
+  // A failure detector that was about to fire when the faults stopped may still change the view:
+  // then the cluster must converge again, and be quiet after that.
+  let quiet: Violation | null | undefined | 'unsettled' = 'unsettled';
+  for (let attempt = 0; attempt < 3 && quiet === 'unsettled'; attempt++) {
+    quiet = checkQuiet(world, convergedAt, window);
+    if (quiet !== 'unsettled') break;
+    const full = world.now + boundMs;
+    const until = Math.min(full, window.end - 1, scenario.until);
+    const again = convergeBy(world, until);
+    if (world.halted) return null;
+    if (again === null && until < full)
+      return result({
+        boundMs,
+        applicable: false,
+        reason: 'left its converged state and the window ended first',
+      });
+    if (again === null)
+      return result({
+        boundMs,
+        violation: {
+          checker: 'liveness',
+          time: until,
+          event: world.eventCount - 1,
+          message: `converged after faults stopped at ${window.start} ms, then left that state and did not converge again within ${boundMs} ms: ${String(convergence(world))}`,
+        },
+      });
+    convergedAt = again;
+  }
   if (quiet === null && world.halted) return null;
   return result({
     boundMs,
     convergedAfterMs: convergedAt - window.start,
     quietChecked: quiet !== undefined,
-    violation: quiet ?? null,
+    violation:
+      quiet === 'unsettled'
+        ? {
+            checker: 'quiescence',
+            time: world.now,
+            event: world.eventCount - 1,
+            message: `the cluster converged after faults stopped at ${window.start} ms, but three times left that state again while idle`,
+          }
+        : (quiet ?? null),
   });
 }
 
+/** Steps until the world converges (its time) or `deadline` passes (null). */
+function convergeBy(world: World, deadline: number): number | null {
+  while (!world.halted) {
+    if (typeof convergence(world) !== 'string') return world.now;
+    if (!world.step(deadline)) return null;
+  }
+  return null;
+}
+
 /**
- * A converged cluster with idle clients and nothing left to do falls quiet: after the last repairs
- * settle, only heartbeats (and a backup's question about a late one) go out. Endless state
- * transfers, resends or view changes are a violation naming the message types and the senders.
- * Returns undefined when there is no room to watch (the window ends first, or a request comes).
+ * A converged cluster with idle clients and nothing left to do falls quiet: once the last repairs
+ * settled and any failure detector that was about to fire has fired, only heartbeats (and a
+ * backup's question about a late one) go out. Endless state transfers, resends or view changes
+ * are a violation naming the message types and the senders. Returns undefined when there is no
+ * room to watch (the window ends first, or a request comes), 'unsettled' when the cluster left
+ * its converged state while settling.
  */
 function checkQuiet(
   world: World,
   convergedAt: number,
   window: FaultFreeWindow,
-): Violation | null | undefined {
+): Violation | null | undefined | 'unsettled' {
   const scenario = world.scenario;
-  const settleMs = 2 * latencyMsMaxOf(scenario) + scenario.timing.prepareRetryMs;
+  const settleMs =
+    3 * scenario.timing.viewChangeTimeoutMs + 4 * latencyMsMaxOf(scenario) + scenario.timing.prepareRetryMs;
   const from = convergedAt + settleMs;
   const to = from + quietWindowMs(scenario);
-  if (to > Math.min(window.end, scenario.until)) return undefined;
+  if (to > Math.min(window.end - 1, scenario.until)) return undefined;
   for (let i = world.nextAction; i < world.actions.length && world.actions[i].at <= to; i++)
     if (world.actions[i].at > convergedAt) return undefined;
   world.runUntil(from);
   if (world.halted) return null;
+  if (typeof convergence(world) === 'string') return 'unsettled';
   const sent = new Map<string, number>();
   let first = -1;
   while (world.step(to)) {
