@@ -57,8 +57,32 @@ describe('frames', () => {
     const frame = buildFrame(run.head, run.journal, 1200, 0, null);
     expect(frame.replicas[0].status).toBe('crashed');
     expect(frame.network.groups).toEqual([1, 0, 1]);
-    const changing = frame.replicas.find((r) => r.status === 'view-change');
-    expect(changing?.tallies[0].label).toMatch(/start_view_change for view/);
+    // Cut off from each other, the two backups each ask whether the other lost the primary too.
+    const asking = frame.replicas.find((r) => r.status === 'normal' && r.tallies.length > 0);
+    expect(asking?.tallies[0].label).toMatch(/pre_view_change answers about view 0/);
+    run.extendTo(8000);
+    const later = buildFrame(run.head, run.journal, 8000, 0, null);
+    expect(later.replicas[1].tallies[0]).toMatchObject({ needed: 1 });
+  });
+
+  it('shows the quorum a view change and a recovery with crash vectors are collecting', () => {
+    const scenario = parseScenario({
+      version: 1,
+      replicas: 3,
+      until: 5000,
+      actions: [
+        { at: 100, type: 'timeout', replica: 1 },
+        { at: 100, type: 'drop', to: 1, message: 'start_view_change', count: 100 },
+        { at: 300, type: 'crash', replica: 2 },
+        { at: 400, type: 'restart', replica: 2 },
+        { at: 400, type: 'drop', to: 2, message: 'crash_vector_response', count: 100 },
+      ],
+    });
+    const run = new Run(scenario);
+    run.extendTo(450);
+    const frame = buildFrame(run.head, run.journal, 450, 0, null);
+    expect(frame.replicas[1].tallies[0].label).toMatch(/start_view_change for view 1/);
+    expect(frame.replicas[2].tallies[0].label).toBe('crash_vector_response');
   });
 
   it('keeps messages lost shortly before the cursor, to fade them out', () => {

@@ -121,6 +121,10 @@ function replicaKey(replica: Replica): string {
     replica.doViewChanges.reduce((n, m) => (m === null ? n : n + 1), 0),
     replica.recoveryResponses.reduce((n, m) => (m === null ? n : n + 1), 0),
     replica.nonce,
+    replica.recoveryPhase,
+    replica.crashVectorResponses.reduce((n, m) => (m === null ? n : n + 1), 0),
+    replica.crashVector.join(','),
+    replica.probe?.count ?? -1,
     replica.isPrimary() && replica.status === 'normal' ? Array.from(replica.acks).join(',') : '',
   ].join('|');
 }
@@ -128,6 +132,14 @@ function replicaKey(replica: Replica): string {
 function tallies(replica: Replica): Tally[] {
   const f = faultsTolerated(replica.replicaCount);
   if (replica.status === 'normal') {
+    if (replica.probe !== null)
+      return [
+        {
+          label: `pre_view_change answers about view ${replica.view}`,
+          count: replica.probe.count,
+          needed: f,
+        },
+      ];
     if (!replica.isPrimary() || replica.opNumber <= replica.commitNumber) return [];
     const op = replica.commitNumber + 1;
     let count = 1; // the primary's own copy
@@ -151,6 +163,14 @@ function tallies(replica: Replica): Tally[] {
       });
     return out;
   }
+  if (replica.recoveryPhase === 'crash-vector')
+    return [
+      {
+        label: 'crash_vector_response',
+        count: replica.crashVectorResponses.reduce((n, m) => (m === null ? n : n + 1), 0),
+        needed: f + 1,
+      },
+    ];
   return [
     {
       label: 'recovery_response',
