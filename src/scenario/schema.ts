@@ -21,7 +21,13 @@ import {
   type StateMachineKind,
   type Timing,
 } from '../protocol/index.ts';
-import type { Action, NetworkParams, Scenario, Workload } from '../sim/scenario-types.ts';
+import {
+  actionTypes,
+  type Action,
+  type NetworkParams,
+  type Scenario,
+  type Workload,
+} from '../sim/scenario-types.ts';
 
 export const scenarioVersion = 1;
 /** A scenario file or decoded link larger than this is refused before parsing. */
@@ -215,7 +221,7 @@ const actionFields: Record<Action['type'], readonly string[]> = {
   workload: ['requestsPerClient'],
 };
 
-export const actionTypes = Object.keys(actionFields) as Action['type'][];
+export { actionTypes };
 
 function parseGroups(value: Json, path: string, cluster: Cluster): NodeId[][] {
   if (!Array.isArray(value) || value.length === 0)

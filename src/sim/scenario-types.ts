@@ -60,6 +60,24 @@ export type Action =
 
 export type ActionType = Action['type'];
 
+/** Every action type, in the order the scenario format lists them. */
+export const actionTypes = [
+  'request',
+  'crash',
+  'restart',
+  'partition',
+  'heal',
+  'cut',
+  'mend',
+  'drop',
+  'duplicate',
+  'network',
+  'timeout',
+  'pause',
+  'resume',
+  'workload',
+] as const satisfies readonly ActionType[];
+
 export interface Scenario {
   readonly version: 1;
   readonly name: string;

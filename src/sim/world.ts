@@ -106,6 +106,8 @@ export class World {
    */
   stepMessages: MessageRecord[] = [];
   stepFirstSent = 0;
+  /** The record the current step delivers (valid while a deliver event is published). */
+  private stepDelivered: MessageRecord | null = null;
 
   constructor(scenario: Scenario, options: WorldOptions = {}) {
     this.scenario = scenario;
@@ -262,6 +264,7 @@ export class World {
     if (isReplicaId(to) && this.replicas[to] === null) return this.lose(record, 'crashed');
     // A paused replica reads nothing: the message waits for it (no event until it resumes).
     if (isReplicaId(to) && this.paused[to] === 1) return void this.pausedInbox[to].push(record);
+    this.stepDelivered = record;
     const error = this.act(
       actDeliver,
       to,
@@ -373,7 +376,10 @@ export class World {
         return;
       case 'pause':
         if (this.replicas[action.replica] === null || this.paused[action.replica] === 1)
-          return out.note({ kind: 'info', text: `replica ${action.replica} is not running: nothing to pause` });
+          return out.note({
+            kind: 'info',
+            text: `replica ${action.replica} is not running: nothing to pause`,
+          });
         this.paused[action.replica] = 1;
         return;
       case 'resume':
@@ -591,6 +597,11 @@ export class World {
 
   private check(violation: Violation | null): void {
     if (violation !== null) this.addViolation(violation);
+  }
+
+  /** The message the step being published delivered (for observers; null for other steps). */
+  deliveredRecord(): MessageRecord | null {
+    return this.event.kind === 'deliver' ? this.stepDelivered : null;
   }
 
   /**
