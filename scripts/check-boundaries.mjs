@@ -1,5 +1,6 @@
-// Import boundaries: imports point down only (ui -> scenario -> sim -> protocol; node -> scenario/sim/protocol).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// Import boundaries: imports point down only (ui -> scenario -> sim -> protocol; node -> scenario/sim/protocol),
+// and no file reaches itself through its imports, `import type` included.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -43,7 +44,54 @@ for (const [layer, banned] of Object.entries(forbidden)) {
     }
   }
 }
+for (const cycle of importCycles()) problems.push(`these files import each other in a cycle (import type counts): ${cycle.join(', ')}`);
 if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
+}
+
+/** Every cycle of relative imports among the non-test sources of src/ (strongly connected components). */
+function importCycles() {
+  const graph = new Map();
+  for (const file of files(join(root, 'src'))) {
+    if (/\.test\.tsx?$/.test(file)) continue;
+    const targets = [];
+    for (const match of readFileSync(file, 'utf8').matchAll(importRe)) {
+      const spec = match[1] ?? match[2];
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      if (existsSync(target) && /\.(ts|tsx)$/.test(target)) targets.push(target);
+    }
+    graph.set(file, targets);
+  }
+  // Tarjan's algorithm: a component of more than one file, or a file importing itself, is a cycle.
+  let index = 0;
+  const indices = new Map();
+  const lowlinks = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const cycles = [];
+  const visit = (file) => {
+    indices.set(file, index);
+    lowlinks.set(file, index++);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!indices.has(next)) {
+        visit(next);
+        lowlinks.set(file, Math.min(lowlinks.get(file), lowlinks.get(next)));
+      } else if (onStack.has(next)) lowlinks.set(file, Math.min(lowlinks.get(file), indices.get(next)));
+    }
+    if (lowlinks.get(file) !== indices.get(file)) return;
+    const component = [];
+    let member;
+    do {
+      member = stack.pop();
+      onStack.delete(member);
+      component.push(relative(root, member));
+    } while (member !== file);
+    if (component.length > 1 || (graph.get(file) ?? []).includes(file)) cycles.push(component.sort());
+  };
+  for (const file of graph.keys()) if (!indices.has(file)) visit(file);
+  return cycles;
 }

@@ -7,6 +7,7 @@ export * from './output.ts';
 export * from './quorum.ts';
 export * from './replica.ts';
 export * from './state-machine.ts';
+export * from './state-machines/index.ts';
 export * from './timing.ts';
 export * from './types.ts';
 export { parseKvCommand } from './state-machines/kv.ts';

@@ -51,12 +51,8 @@ import type {
 import type { Mutation } from './mutation.ts';
 import { type Outbox, type ReplicaStatus } from './output.ts';
 import { ackWatermark, QuorumTally } from './quorum.ts';
-import {
-  createStateMachine,
-  deltaItemCount,
-  type StateMachine,
-  type StateMachineKind,
-} from './state-machine.ts';
+import { deltaItemCount, type StateMachine, type StateMachineKind } from './state-machine.ts';
+import { createStateMachine } from './state-machines/index.ts';
 import type { Timing } from './timing.ts';
 import {
   faultsTolerated,

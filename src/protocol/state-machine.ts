@@ -1,11 +1,10 @@
 /**
  * The pluggable state machine. Replicas execute committed ops in order with apply(); state transfer
  * ships delta(sinceCommit), only what changed after a commit-number, and the receiver installs it
- * with applyDelta() instead of re-executing ops.
+ * with applyDelta() instead of re-executing ops. The implementations, and the factory that picks
+ * one, live in state-machines/.
  */
 import type { StateDelta } from './message.ts';
-import { KeyValueStore } from './state-machines/kv.ts';
-import { AppendLog } from './state-machines/append-log.ts';
 
 export type StateMachineKind = 'kv' | 'log';
 export const stateMachineKinds: readonly StateMachineKind[] = ['kv', 'log'];
@@ -25,15 +24,6 @@ export interface StateMachine {
   /** The contents as plain data, for display and JSON output. */
   contents(): Record<string, string> | string[];
   clone(): StateMachine;
-}
-
-export function createStateMachine(kind: StateMachineKind): StateMachine {
-  return kind === 'kv' ? new KeyValueStore() : new AppendLog();
-}
-
-/** Validates an op's text for a state machine; returns an error sentence or null. */
-export function validateOp(kind: StateMachineKind, op: string): string | null {
-  return kind === 'kv' ? KeyValueStore.validate(op) : AppendLog.validate(op);
 }
 
 export function deltaItemCount(delta: StateDelta): number {

@@ -10,7 +10,7 @@ import { messageTypes, timerKinds, type MessageType, type Note, type NoteOf } fr
 import type { Checker } from './checkers/checker.ts';
 import { actionTypes } from './scenario-types.ts';
 import type { TraceEvent, Violation } from './trace.ts';
-import type { World } from './world.ts';
+import type { WorldView } from './checkers/checker.ts';
 
 /**
  * Every reason a replica or client ignores a message, as written in src/protocol (numbers and node
@@ -215,7 +215,7 @@ export class CoverageRecorder implements Checker {
 
   constructor(readonly counts = new CoverageCounts()) {}
 
-  afterEvent(world: World, event: TraceEvent): Violation | null {
+  afterEvent(world: WorldView, event: TraceEvent): Violation | null {
     const counts = this.counts;
     switch (event.kind) {
       case 'deliver': {

@@ -19,7 +19,7 @@ import {
 } from './checkers/linearizability/index.ts';
 import type { Scenario } from './scenario-types.ts';
 import type { TraceEvent, TraceReader, Violation } from './trace.ts';
-import type { World } from './world.ts';
+import type { WorldView } from './checkers/checker.ts';
 
 export interface HistoryOperation {
   readonly client: string;
@@ -95,7 +95,7 @@ export class HistoryRecorder implements Checker {
 
   constructor(private builder = new HistoryBuilder()) {}
 
-  afterEvent(_world: World, event: TraceEvent): Violation | null {
+  afterEvent(_world: WorldView, event: TraceEvent): Violation | null {
     if (typeof event.node === 'string') this.builder.add(event);
     return null;
   }

@@ -200,6 +200,8 @@ function remapAction(action: Action, replicas: number, clients: number): Action 
     case 'crash':
     case 'restart':
     case 'timeout':
+    case 'pause':
+    case 'resume':
       return action.replica < replicas ? action : null;
     case 'cut':
     case 'mend':

@@ -6,7 +6,7 @@
 import type { LogEntry, Note, NoteOf, Replica } from '../../protocol/index.ts';
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
-import type { World } from '../world.ts';
+import type { WorldView } from './checker.ts';
 import type { Checker } from './checker.ts';
 import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
 
@@ -43,7 +43,7 @@ export class BasicSafetyChecker implements Checker {
     private restartedAt: number[] = [],
   ) {}
 
-  afterEvent(world: World, event: TraceEvent): Violation | null {
+  afterEvent(world: WorldView, event: TraceEvent): Violation | null {
     if (event.kind === 'action' && event.action.type === 'crash') this.lastCommit[event.action.replica] = 0;
     if (event.kind === 'action' && event.action.type === 'restart')
       this.restartedAt[event.action.replica] = event.index;
@@ -68,7 +68,7 @@ export class BasicSafetyChecker implements Checker {
   }
 
   private checkExecuted(
-    world: World,
+    world: WorldView,
     event: TraceEvent,
     replica: Replica,
     note: NoteOf<'executed'>,
@@ -106,7 +106,7 @@ export class BasicSafetyChecker implements Checker {
   }
 
   /** State installed, view entered, recovery completed: rarer notes, read by kind. */
-  private checkNote(world: World, event: TraceEvent, replica: Replica, note: Note): Violation | null {
+  private checkNote(world: WorldView, event: TraceEvent, replica: Replica, note: Note): Violation | null {
     const id = replica.id;
     if (note.kind === 'state-installed') {
       const digest = this.digestAt(note.commitNumber);
@@ -142,7 +142,7 @@ export class BasicSafetyChecker implements Checker {
     return null;
   }
 
-  private checkCommitBounds(world: World, event: TraceEvent, replica: Replica): Violation | null {
+  private checkCommitBounds(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     if (replica.commitNumber > replica.opNumber)
       return violation(
         'commit-bounds',
@@ -245,7 +245,7 @@ export class BasicSafetyChecker implements Checker {
 
 export function violation(
   checker: string,
-  world: World,
+  world: WorldView,
   event: TraceEvent,
   message: string,
   replicas: number[],

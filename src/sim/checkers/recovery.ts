@@ -14,7 +14,7 @@ import {
   type Replica,
 } from '../../protocol/index.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
-import type { World } from '../world.ts';
+import type { WorldView } from './checker.ts';
 import { violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { sendsVisible, sentRecord } from './sends.ts';
@@ -36,7 +36,7 @@ export class RecoveryChecker implements Checker {
     private inFlight = new Map<number, RecoveryResponseMessage>(),
   ) {}
 
-  afterEvent(world: World, event: TraceEvent): Violation | null {
+  afterEvent(world: WorldView, event: TraceEvent): Violation | null {
     if (this.count > 0 || this.inFlight.size > 0) this.followResponses(world, event);
     const node = event.node;
     if (typeof node !== 'number') return null;
@@ -51,7 +51,7 @@ export class RecoveryChecker implements Checker {
     return this.checkRecovering(world, event, replica, state);
   }
 
-  private followResponses(world: World, event: TraceEvent): void {
+  private followResponses(world: WorldView, event: TraceEvent): void {
     if ((event.kind === 'deliver' || event.kind === 'lose') && this.inFlight.size > 0) {
       const message = this.inFlight.get(event.msgId);
       if (message !== undefined) {
@@ -78,7 +78,7 @@ export class RecoveryChecker implements Checker {
   }
 
   private checkRecovering(
-    world: World,
+    world: WorldView,
     event: TraceEvent,
     replica: Replica,
     state: Recovering,
@@ -144,7 +144,7 @@ export class RecoveryChecker implements Checker {
 
   /** §4.3 step 3, checked against the responses that actually reached the replica. */
   private checkCompletion(
-    world: World,
+    world: WorldView,
     event: TraceEvent,
     replica: Replica,
     state: Recovering,

@@ -12,7 +12,7 @@ import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import { clientIndex, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteCompleted, noteExecuted, noteInvoked, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
-import type { World } from '../world.ts';
+import type { WorldView } from './checker.ts';
 import { violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 
@@ -117,7 +117,7 @@ export class RequestChecker implements Checker {
     private acknowledged = new Acknowledged(),
   ) {}
 
-  afterEvent(world: World, event: TraceEvent): Violation | null {
+  afterEvent(world: WorldView, event: TraceEvent): Violation | null {
     const notes = event.notes;
     if (notes === null || notes.length === 0) return null;
     const node = event.node;
@@ -166,7 +166,7 @@ export class RequestChecker implements Checker {
     return null;
   }
 
-  private clientNotes(world: World, event: TraceEvent): Violation | null {
+  private clientNotes(world: WorldView, event: TraceEvent): Violation | null {
     const notes = event.notes!;
     const codes = world.noteCodesOf(event);
     for (let i = 0; i < notes.length; i++) {
@@ -204,7 +204,7 @@ export class RequestChecker implements Checker {
   }
 
   /** A new view's primary must hold every op a client was told is done in an earlier view, where it was done. */
-  private checkKept(world: World, event: TraceEvent, primary: Replica): Violation | null {
+  private checkKept(world: WorldView, event: TraceEvent, primary: Replica): Violation | null {
     const acknowledged = this.acknowledged;
     for (let i = 0; i < acknowledged.ops.length; i++) {
       if (acknowledged.views.at(i) >= primary.view) continue;

@@ -15,7 +15,7 @@ import type { AppendOnly } from '../../protocol/append-only.ts';
 import { primaryOf, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
-import type { World } from '../world.ts';
+import type { WorldView } from './checker.ts';
 import { sameEntry, violation } from './basic.ts';
 import type { Checker } from './checker.ts';
 import { sentRecord } from './sends.ts';
@@ -55,7 +55,7 @@ export class ReplicaRolesChecker implements Checker {
     private checkedPrefixes: (CheckedPrefix | undefined)[] = [],
   ) {}
 
-  afterEvent(world: World, event: TraceEvent): Violation | null {
+  afterEvent(world: WorldView, event: TraceEvent): Violation | null {
     const node = event.node;
     if (typeof node !== 'number') return null;
     const replica = world.replicas[node];
@@ -76,7 +76,7 @@ export class ReplicaRolesChecker implements Checker {
     return found;
   }
 
-  private checkEnteredView(world: World, event: TraceEvent, replica: Replica): Violation | null {
+  private checkEnteredView(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     const start = this.starts.get(replica.view);
     if (start === undefined || start.opNumber === 0) return null;
     if (replica.opNumber >= start.opNumber && sameEntry(replica.log.at(start.opNumber - 1), start.last!))
@@ -91,7 +91,7 @@ export class ReplicaRolesChecker implements Checker {
     );
   }
 
-  private checkPrimary(world: World, event: TraceEvent, replica: Replica): Violation | null {
+  private checkPrimary(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     if (!replica.isPrimary()) return null;
     const incarnation = this.incarnations[replica.id] ?? 0;
     const first = this.primaries.get(replica.view);
@@ -110,7 +110,7 @@ export class ReplicaRolesChecker implements Checker {
     );
   }
 
-  private checkNotes(world: World, event: TraceEvent, replica: Replica): Violation | null {
+  private checkNotes(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     const notes = event.notes;
     if (notes === null) return null;
     const codes = world.noteCodesOf(event);
@@ -151,7 +151,7 @@ export class ReplicaRolesChecker implements Checker {
     return null;
   }
 
-  private checkSends(world: World, event: TraceEvent, replica: Replica): Violation | null {
+  private checkSends(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     const end = event.firstSent + event.sentCount;
     for (let id = event.firstSent; id < end; id++) {
       const record = sentRecord(world, id);
@@ -162,7 +162,12 @@ export class ReplicaRolesChecker implements Checker {
     return null;
   }
 
-  private checkSend(world: World, event: TraceEvent, replica: Replica, message: Message): Violation | null {
+  private checkSend(
+    world: WorldView,
+    event: TraceEvent,
+    replica: Replica,
+    message: Message,
+  ): Violation | null {
     const id = replica.id;
     switch (message.type) {
       case 'prepare':
@@ -209,7 +214,7 @@ export class ReplicaRolesChecker implements Checker {
    * O(1) per PrepareOk but after a view change or a state transfer.
    */
   private checkHolds(
-    world: World,
+    world: WorldView,
     event: TraceEvent,
     replica: Replica,
     view: number,

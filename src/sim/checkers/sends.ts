@@ -1,19 +1,19 @@
 /**
  * What a step sent, for checkers. A trace event names its messages by id (firstSent .. firstSent +
- * sentCount - 1). The world keeps the current step's records (World.stepMessages), whether or not it
+ * sentCount - 1). The world keeps the current step's records (WorldView.stepMessages), whether or not it
  * has a journal: fuzzing and shrinking keep nothing more, so memory stays constant however long the
  * run. An earlier step's records are rebuilt from the journal's columns when there is one.
  */
 import type { MessageRecord, TraceEvent } from '../trace.ts';
-import type { World } from '../world.ts';
+import type { WorldView } from './checker.ts';
 
 /** Whether this world's checkers can see what each step sent (always: the world keeps the step's sends). */
-export function sendsVisible(world: World): boolean {
+export function sendsVisible(world: WorldView): boolean {
   return world.stepMessages !== undefined;
 }
 
 /** The record of message `id`: the current step's, or one the world's journal holds. */
-export function sentRecord(world: World, id: number): MessageRecord | undefined {
+export function sentRecord(world: WorldView, id: number): MessageRecord | undefined {
   // stepMessages is overwritten in place: only the current step's ids are valid in it.
   if (id >= world.stepFirstSent && id < world.nextMessageId)
     return world.stepMessages[id - world.stepFirstSent];
@@ -23,7 +23,7 @@ export function sentRecord(world: World, id: number): MessageRecord | undefined 
 
 /** Calls `visit` for each message the event's node sent (network duplicates are skipped). */
 export function forEachSent(
-  world: World,
+  world: WorldView,
   event: TraceEvent,
   visit: (record: MessageRecord) => void,
   withDuplicates = false,
