@@ -44,7 +44,8 @@ for (const [layer, banned] of Object.entries(forbidden)) {
     }
   }
 }
-for (const cycle of importCycles()) problems.push(`these files import each other in a cycle (import type counts): ${cycle.join(', ')}`);
+for (const cycle of importCycles())
+  problems.push(`these files import each other in a cycle (import type counts): ${cycle.join(', ')}`);
 if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
