@@ -81,8 +81,10 @@ export const pendingPreparesMax = 64;
 export const viewChangeBackoffMax = 16;
 /** ...and at most this long: enough for a view change over links seconds long. */
 export const viewChangeWaitMsMax = 120_000;
-/** How many silences of the primary a backup remembers to adapt its timeout (primaryTimeoutMs). */
-export const primarySilencesKept = 32;
+/** A mistaken suspicion doubles a backup's primary timeout, up to 2^this times the base... */
+export const primaryTimeoutDoublingsMax = 4;
+/** ...and this many messages from the primary without one halve it again. */
+export const primaryTimeoutCalmMessages = 64;
 
 export interface ReplicaConfig {
   readonly id: ReplicaId;
@@ -167,14 +169,14 @@ export class Replica {
   // Backup in normal status: when it last heard from its primary, and its question to the others.
   primaryHeardAt = 0;
   /**
-   * The last silences between two messages of the primary (a ring): the primary counts as lost only
-   * after twice the longest of them, so links whose latency varies more than the timeout do not
-   * depose a working primary again and again. An outage leaves the ring after a few dozen messages.
+   * How far this backup trusts silence: its primary timeout is the base doubled this many times.
+   * Each time it suspected a primary that then turned out alive (it heard from it while asking the
+   * others) the wait doubles; after many messages without such a mistake it halves again. Links
+   * whose latency varies more than the timeout then stop deposing a working primary.
    */
-  primarySilences = new Float64Array(primarySilencesKept);
-  primarySilenceNext = 0;
-  /** The longest silence in the ring. */
-  primarySilenceMs = 0;
+  primaryTimeoutDoublings = 0;
+  /** Messages heard from the primary since the last mistaken suspicion or easing. */
+  primaryHeardCalmly = 0;
   /** pre_view_change answers while this backup asks whether the others lost the primary too. */
   probe: QuorumTally | null = null;
   /**
@@ -650,27 +652,24 @@ export class Replica {
 
   /** How long a backup goes without word from its primary before it suspects it (adapts to the link). */
   primaryTimeoutMs(): number {
-    return Math.max(this.config.timing.viewChangeTimeoutMs, 2 * this.primarySilenceMs);
+    return this.config.timing.viewChangeTimeoutMs * 2 ** this.primaryTimeoutDoublings;
   }
 
   /** A backup heard its primary at work (a Prepare or a Commit): the view works, and the primary is alive. */
   private heardFromPrimary(now: number): void {
-    this.rememberSilence(now - this.primaryHeardAt);
+    this.adaptPrimaryTimeout();
     this.easeBackoff();
     this.awaitPrimary(now);
   }
 
-  private rememberSilence(silence: number): void {
-    const ring = this.primarySilences;
-    const slot = this.primarySilenceNext;
-    const evicted = ring[slot];
-    ring[slot] = silence;
-    this.primarySilenceNext = (slot + 1) % primarySilencesKept;
-    if (silence >= this.primarySilenceMs) this.primarySilenceMs = silence;
-    else if (evicted === this.primarySilenceMs) {
-      let longest = 0;
-      for (let i = 0; i < primarySilencesKept; i++) if (ring[i] > longest) longest = ring[i];
-      this.primarySilenceMs = longest;
+  /** Heard from the primary: if we were asking about it, we suspected it wrongly. */
+  private adaptPrimaryTimeout(): void {
+    if (this.probe !== null) {
+      if (this.primaryTimeoutDoublings < primaryTimeoutDoublingsMax) this.primaryTimeoutDoublings++;
+      this.primaryHeardCalmly = 0;
+    } else if (++this.primaryHeardCalmly >= primaryTimeoutCalmMessages) {
+      if (this.primaryTimeoutDoublings > 0) this.primaryTimeoutDoublings--;
+      this.primaryHeardCalmly = 0;
     }
   }
 
@@ -1422,9 +1421,8 @@ export class Replica {
     copy.knownCommit = this.knownCommit;
     copy.entropy = this.entropy;
     copy.primaryHeardAt = this.primaryHeardAt;
-    copy.primarySilences = this.primarySilences.slice();
-    copy.primarySilenceNext = this.primarySilenceNext;
-    copy.primarySilenceMs = this.primarySilenceMs;
+    copy.primaryTimeoutDoublings = this.primaryTimeoutDoublings;
+    copy.primaryHeardCalmly = this.primaryHeardCalmly;
     copy.viewChangeBackoff = this.viewChangeBackoff;
     copy.backoffEasedIn = this.backoffEasedIn;
     copy.probe = this.probe === null ? null : this.probe.clone();
