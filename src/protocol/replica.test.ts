@@ -242,6 +242,14 @@ describe('view change (§4.2)', () => {
     expect(backup.primaryTimeoutMs()).toBe(base * 2);
   });
 
+  it('a replica changing to a view whose primary is recovering moves on after the base timeout, not a backed-off one', () => {
+    const backup = Replica.start(config(2, 5), 0);
+    for (let view = 1; view <= 6; view++) backup.forceViewChangeTimeout(0, new Outbox()); // view 6: primary 1
+    expect(backup.deadlines.viewChange).toBeGreaterThan(8 * defaultTiming.viewChangeTimeoutMs);
+    deliver(backup, 1, { type: 'recovery', replica: 1, nonce: 5 }, 100);
+    expect(backup.deadlines.viewChange).toBe(100 + defaultTiming.viewChangeTimeoutMs);
+  });
+
   it('view-change timeouts grow with each view that failed to start, with a per-replica jitter', () => {
     const a = Replica.start(config(1), 0, 1);
     const b = Replica.start(config(2), 0, 1);

@@ -357,10 +357,12 @@ export class Replica {
       case 'new_state':
         return this.onNewState(message, now, out);
       case 'crash_vector_request':
+        this.heardRecovering(message.replica, now);
         return this.onCrashVectorRequest(message, out);
       case 'crash_vector_response':
         return this.onCrashVectorResponse(message, now, out);
       case 'recovery':
+        this.heardRecovering(message.replica, now);
         return this.onRecovery(message, out);
       case 'recovery_response':
         return this.onRecoveryResponse(message, now, out);
@@ -653,6 +655,18 @@ export class Replica {
   /** How long a backup goes without word from its primary before it suspects it (adapts to the link). */
   primaryTimeoutMs(): number {
     return this.config.timing.viewChangeTimeoutMs * 2 ** this.primaryTimeoutDoublings;
+  }
+
+  /**
+   * `replica` is recovering: it has no state and cannot lead a view. If it is the primary of the
+   * view we are changing to, waiting out a backed-off timeout for it is pointless: we move on after
+   * the base timeout. Without this, several primaries in a row that are down (a rolling restart)
+   * cost a doubled timeout each.
+   */
+  private heardRecovering(replica: ReplicaId, now: number): void {
+    if (this.status !== 'view-change' || replica !== this.primary || replica === this.id) return;
+    const soon = now + this.config.timing.viewChangeTimeoutMs;
+    if (this.deadlines.viewChange > soon) this.deadlines.viewChange = soon;
   }
 
   /** A backup heard its primary at work (a Prepare or a Commit): the view works, and the primary is alive. */
