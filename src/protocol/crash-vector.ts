@@ -30,21 +30,20 @@ export function zeroCrashVector(replicaCount: number): CrashVector {
   return new Array<number>(replicaCount).fill(0);
 }
 
-/**
- * Entry-wise max of `mine` and `theirs`. Returns `mine` itself when nothing is newer (no
- * allocation on the usual path), else a new vector; `raised` gets a bit per entry that grew.
- */
-export function mergeCrashVectors(
-  mine: CrashVector,
-  theirs: CrashVector,
-): { readonly merged: CrashVector; readonly raised: number } {
-  let raised = 0;
+/** A bit per entry where `theirs` knows a later incarnation than `mine` (0: nothing new). */
+export function newerIncarnations(mine: CrashVector, theirs: CrashVector): number {
+  let newer = 0;
   const length = Math.min(mine.length, theirs.length);
-  for (let r = 0; r < length; r++) if (theirs[r] > mine[r]) raised |= 1 << r;
-  if (raised === 0) return { merged: mine, raised };
+  for (let r = 0; r < length; r++) if (theirs[r] > mine[r]) newer |= 1 << r;
+  return newer;
+}
+
+/** Entry-wise max of `mine` and `theirs`, as a new vector. */
+export function mergeCrashVectors(mine: CrashVector, theirs: CrashVector): CrashVector {
   const merged = mine.slice();
-  for (let r = 0; r < length; r++) if (theirs[r] > merged[r]) merged[r] = theirs[r];
-  return { merged, raised };
+  for (let r = 0; r < merged.length && r < theirs.length; r++)
+    if (theirs[r] > merged[r]) merged[r] = theirs[r];
+  return merged;
 }
 
 /** A message from `sender` carrying `theirs` comes from an incarnation `mine` knows to be dead. */

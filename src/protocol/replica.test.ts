@@ -238,7 +238,7 @@ describe('view change (§4.2)', () => {
       deliver(backup, 0, commit, (at += 50));
       expect(backup.primaryTimeoutMs()).toBe(base * 2 ** mistake);
     }
-    for (let i = 0; i < 64; i++) deliver(backup, 0, commit, (at += 100));
+    for (let i = 0; i < 128; i++) deliver(backup, 0, commit, (at += 100));
     expect(backup.primaryTimeoutMs()).toBe(base * 2);
   });
 

@@ -21,6 +21,7 @@ import { assert, AssertionError, assertNever } from './assert.ts';
 import {
   fromDeadIncarnation,
   mergeCrashVectors,
+  newerIncarnations,
   recoveryModeDefault,
   zeroCrashVector,
   type CrashVector,
@@ -82,9 +83,9 @@ export const viewChangeBackoffMax = 16;
 /** ...and at most this long: enough for a view change over links seconds long. */
 export const viewChangeWaitMsMax = 120_000;
 /** A mistaken suspicion doubles a backup's primary timeout, up to 2^this times the base... */
-export const primaryTimeoutDoublingsMax = 4;
+export const primaryTimeoutDoublingsMax = 8;
 /** ...and this many messages from the primary without one halve it again. */
-export const primaryTimeoutCalmMessages = 64;
+export const primaryTimeoutCalmMessages = 128;
 
 export interface ReplicaConfig {
   readonly id: ReplicaId;
@@ -207,6 +208,11 @@ export class Replica {
   crashVectorResponses: (CrashVectorResponseMessage | null)[];
   /** The latest incarnation of each replica known here (crash-vector.ts); all zero in paper mode. */
   crashVector: CrashVector;
+  /**
+   * Speed only: the last vector each replica's messages carried. A vector never changes once sent,
+   * so one already merged has nothing new (ours only grows): the next message needs one comparison.
+   */
+  private vectorSeenFrom: (CrashVector | undefined)[] = [];
 
   constructor(config: ReplicaConfig) {
     assert(
@@ -646,7 +652,7 @@ export class Replica {
    */
   viewChangeTimeout(): number {
     const base = this.config.timing.viewChangeTimeoutMs;
-    const jitter = timeoutJitter(this.entropy, this.id, this.view, base >> 1);
+    const jitter = this.jitterMs();
     if (this.status !== 'view-change') return this.primaryTimeoutMs() + jitter;
     const doublings = Math.max(0, this.viewChangeBackoff - 1);
     return Math.min(base * 2 ** Math.min(doublings, viewChangeBackoffMax), viewChangeWaitMsMax) + jitter;
@@ -654,8 +660,25 @@ export class Replica {
 
   /** How long a backup goes without word from its primary before it suspects it (adapts to the link). */
   primaryTimeoutMs(): number {
-    return this.config.timing.viewChangeTimeoutMs * 2 ** this.primaryTimeoutDoublings;
+    return this.config.timing.viewChangeTimeoutMs << this.primaryTimeoutDoublings;
   }
+
+  /** This replica's jitter in the current view (a hash, kept per view: every prepare re-arms the timer). */
+  private jitterMs(): number {
+    if (this.jitterView !== this.view) {
+      this.jitterView = this.view;
+      this.jitter = timeoutJitter(
+        this.entropy,
+        this.id,
+        this.view,
+        this.config.timing.viewChangeTimeoutMs >> 1,
+      );
+    }
+    return this.jitter;
+  }
+
+  private jitterView = -1;
+  private jitter = 0;
 
   /**
    * `replica` is recovering: it has no state and cannot lead a view. If it is the primary of the
@@ -1372,17 +1395,20 @@ export class Replica {
       );
       return false;
     }
+    if (this.vectorSeenFrom[from] === theirs) return true;
     // Only we bump our own entry; a newer one elsewhere would mean another copy of us is running.
     const learning = this.status === 'recovering' && this.recoveryPhase === 'crash-vector';
     if (!learning && theirs[this.id] > this.crashVector[this.id]) {
       out.ignore(message.type, `names incarnation ${theirs[this.id]} of us, newer than ours`);
       return false;
     }
-    const { merged, raised } = mergeCrashVectors(this.crashVector, theirs);
-    if (raised === 0) return true;
+    this.vectorSeenFrom[from] = theirs;
+    const newer = newerIncarnations(this.crashVector, theirs);
+    if (newer === 0) return true;
+    const merged = mergeCrashVectors(this.crashVector, theirs);
     this.crashVector = merged;
     for (let replica = 0; replica < this.replicaCount; replica++)
-      if ((raised & (1 << replica)) !== 0 && replica !== this.id)
+      if ((newer & (1 << replica)) !== 0 && replica !== this.id)
         out.note({
           kind: 'incarnation-seen',
           replica,
@@ -1446,6 +1472,7 @@ export class Replica {
     copy.recoveryResponses = this.recoveryResponses.slice();
     copy.crashVectorResponses = this.crashVectorResponses.slice();
     copy.crashVector = this.crashVector;
+    copy.vectorSeenFrom = this.vectorSeenFrom.slice();
     return copy;
   }
 }

@@ -25,12 +25,12 @@ import { sentRecord } from './sends.ts';
  * what was added since. Valid while both logs are the same objects, uncut, in the same view.
  */
 interface CheckedPrefix {
-  readonly view: number;
-  readonly log: AppendOnly<LogEntry>;
-  readonly logTruncations: number;
-  readonly primaryLog: AppendOnly<LogEntry>;
-  readonly primaryTruncations: number;
-  readonly upTo: number;
+  view: number;
+  log: AppendOnly<LogEntry>;
+  logTruncations: number;
+  primaryLog: AppendOnly<LogEntry>;
+  primaryTruncations: number;
+  upTo: number;
 }
 
 interface ViewStart {
@@ -259,15 +259,14 @@ export class ReplicaRolesChecker implements Checker {
           [replica.id, primary.id],
           [n],
         );
-    if (upTo >= from || known === undefined)
-      this.checkedPrefixes[replica.id] = {
-        view,
-        log: replica.log,
-        logTruncations: replica.log.truncations,
-        primaryLog: primary.log,
-        primaryTruncations: primary.log.truncations,
-        upTo: Math.max(upTo, from - 1),
-      };
+    // Updated in place: a PrepareOk is a third of all events, and an object each was garbage.
+    const checked = known ?? (this.checkedPrefixes[replica.id] = {} as CheckedPrefix);
+    checked.view = view;
+    checked.log = replica.log;
+    checked.logTruncations = replica.log.truncations;
+    checked.primaryLog = primary.log;
+    checked.primaryTruncations = primary.log.truncations;
+    checked.upTo = Math.max(upTo, from - 1);
     return null;
   }
 
@@ -277,7 +276,7 @@ export class ReplicaRolesChecker implements Checker {
       this.incarnations.slice(),
       new Map(this.starts),
       this.normalIn.slice(),
-      this.checkedPrefixes.slice(),
+      this.checkedPrefixes.map((checked) => (checked === undefined ? undefined : { ...checked })),
     );
   }
 }
