@@ -19,6 +19,19 @@ function linkKey(from: NodeId, to: NodeId): string {
   return `${from}>${to}`;
 }
 
+/**
+ * One message's trip as the network decided it. Network.route() fills in and returns the same
+ * object every time (valid until the next route): no object per message on the hot path.
+ */
+export interface Trip {
+  /** When it arrives, or, for a lost message, when it would have. */
+  deliverAt: number;
+  /** Why it is lost, or null when it arrives. */
+  lossReason: LossReason | null;
+  /** When a network duplicate of it arrives, or null when there is none. */
+  duplicateDeliverAt: number | null;
+}
+
 export class Network {
   params: NetworkParams;
   /** Directed links cut by hand ("from>to"). */
@@ -27,10 +40,7 @@ export class Network {
   groups: Map<NodeId, number> | null = null;
   rules: DropRule[] = [];
 
-  /** The trip of the last routed message (route() writes them: no object per message on the hot path). */
-  deliverAt = 0;
-  lossReason: LossReason | null = null;
-  duplicateDeliverAt: number | null = null;
+  private readonly trip: Trip = { deliverAt: 0, lossReason: null, duplicateDeliverAt: null };
 
   constructor(params: NetworkParams) {
     this.params = params;
@@ -48,11 +58,10 @@ export class Network {
   }
 
   /**
-   * Decides one message's trip and leaves it in deliverAt, lossReason and duplicateDeliverAt (no
-   * object per message). Always three draws (latency, drop, duplicate), so rates never shift later
-   * draws.
+   * Decides one message's trip. Always three draws (latency, drop, duplicate), so rates never shift
+   * later draws. The trip returned is reused by the next call.
    */
-  route(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): void {
+  route(from: NodeId, to: NodeId, type: MessageType, now: number, rng: Rng): Trip {
     const latency = this.params.latencyMs;
     const min = latency[0];
     const max = latency[1];
@@ -64,9 +73,11 @@ export class Network {
     if (lossReason === null && this.rules.length > 0 && this.matchRule(from, to, type)) lossReason = 'rule';
     if (lossReason === null && dropDraw < this.params.dropRate) lossReason = 'network';
     const duplicated = lossReason === null && duplicateDraw < this.params.duplicateRate;
-    this.deliverAt = deliverAt;
-    this.lossReason = lossReason;
-    this.duplicateDeliverAt = duplicated ? now + rng.int(min, max) : null;
+    const trip = this.trip;
+    trip.deliverAt = deliverAt;
+    trip.lossReason = lossReason;
+    trip.duplicateDeliverAt = duplicated ? now + rng.int(min, max) : null;
+    return trip;
   }
 
   private matchRule(from: NodeId, to: NodeId, type: MessageType): boolean {

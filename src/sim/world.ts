@@ -5,15 +5,12 @@
  * comes from the seeded generator; nothing here reads the outside world.
  */
 import {
-  AssertionError,
   Client,
   clientIndex,
   clientName,
   isReplicaId,
-  Outbox,
   Replica,
   type Message,
-  type MessageType,
   type NodeId,
   type Note,
   type NoteOf,
@@ -22,7 +19,8 @@ import {
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
-import { noteCode, noteCompleted, noteIgnored, noteRecovered } from './note-codes.ts';
+import { noteCode, noteCompleted, noteRecovered } from './note-codes.ts';
+import { assertionMessage, CheckerChain, StepEvent, StepOutbox } from './step.ts';
 import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
@@ -46,20 +44,15 @@ interface Rngs {
   readonly replicas: Rng;
 }
 
-const noNotes: readonly Note[] = [];
-/** Set by World.clone() for the constructor it calls: the world to copy and the copy's journal. */
-let cloning: { readonly from: World; readonly journal: Journal | null } | null = null;
+/** What World.clone() hands its constructor: the world to copy and the copy's journal. */
+interface CopyOf {
+  readonly world: World;
+  readonly journal: Journal | null;
+}
 const deliverCode = kindCode.deliver;
 const loseCode = kindCode.lose;
 const wakeCode = kindCode.wake;
 const workloadCode = kindCode.workload;
-/** What a step's node does (act()). */
-const actNothing = 0;
-const actDeliver = 1;
-const actReplicaTimer = 2;
-const actClientRetry = 3;
-const actWorkload = 4;
-const actAction = 5;
 
 export class World {
   readonly scenario: Scenario;
@@ -90,15 +83,16 @@ export class World {
    */
   stateless = 0;
   statelessMax = 0;
-  checkers: Checker[];
+  private chain: CheckerChain;
   violations: Violation[] = [];
   halted = false;
   journal: Journal | null;
   readonly stopOnViolation: boolean;
-  /** Reused by every step: a step's notes are handed to its trace event, its sends consumed at once. */
-  private outbox = new StepOutbox();
-  /** The current step's event, handed to checkers: one object of one shape, reused every step. */
+  // The step buffer (step.ts): one outbox and one event, reused by every step.
+  private readonly outbox = new StepOutbox();
   private readonly event = new StepEvent();
+  /** The assertion the current step's node failed, if any: the step becomes a crash-stop. */
+  private stepFailure: string | null = null;
   /**
    * The messages the current step sent (ids stepFirstSent .. nextMessageId - 1), for checkers, with
    * or without a journal. Overwritten in place, never truncated: entries past the step's count are
@@ -109,16 +103,15 @@ export class World {
   /** The record the current step delivers (valid while a deliver event is published). */
   private stepDelivered: MessageRecord | null = null;
 
-  constructor(scenario: Scenario, options: WorldOptions = {}) {
+  /** `copyOf` is World.clone()'s: the constructor copies that world instead of starting one. */
+  constructor(scenario: Scenario, options: WorldOptions = {}, copyOf: CopyOf | null = null) {
     this.scenario = scenario;
     this.replicaCount = scenario.replicas;
-    const source = cloning;
-    if (source !== null) {
-      // clone(): a deep copy of everything mutable; logs and messages are shared, they never change.
-      cloning = null;
-      const from = source.from;
+    if (copyOf !== null) {
+      // A deep copy of everything mutable; logs and messages are shared, they never change.
+      const from = copyOf.world;
       this.actions = from.actions;
-      this.journal = source.journal;
+      this.journal = copyOf.journal;
       this.stopOnViolation = from.stopOnViolation;
       this.now = from.now;
       this.eventCount = from.eventCount;
@@ -141,7 +134,7 @@ export class World {
       this.pausedInbox = from.pausedInbox.map((inbox) => inbox.slice());
       this.stateless = from.stateless;
       this.statelessMax = from.statelessMax;
-      this.checkers = from.checkers.map((checker) => checker.clone());
+      this.chain = from.chain.clone();
       this.violations = from.violations.slice();
       this.halted = from.halted;
       this.stepFirstSent = from.stepFirstSent;
@@ -150,7 +143,7 @@ export class World {
     this.actions = sortActions(scenario.actions);
     this.journal = options.journal ?? null;
     this.stopOnViolation = options.stopOnViolation ?? true;
-    this.checkers = (options.checkers ?? []).map((checker) => checker.clone());
+    this.chain = new CheckerChain((options.checkers ?? []).map((checker) => checker.clone()));
     const root = Rng.fromSeed(scenario.seed);
     this.rngs = {
       network: root.fork('network'),
@@ -175,6 +168,11 @@ export class World {
     for (let index = 0; index < scenario.clients; index++)
       if (this.workloadRemaining[index] > 0)
         this.scheduleWorkload(index, workloadThinkMs(this.rngs.workload));
+  }
+
+  /** The run's checkers (their clones: each world checks on its own). */
+  get checkers(): readonly Checker[] {
+    return this.chain.checkers;
   }
 
   replicaConfig(id: number): ReplicaConfig {
@@ -257,7 +255,8 @@ export class World {
     }
   }
 
-  // Each kind of step fills in the world's one StepEvent once the step is done, then publishes it.
+  // Each kind of step: the node acts on its input (a failed assertion stops that node), its sends go
+  // out and its timer is rescheduled (finishStep), then the event is filled in and published.
 
   private deliver(record: MessageRecord): void {
     const to = record.to;
@@ -265,52 +264,59 @@ export class World {
     // A paused replica reads nothing: the message waits for it (no event until it resumes).
     if (isReplicaId(to) && this.paused[to] === 1) return void this.pausedInbox[to].push(record);
     this.stepDelivered = record;
-    const error = this.act(
-      actDeliver,
-      to,
-      isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to),
-      record,
-    );
-    const event = this.event;
-    event.kind = 'deliver';
-    event.node = to;
-    event.msgId = record.id;
-    this.publish(error);
+    const out = this.beginStep();
+    const nodeIndex = isReplicaId(to) ? to : this.replicaCount + this.clientIndexOf(to);
+    try {
+      if (isReplicaId(to)) this.replicas[to]!.onMessage(record.from, record.message, this.now, out);
+      else if (record.message.type === 'reply')
+        this.clients[nodeIndex - this.replicaCount].onReply(record.from, record.message, this.now, out);
+      else out.ignore(record.message.type, 'clients only take replies');
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(to, nodeIndex);
+    this.event.deliver(to, record.id);
+    this.publish();
   }
 
   private lose(record: MessageRecord, reason: LossReason): void {
-    const error = this.act(actNothing, record.to, null, null);
-    const event = this.event;
-    event.kind = 'lose';
-    event.node = record.to;
-    event.msgId = record.id;
-    event.reason = reason;
-    this.publish(error);
+    this.beginStep();
+    this.finishStep(record.to, null);
+    this.event.lose(record.to, record.id, reason);
+    this.publish();
   }
 
   private wake(node: number): void {
     this.wakeAt[node] = Infinity;
-    const event = this.event;
-    if (node < this.replicaCount) {
-      // A paused replica's timers fall due but do not fire: resume() wakes it.
-      if (this.paused[node] === 1) return;
-      const replica = this.replicas[node];
-      const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
-      if (replica === null || timer === null) return this.scheduleWake(node);
-      const error = this.act(actReplicaTimer, node, node, timer);
-      event.kind = 'timer';
-      event.node = node;
-      event.timer = timer;
-      this.publish(error);
-      return;
-    }
+    if (node < this.replicaCount) return this.wakeReplica(node);
     const client = this.clients[node - this.replicaCount];
     if (client.retryAt > this.now) return this.scheduleWake(node);
-    const error = this.act(actClientRetry, client.id, node, null);
-    event.kind = 'timer';
-    event.node = client.id;
-    event.timer = 'clientRetry';
-    this.publish(error);
+    const out = this.beginStep();
+    try {
+      client.onRetryTimeout(this.now, out);
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(client.id, node);
+    this.event.timerFired(client.id, 'clientRetry');
+    this.publish();
+  }
+
+  private wakeReplica(node: number): void {
+    // A paused replica's timers fall due but do not fire: resume() wakes it.
+    if (this.paused[node] === 1) return;
+    const replica = this.replicas[node];
+    const timer: ReplicaTimer | null = replica === null ? null : replica.dueTimer(this.now);
+    if (replica === null || timer === null) return this.scheduleWake(node);
+    const out = this.beginStep();
+    try {
+      replica.onTimer(timer, this.now, out);
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(node, node);
+    this.event.timerFired(node, timer);
+    this.publish();
   }
 
   private issueWorkload(index: number): void {
@@ -323,12 +329,15 @@ export class World {
       client.requestNumber + client.queue.length + 1,
       this.rngs.workload,
     );
-    const error = this.act(actWorkload, client.id, this.replicaCount + index, op);
-    const event = this.event;
-    event.kind = 'workload';
-    event.node = client.id;
-    event.op = op;
-    this.publish(error);
+    const out = this.beginStep();
+    try {
+      client.submit(op, this.now, out);
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(client.id, this.replicaCount + index);
+    this.event.workload(client.id, op);
+    this.publish();
   }
 
   // ---------------------------------------------------------------- actions
@@ -338,15 +347,18 @@ export class World {
     const node = actionNode(action);
     const nodeIndex =
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
-    const error = this.act(actAction, node, nodeIndex, action);
-    const event = this.event;
-    event.kind = 'action';
-    event.node = node;
-    event.action = action;
-    this.publish(error);
+    const out = this.beginStep();
+    try {
+      this.performAction(action, out);
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(node, nodeIndex);
+    this.event.acted(node, action);
+    this.publish();
   }
 
-  private performAction(action: Action, out: Outbox): void {
+  private performAction(action: Action, out: StepOutbox): void {
     switch (action.type) {
       case 'request': {
         const client = this.clients[action.client];
@@ -488,115 +500,47 @@ export class World {
 
   // ---------------------------------------------------------------- one step: act, send, record, check
 
-  /**
-   * The first half of a step: the node acts on `input` (by `code`: the message record delivered,
-   * the replica timer due, the workload op, the action), its sends go out, its timer is
-   * rescheduled. Returns the assertion that stopped it, if any. A switch rather than a closure per
-   * step: closures and their contexts were much of a run's garbage. The input is an argument, not a
-   * field of the world: storing a fresh object in the long-lived world costs a write barrier.
-   */
-  private act(
-    code: number,
-    from: NodeId | null,
-    nodeIndex: number | null,
-    input: MessageRecord | ReplicaTimer | string | Action | null,
-  ): string | null {
-    const out = this.outbox;
-    out.clear();
+  /** Starts a step: an empty outbox, no failure, and the id its first send will take. */
+  private beginStep(): StepOutbox {
+    this.outbox.clear();
+    this.stepFailure = null;
     this.stepFirstSent = this.nextMessageId;
-    let crashError: string | null = null;
-    try {
-      switch (code) {
-        case actDeliver: {
-          const record = input as MessageRecord;
-          if (typeof record.to === 'number')
-            this.replicas[record.to]!.onMessage(record.from, record.message, this.now, out);
-          else if (record.message.type === 'reply')
-            this.clients[nodeIndex! - this.replicaCount].onReply(record.from, record.message, this.now, out);
-          else out.ignore(record.message.type, 'clients only take replies');
-          break;
-        }
-        case actReplicaTimer:
-          this.replicas[nodeIndex!]!.onTimer(input as ReplicaTimer, this.now, out);
-          break;
-        case actClientRetry:
-          this.clients[nodeIndex! - this.replicaCount].onRetryTimeout(this.now, out);
-          break;
-        case actWorkload:
-          this.clients[nodeIndex! - this.replicaCount].submit(input as string, this.now, out);
-          break;
-        case actAction:
-          this.performAction(input as Action, out);
-          break;
-        default:
-          break;
-      }
-    } catch (error) {
-      if (!(error instanceof AssertionError)) throw error;
-      crashError = error.message;
-    }
-    if (crashError === null && from !== null)
+    return this.outbox;
+  }
+
+  /**
+   * After the node acted: its sends go out (unless it failed an assertion: a crash-stop sends
+   * nothing), its timer is rescheduled, and the workload follows what happened.
+   */
+  private finishStep(from: NodeId | null, nodeIndex: number | null): void {
+    const out = this.outbox;
+    if (this.stepFailure === null && from !== null)
       for (let i = 0; i < out.sendCount; i++) this.send(from, out.sendTo[i], out.sendMessage[i]);
     if (nodeIndex !== null) this.scheduleWake(nodeIndex);
     this.afterNotes(out.noteList, out.noteCodes, out.noteCount);
-    return crashError;
   }
 
-  /** The step's notes as an exact-size array: the outbox's array keeps its spare capacity. */
-  private stepNotes(): readonly Note[] {
-    const out = this.outbox;
-    const list = out.noteList;
-    // Literals for the usual one or two notes: inline allocations, where slice() is a builtin call.
-    switch (out.noteCount) {
-      case 0:
-        return noNotes;
-      case 1:
-        return [list[0]];
-      case 2:
-        return [list[0], list[1]];
-      default:
-        return list.slice(0, out.noteCount);
-    }
-  }
-
-  /**
-   * The second half of a step: complete its event (a failed assertion turns it into a crash-stop of
-   * the same node), record it and let the checkers see it.
-   */
-  private publish(crashError: string | null): void {
+  /** Completes the step's event, records it and lets the checkers see it. */
+  private publish(): void {
     const event = this.event;
     event.index = this.eventCount;
     event.time = this.now;
     event.firstSent = this.stepFirstSent;
     event.sentCount = this.nextMessageId - this.stepFirstSent;
-    event.notes = this.stepNotes();
-    if (crashError !== null) {
-      event.kind = 'crash-stop';
-      event.node ??= 0;
-      event.error = crashError;
-    }
-    // The StepEvent is reused by the next step: checkers must not keep it (none does), and the
-    // journal copies the fields of its kind into its columns.
-    const published = event as unknown as TraceEvent;
+    event.notes = this.outbox.stepNotes();
+    const failure = this.stepFailure;
+    if (failure !== null) event.crashStop(failure);
+    const published = event.asTraceEvent();
     const journal = this.journal;
     if (journal !== null && journal.eventCount === this.eventCount) journal.appendEvent(published);
     this.eventCount++;
-    if (crashError !== null)
-      this.addViolation({ checker: 'assertion', time: this.now, event: event.index, message: crashError });
-    const checkers = this.checkers;
-    const count = checkers.length;
-    // One call site per position for the first four: a run's checker at a position is always of the
-    // same class, so each site stays monomorphic and can be inlined. One site in a loop saw all four
-    // classes, and that dispatch cost ~200 instructions per event.
-    if (count > 0) this.check(checkers[0].afterEvent(this, published));
-    if (count > 1) this.check(checkers[1].afterEvent(this, published));
-    if (count > 2) this.check(checkers[2].afterEvent(this, published));
-    if (count > 3) this.check(checkers[3].afterEvent(this, published));
-    for (let i = 4; i < count; i++) this.check(checkers[i].afterEvent(this, published));
-  }
-
-  private check(violation: Violation | null): void {
-    if (violation !== null) this.addViolation(violation);
+    let objected = false;
+    if (failure !== null) {
+      this.violations.push({ checker: 'assertion', time: this.now, event: event.index, message: failure });
+      objected = true;
+    }
+    if (this.chain.check(this, published, this.violations)) objected = true;
+    if (objected && this.stopOnViolation) this.halted = true;
   }
 
   /** The message the step being published delivered (for observers; null for other steps). */
@@ -613,11 +557,6 @@ export class World {
     return event.notes === this.event.notes ? this.outbox.noteCodes : noteCodesOfNotes(event.notes);
   }
 
-  private addViolation(violation: Violation): void {
-    this.violations.push(violation);
-    if (this.stopOnViolation) this.halted = true;
-  }
-
   /** Workload bookkeeping that follows from what happened: a completed request lets the next one go. */
   private afterNotes(notes: readonly Note[], codes: readonly number[], count: number): void {
     for (let i = 0; i < count; i++) {
@@ -631,10 +570,9 @@ export class World {
   }
 
   private send(from: NodeId, to: NodeId, message: Message): void {
-    const network = this.network;
-    network.route(from, to, message.type, this.now, this.rngs.network);
-    const duplicateDeliverAt = network.duplicateDeliverAt;
-    this.recordMessage(from, to, message, network.deliverAt, network.lossReason, null);
+    const trip = this.network.route(from, to, message.type, this.now, this.rngs.network);
+    const duplicateDeliverAt = trip.duplicateDeliverAt;
+    this.recordMessage(from, to, message, trip.deliverAt, trip.lossReason, null);
     if (duplicateDeliverAt !== null)
       this.recordMessage(from, to, message, duplicateDeliverAt, null, this.nextMessageId - 1);
   }
@@ -703,12 +641,7 @@ export class World {
     // Through the constructor, not Object.create + Object.assign: a copy then has the same object
     // shape as a world built afresh, so code optimized for the head also runs checkpoint replays
     // (a different shape sent the first seeks through deoptimization and recompilation).
-    cloning = { from: this, journal };
-    try {
-      return new World(this.scenario);
-    } finally {
-      cloning = null;
-    }
+    return new World(this.scenario, {}, { world: this, journal });
   }
 
   /** Continue this world with a different action list (an action taken in the past forks the run). */
@@ -718,60 +651,6 @@ export class World {
     (copy as { scenario: Scenario }).scenario = { ...this.scenario, actions };
     return copy;
   }
-}
-
-/**
- * The world's outbox keeps a step's sends and notes in arrays reused from step to step, with counts:
- * no envelope object per send, and no array truncation per step (both showed in profiles).
- */
-class StepOutbox extends Outbox {
-  readonly sendTo: NodeId[] = [];
-  readonly sendMessage: Message[] = [];
-  sendCount = 0;
-  readonly noteList: Note[] = [];
-  readonly noteCodes: number[] = [];
-  noteCount = 0;
-
-  override send(to: NodeId, message: Message): void {
-    this.sendTo[this.sendCount] = to;
-    this.sendMessage[this.sendCount++] = message;
-  }
-
-  override note(note: Note): void {
-    this.noteCodes[this.noteCount] = noteCode(note);
-    this.noteList[this.noteCount++] = note;
-  }
-
-  override ignore(messageType: MessageType, reason: string): void {
-    this.noteCodes[this.noteCount] = noteIgnored;
-    this.noteList[this.noteCount++] = { kind: 'ignored', messageType, reason };
-  }
-
-  clear(): void {
-    this.sendCount = 0;
-    this.noteCount = 0;
-  }
-}
-
-/**
- * Every field of every kind of trace event, in one object. Six kinds as six object literals made
- * every checker's reads of `event.node` or `event.kind` megamorphic (and allocated an object per
- * step); this one shape is reused. Fields of other kinds than the current one hold stale values.
- */
-class StepEvent {
-  index = 0;
-  time = 0;
-  firstSent = 0;
-  sentCount = 0;
-  notes: readonly Note[] | null = null;
-  kind: TraceEventKind = 'deliver';
-  node: NodeId | null = null;
-  msgId = 0;
-  reason: LossReason = 'network';
-  timer: ReplicaTimer | 'clientRetry' = 'heartbeat';
-  action: Action | null = null;
-  op = '';
-  error = '';
 }
 
 function noteCodesOfNotes(notes: readonly Note[] | null): number[] {
