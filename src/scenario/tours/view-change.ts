@@ -36,7 +36,7 @@ export const viewChangeTour: Tour = {
     {
       at: 885,
       title: 'A backup asks before it acts',
-      text: "Replica 1 has heard nothing from its primary for 572 ms, its timeout: 500 ms plus a random part of its own, so that backups do not all time out together. The paper's §4.2 would have it start a view change at once; vsr-scope first asks the others with pre_view_change whether they lost the primary too, like Raft's PreVote.",
+      text: "Replica 1 has heard nothing from its primary for 572 ms, its timeout: 500 ms plus a random part of its own, so that backups do not all time out together. The paper's §4.2 would have it start a view change at once; vsr-scope first asks the others with pre_view_change whether they lost the primary too, the idea Raft, another replication protocol, calls PreVote.",
       section: '§4.2',
       highlight: [
         { kind: 'replica', replica: 1 },
