@@ -14,6 +14,7 @@ import { latestViewLogTour } from './latest-view-log.ts';
 import { lostMessagesTour } from './lost-messages.ts';
 import { normalOperationTour } from './normal-operation.ts';
 import { partitionTour } from './partition.ts';
+import { pausedReplicaTour } from './paused-replica.ts';
 import { recoveryTour } from './recovery.ts';
 import { stateTransferTour } from './state-transfer.ts';
 import type { Tour } from './types.ts';
@@ -31,6 +32,7 @@ export const tours: readonly Tour[] = [
   stateTransferTour,
   recoveryTour,
   partitionTour,
+  pausedReplicaTour,
   lostMessagesTour,
   breakCommitWithoutQuorumTour,
   breakStartViewWithoutQuorumTour,
