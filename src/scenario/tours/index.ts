@@ -15,6 +15,7 @@ import { lostMessagesTour } from './lost-messages.ts';
 import { normalOperationTour } from './normal-operation.ts';
 import { partitionTour } from './partition.ts';
 import { pausedReplicaTour } from './paused-replica.ts';
+import { recoveryHoleTour } from './recovery-hole.ts';
 import { recoveryTour } from './recovery.ts';
 import { stateTransferTour } from './state-transfer.ts';
 import type { Tour } from './types.ts';
@@ -31,6 +32,7 @@ export const tours: readonly Tour[] = [
   latestViewLogTour,
   stateTransferTour,
   recoveryTour,
+  recoveryHoleTour,
   partitionTour,
   pausedReplicaTour,
   lostMessagesTour,
