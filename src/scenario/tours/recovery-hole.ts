@@ -180,6 +180,7 @@ export const recoveryHoleTour: Tour = {
         { note: 'incarnation-started', by: 3, caption: 'this is incarnation 1' },
         { replica: 3, status: 'recovering', recoveryPhase: 'state', incarnation: 1 },
         { replica: 0, crashVector: [0, 0, 0, 1, 0] },
+        { replica: 1, crashVector: [0, 0, 0, 1, 0] },
         { replica: 2, crashVector: [0, 0, 0, 1, 0] },
         { replica: 4, crashVector: [0, 0, 0, 1, 0] },
       ],
