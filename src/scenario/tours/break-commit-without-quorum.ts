@@ -52,18 +52,19 @@ export const breakCommitWithoutQuorumTour: Tour = {
       ],
     },
     {
-      at: 515,
+      at: 605,
       title: 'The majority moves on',
-      text: 'Hearing nothing from replica 0, replicas 1 and 2 start view 1. Their DoViewChange messages carry empty logs, since neither ever saw put x 1.',
+      text: 'Hearing nothing from replica 0, replica 1 asks replica 2 with pre_view_change, replica 2 agrees, and the two start view 1. Their DoViewChange messages carry empty logs, since neither ever saw put x 1.',
       section: '§4.2',
       highlight: [{ kind: 'message', type: 'do_view_change', from: 2, to: 1 }],
       expect: [
+        { note: 'view-change-started', by: 1, caption: 'no word from primary 0, and 1 other agree' },
         { inFlight: 'do_view_change', from: 2, to: 1, view: 1, caption: '0 ops' },
         { replica: 1, status: 'view-change', view: 1 },
       ],
     },
     {
-      at: 520,
+      at: 612,
       title: 'Caught: no-lost-commit',
       text: 'Replica 1 starts view 1 with an empty log, and the checker reports no-lost-commit: op 1 was committed and acknowledged, but the new view does not have it.',
       section: '§4.1',
@@ -77,7 +78,7 @@ export const breakCommitWithoutQuorumTour: Tour = {
       ],
     },
     {
-      at: 520,
+      at: 612,
       mutation: 'none',
       title: 'With the rule: the primary waits',
       text: 'With the rule in place, replica 0 is still waiting for a PrepareOk, so put x 1 is not committed and c0 has no answer yet. View 1 may start without it, and c0 will resend it there.',
@@ -97,7 +98,7 @@ export const breakCommitWithoutQuorumTour: Tour = {
   tryIt:
     "Heal the network now: replica 0 hears of view 1 and swaps its uncommitted op for the log of view 1, while c0's resent put x 1 is executed once, by replica 1.",
   tryItCheck: {
-    actions: [{ at: 525, type: 'heal' }],
+    actions: [{ at: 615, type: 'heal' }],
     at: 1500,
     expect: [
       { clientCompleted: 'c0', exactly: 1 },

@@ -55,23 +55,23 @@ export const breakRecoveryWithoutPrimaryTour: Tour = {
       ],
     },
     {
-      at: 1003,
+      at: 1023,
       title: 'Replica 3 restarts',
-      text: 'Replica 3 crashed and restarted with nothing, just as the network changed: now replica 1, primary of view 1, is the one cut off. Replica 3 sends Recovery to all.',
+      text: 'Replica 3 crashed and restarted with nothing, just as the network changed: now replica 1, primary of view 1, is the one cut off. Replica 3 learns its new incarnation from replicas 0, 2 and 4, then sends Recovery to all.',
       section: '§4.3',
       highlight: [
         { kind: 'replica', replica: 3 },
         { kind: 'message', type: 'recovery', from: 3 },
       ],
       expect: [
-        { replica: 3, status: 'recovering', opNumber: 0 },
+        { replica: 3, status: 'recovering', recoveryPhase: 'state', incarnation: 1, opNumber: 0 },
         { inFlight: 'recovery', from: 3, to: 0 },
         { inFlight: 'recovery', from: 3, to: 2 },
         { inFlight: 'recovery', from: 3, to: 1, lost: true },
       ],
     },
     {
-      at: 1015,
+      at: 1035,
       title: 'Three answers, one with a state',
       text: 'Replica 0 answers as the primary of view 0, with its log and state. Replicas 2 and 4 answer as backups of view 1, without a state, but they tell replica 3 that view 1 exists.',
       section: '§4.3',
@@ -83,7 +83,7 @@ export const breakRecoveryWithoutPrimaryTour: Tour = {
       ],
     },
     {
-      at: 1020,
+      at: 1040,
       title: 'Caught: recovery',
       text: 'With the rule switched off, replica 3 takes the only state it was offered, that of view 0, and now holds put x a where put x b was committed. The checker reports recovery: the latest view among the answers is 1, so only the primary of view 1 may supply the state.',
       section: '§4.3',
@@ -94,10 +94,10 @@ export const breakRecoveryWithoutPrimaryTour: Tour = {
       expect: [{ replica: 3, status: 'normal', view: 0, logOp: 1, op: 'put x a' }, { violation: 'recovery' }],
     },
     {
-      at: 1020,
+      at: 1040,
       mutation: 'none',
       title: 'With the rule: wait for the right primary',
-      text: 'With the rule, replica 3 has its f + 1 = 3 answers but none from the primary of view 1, the latest view it heard of. So it stays recovering and retries with fresh nonces until that primary, or the primary of a later view, answers.',
+      text: 'With the rule, replica 3 has its f + 1 = 3 answers but none from the primary of view 1, the latest view it heard of. So it stays recovering and resends Recovery, with the same nonce, until that primary, or the primary of a later view, answers.',
       section: '§4.3',
       highlight: [{ kind: 'counter', replica: 3, counter: 'quorum' }],
       expect: [
@@ -109,7 +109,7 @@ export const breakRecoveryWithoutPrimaryTour: Tour = {
   tryIt:
     "Heal the network now: replica 3's next Recovery also reaches replica 1, the primary of view 1, and replica 3 recovers with put x b as op 1.",
   tryItCheck: {
-    actions: [{ at: 1025, type: 'heal' }],
+    actions: [{ at: 1045, type: 'heal' }],
     at: 1500,
     expect: [{ replica: 3, status: 'normal', view: 1, logOp: 1, op: 'put x b' }, { noViolation: true }],
   },

@@ -4,7 +4,7 @@
  * sentence saying what is on screen instead (for the tests, and for a tour that went stale).
  */
 import type { NodeId, Replica } from '../../protocol/index.ts';
-import { messageSummary } from '../../sim/caption.ts';
+import { messageSummary, noteCaption } from '../../sim/caption.ts';
 import type { MessageRecord } from '../../sim/trace.ts';
 import type { World } from '../../sim/world.ts';
 import type {
@@ -13,6 +13,7 @@ import type {
   Expectation,
   Highlight,
   InFlightExpectation,
+  NoteExpectation,
   ReplicaExpectation,
 } from './types.ts';
 
@@ -79,6 +80,78 @@ function kvValue(replica: Replica, key: string): string | undefined {
   return contents[key] ?? '';
 }
 
+function hex(nonce: number): string {
+  return nonce.toString(16);
+}
+
+/** The replica fields about pauses, the question before a view change, and crash-vector recovery. */
+function checkReplicaExtras(world: World, replica: Replica, e: ReplicaExpectation): string | null {
+  const name = `replica ${replica.id}`;
+  const paused = world.paused[replica.id] === 1;
+  if (e.paused !== undefined && paused !== e.paused) return `${name} is ${paused ? '' : 'not '}paused`;
+  if (e.queuedAtLeast !== undefined) {
+    const queued = world.pausedInbox[replica.id].length;
+    if (queued < e.queuedAtLeast)
+      return `${queued} messages wait for ${name}, not at least ${e.queuedAtLeast}`;
+  }
+  if (e.overdue !== undefined && !(replica.deadlines[e.overdue] <= world.now))
+    return `${name}'s ${e.overdue} timer is not overdue at ${world.now} ms (due at ${replica.deadlines[e.overdue]})`;
+  const asking = replica.probe !== null;
+  if (e.asking !== undefined && asking !== e.asking)
+    return `${name} is ${asking ? '' : 'not '}asking the others with pre_view_change`;
+  if (e.preViewChangeOks !== undefined) {
+    const held = replica.probe?.count ?? 0;
+    if (held !== e.preViewChangeOks)
+      return `${name} holds ${held} pre_view_change_ok, not ${e.preViewChangeOks}`;
+  }
+  if (e.incarnation !== undefined && replica.incarnation !== e.incarnation)
+    return `${name} is incarnation ${replica.incarnation}, not ${e.incarnation}`;
+  if (e.crashVector !== undefined && replica.crashVector.join('·') !== e.crashVector.join('·'))
+    return `${name}'s crash vector is ${replica.crashVector.join('·')}, not ${e.crashVector.join('·')}`;
+  if (e.nonce !== undefined && hex(replica.nonce) !== e.nonce)
+    return `${name}'s nonce is ${hex(replica.nonce)}, not ${e.nonce}`;
+  if (e.recoveryPhase !== undefined) {
+    if (replica.status !== 'recovering') return `${name} is ${replica.status}, not recovering`;
+    if (replica.recoveryPhase !== e.recoveryPhase)
+      return `${name} is in recovery phase ${replica.recoveryPhase}, not ${e.recoveryPhase}`;
+  }
+  if (e.crashVectorResponses !== undefined) {
+    const held = replica.crashVectorResponses.filter((m) => m !== null).length;
+    if (held !== e.crashVectorResponses)
+      return `${name} holds ${held} crash_vector_response, not ${e.crashVectorResponses}`;
+  }
+  return null;
+}
+
+/** The lines of the event log by `e.by` between `e.since` and now that match. */
+function countNotes(world: World, e: NoteExpectation): number | null {
+  const trace = world.journal;
+  if (trace === null) return null;
+  const since = e.since ?? 0;
+  let count = 0;
+  for (let index = Math.min(world.eventCount, trace.eventCount) - 1; index >= 0; index--) {
+    if (trace.eventTime(index) < since) break;
+    if (trace.eventNode(index) !== e.by) continue;
+    if (e.on !== undefined) {
+      const id = trace.eventMessageId(index);
+      if (trace.eventKind(index) !== 'deliver' || trace.messageBody(id).type !== e.on) continue;
+    }
+    for (let nth = 0; nth < trace.eventNoteCount(index); nth++) {
+      const note = trace.eventNote(index, nth);
+      if (note.kind === e.note && (e.caption === undefined || noteCaption(note).includes(e.caption))) count++;
+    }
+  }
+  return count;
+}
+
+function checkNote(world: World, e: NoteExpectation): string | null {
+  const count = countNotes(world, e);
+  if (count === null) return 'this run keeps no event log to read';
+  if (e.count !== undefined ? count === e.count : count > 0) return null;
+  const what = `${e.note} line${e.caption === undefined ? '' : ` saying '${e.caption}'`} by ${nodeName(e.by)}${e.on === undefined ? '' : ` on a ${e.on}`}${e.since === undefined ? '' : ` since ${e.since} ms`}`;
+  return `${count === 0 ? 'no' : `${count}`} ${what} by ${world.now} ms (expected ${e.count ?? 'one or more'})`;
+}
+
 function checkReplica(world: World, e: ReplicaExpectation): string | null {
   const id = e.replica;
   if (!Number.isInteger(id) || id < 0 || id >= world.replicas.length)
@@ -134,7 +207,7 @@ function checkReplica(world: World, e: ReplicaExpectation): string | null {
     if (value === undefined) return `${name} does not run a key-value store`;
     if (value !== e.value) return `${name} has ${e.key} = '${value}', not '${e.value}'`;
   }
-  return null;
+  return checkReplicaExtras(world, replica, e);
 }
 
 /** null when the expectation holds in `world`, else what is on screen instead. */
@@ -151,6 +224,7 @@ export function checkExpectation(world: World, expectation: Expectation): string
     return world.violations.length === 0
       ? null
       : `${world.violations[0].checker} objected at ${world.violations[0].time} ms: ${world.violations[0].message}`;
+  if ('note' in expectation) return checkNote(world, expectation);
   if ('clientCompleted' in expectation) return checkClientCompleted(world, expectation);
   return checkClientPending(world, expectation);
 }
@@ -177,6 +251,18 @@ export function describeExpectation(expectation: Expectation): string {
         `remembers request #${e.clientTable.request} of ${e.clientTable.client}${e.clientTable.result === undefined ? '' : ` = '${e.clientTable.result}'`}`,
       );
     if (e.key !== undefined) parts.push(`has ${e.key} = '${e.value ?? ''}'`);
+    if (e.paused !== undefined) parts.push(e.paused ? 'is paused' : 'is not paused');
+    if (e.queuedAtLeast !== undefined) parts.push(`has ${e.queuedAtLeast} or more messages waiting`);
+    if (e.overdue !== undefined) parts.push(`has its ${e.overdue} timer overdue`);
+    if (e.asking !== undefined) parts.push(e.asking ? 'asks with pre_view_change' : 'asks nobody');
+    if (e.preViewChangeOks !== undefined) parts.push(`holds ${e.preViewChangeOks} pre_view_change_ok`);
+    if (e.incarnation !== undefined) parts.push(`is incarnation ${e.incarnation}`);
+    if (e.crashVector !== undefined) parts.push(`has crash vector ${e.crashVector.join('·')}`);
+    if (e.nonce !== undefined) parts.push(`has nonce ${e.nonce}`);
+    if (e.recoveryPhase !== undefined)
+      parts.push(e.recoveryPhase === 'crash-vector' ? 'is learning the crash vector' : 'asks for the state');
+    if (e.crashVectorResponses !== undefined)
+      parts.push(`holds ${e.crashVectorResponses} crash_vector_response`);
     return `replica ${e.replica} ${parts.join(', ')}`;
   }
   if ('inFlight' in expectation) {
@@ -193,6 +279,12 @@ export function describeExpectation(expectation: Expectation): string {
   }
   if ('violation' in expectation) return `the checker reports ${expectation.violation}`;
   if ('noViolation' in expectation) return 'no checker objects';
+  if ('note' in expectation) {
+    const e = expectation;
+    const line = e.caption === undefined ? `${e.note} line` : `line saying '${e.caption}'`;
+    const howMany = e.count === undefined ? 'a' : e.count === 0 ? 'no' : `exactly ${e.count}`;
+    return `${howMany} ${line} by ${nodeName(e.by)}${e.on === undefined ? '' : ` on a ${e.on}`} in the event log${e.since === undefined ? '' : ` since ${e.since} ms`}`;
+  }
   if ('clientCompleted' in expectation)
     return expectation.exactly !== undefined
       ? `client ${expectation.clientCompleted} has exactly ${expectation.exactly} replies`

@@ -14,6 +14,8 @@ import { latestViewLogTour } from './latest-view-log.ts';
 import { lostMessagesTour } from './lost-messages.ts';
 import { normalOperationTour } from './normal-operation.ts';
 import { partitionTour } from './partition.ts';
+import { pausedReplicaTour } from './paused-replica.ts';
+import { recoveryHoleTour } from './recovery-hole.ts';
 import { recoveryTour } from './recovery.ts';
 import { stateTransferTour } from './state-transfer.ts';
 import type { Tour } from './types.ts';
@@ -30,7 +32,9 @@ export const tours: readonly Tour[] = [
   latestViewLogTour,
   stateTransferTour,
   recoveryTour,
+  recoveryHoleTour,
   partitionTour,
+  pausedReplicaTour,
   lostMessagesTour,
   breakCommitWithoutQuorumTour,
   breakStartViewWithoutQuorumTour,

@@ -49,15 +49,16 @@ export const latestViewLogTour: Tour = {
       ],
     },
     {
-      at: 535,
+      at: 625,
       title: 'The majority moves on to view 1',
-      text: 'Hearing nothing from replica 0, replicas 1 and 2 form view 1 without it, with replica 1 as primary. Replica 0 does not know: it still believes it leads view 0.',
+      text: 'Hearing nothing from replica 0, replica 1 asks replica 2 with pre_view_change whether it lost the primary too; it did, so the two form view 1 without replica 0, with replica 1 as primary. Replica 0 does not know: it still believes it leads view 0.',
       section: '§4.2',
       highlight: [
         { kind: 'counter', replica: 1, counter: 'view' },
         { kind: 'counter', replica: 0, counter: 'view' },
       ],
       expect: [
+        { note: 'view-change-started', by: 1, caption: 'no word from primary 0, and 1 other agree' },
         { replica: 1, status: 'normal', view: 1, isPrimary: true, opNumber: 0 },
         { replica: 2, status: 'normal', view: 1 },
         { replica: 0, status: 'normal', view: 0, isPrimary: true, opNumber: 2 },
@@ -80,9 +81,9 @@ export const latestViewLogTour: Tour = {
       ],
     },
     {
-      at: 1435,
+      at: 1585,
       title: 'Two logs meet in view 2',
-      text: "Now replica 1 is cut off; replica 2 times out and starts view 2, which it will lead, and replica 0 joins it. Replica 0's DoViewChange brings 2 ops from view 0, while replica 2's own log has 1 op from view 1.",
+      text: "Now replica 1 is cut off. Replica 2 times out and asks; replica 0, still in view 0, cannot vouch for the primary of view 1 and agrees, so replica 2 starts view 2, which it will lead, and replica 0 joins it. Replica 0's DoViewChange brings 2 ops from view 0, while replica 2's own log has 1 op from view 1.",
       section: '§4.2',
       highlight: [
         { kind: 'message', type: 'do_view_change', from: 0, to: 2 },
@@ -90,13 +91,14 @@ export const latestViewLogTour: Tour = {
         { kind: 'counter', replica: 0, counter: 'op' },
       ],
       expect: [
+        { note: 'view-change-started', by: 2, caption: 'no word from primary 1, and 1 other agree' },
         { replica: 2, status: 'view-change', view: 2, lastNormalView: 1, opNumber: 1 },
         { replica: 0, status: 'view-change', view: 2, lastNormalView: 0, opNumber: 2 },
         { inFlight: 'do_view_change', from: 0, to: 2, view: 2, caption: '2 ops, last normal view 0' },
       ],
     },
     {
-      at: 1440,
+      at: 1590,
       mutation: 'longest-log-wins',
       title: 'If the longest log won',
       text: "Here the rule is switched off: replica 2 takes the longest log, replica 0's. Op 1 is now put x a, and put x b, committed and acknowledged to c2, is gone: the checker reports no-lost-commit.",
@@ -111,7 +113,7 @@ export const latestViewLogTour: Tour = {
       ],
     },
     {
-      at: 1445,
+      at: 1595,
       title: 'The latest normal view wins',
       text: 'With the real rule, replica 2 takes the log whose last normal view is the latest, its own from view 1, and put x b stays op 1. A committed op sits in the logs of a majority of the view that committed it, and any f + 1 DoViewChange messages include one of those logs.',
       section: '§4.2',

@@ -42,15 +42,16 @@ export const partitionTour: Tour = {
       ],
     },
     {
-      at: 535,
+      at: 585,
       title: 'The majority starts view 1',
-      text: 'Replicas 1, 2 and 3 hear nothing from replica 0 and start view 1 among themselves: three of five is a majority. Replicas 0 and 4 keep working in view 0, unaware of it.',
+      text: 'Replica 3 hears nothing from replica 0 and asks the others with pre_view_change; replicas 1 and 2 have not heard from it either and agree, the f = 2 agreements it needs. So replicas 1, 2 and 3 start view 1 among themselves: three of five is a majority. Replicas 0 and 4 keep working in view 0, unaware of it.',
       section: '§4.2',
       highlight: [
         { kind: 'counter', replica: 1, counter: 'view' },
         { kind: 'counter', replica: 0, counter: 'view' },
       ],
       expect: [
+        { note: 'view-change-started', by: 3, caption: 'no word from primary 0, and 2 others agree' },
         { replica: 1, status: 'normal', view: 1, isPrimary: true },
         { replica: 2, status: 'normal', view: 1 },
         { replica: 3, status: 'normal', view: 1 },
@@ -90,19 +91,21 @@ export const partitionTour: Tour = {
       ],
     },
     {
-      at: 1235,
+      at: 1275,
       title: 'Healing: news of view 1',
-      text: 'The partition heals. The first Commit of view 1 tells replicas 0 and 4 that they are behind, and each asks replica 1 for the state of view 1.',
+      text: 'The partition heals. The first message of view 1 to reach replicas 0 and 4, a Prepare that replica 1 keeps resending to backups that never acknowledged it, tells them they are behind, and each asks replica 1 for the state of view 1.',
       section: '§5.2',
       highlight: [{ kind: 'message', type: 'get_state', to: 1 }],
       expect: [
+        { note: 'state-requested', by: 0, caption: 'heard of later view 1', on: 'prepare', since: 1200 },
+        { note: 'state-requested', by: 4, caption: 'heard of later view 1', on: 'prepare', since: 1200 },
         { inFlight: 'get_state', from: 0, to: 1, view: 1 },
         { inFlight: 'get_state', from: 4, to: 1, view: 1 },
         { replica: 0, view: 0, logOp: 1, op: 'put x minority' },
       ],
     },
     {
-      at: 1255,
+      at: 1295,
       title: 'The uncommitted op is replaced',
       text: 'Their op 1, put x minority, was never committed, so they replace it with the log of view 1 and become its backups. Nothing a client was promised is lost: c1 never got a reply.',
       section: '§5.2',
@@ -141,7 +144,7 @@ export const partitionTour: Tour = {
     },
   ],
   tryIt:
-    'Now split the cluster three ways, {0, 1}, {2, 3} and {4}, and have c0 send a request: no side holds a majority, so nothing commits and no new view can start until you heal the network.',
+    'Now split the cluster three ways, {0, 1}, {2, 3} and {4}, and have c0 send a request: no side holds a majority, so nothing commits. Replicas 2, 3 and 4 lose their primary and ask with pre_view_change, but no side can gather the f = 2 agreements, so none of them even starts a view change until you heal the network.',
   tryItCheck: {
     actions: [
       { at: 1540, type: 'partition', groups: [[0, 1, 'c0'], [2, 3, 'c1'], [4]] },
@@ -151,9 +154,12 @@ export const partitionTour: Tour = {
     expect: [
       { clientPending: 'c0', request: 2 },
       { replica: 1, commit: 2, opNumber: 3 },
-      { replica: 2, status: 'view-change' },
-      { replica: 3, status: 'view-change' },
-      { replica: 4, status: 'view-change' },
+      { replica: 2, status: 'normal', view: 1, asking: true },
+      { replica: 3, status: 'normal', view: 1, asking: true },
+      { replica: 4, status: 'normal', view: 1, asking: true, preViewChangeOks: 0 },
+      { note: 'view-change-started', by: 2, since: 1540, count: 0 },
+      { note: 'view-change-started', by: 3, since: 1540, count: 0 },
+      { note: 'view-change-started', by: 4, since: 1540, count: 0 },
     ],
   },
 };

@@ -5,7 +5,15 @@ import { Run } from '../../sim/run.ts';
 import type { World } from '../../sim/world.ts';
 import { parseScenario } from '../schema.ts';
 import { checkExpectation, checkHighlight, describeExpectation } from './check.ts';
-import { isChallenge, stepScenario, tourById, tours, type Expectation, type Tour } from './index.ts';
+import {
+  isChallenge,
+  stepScenario,
+  tourById,
+  tours,
+  type Expectation,
+  type Tour,
+  type TourStep,
+} from './index.ts';
 import { fullRun, proseProblems, sentenceCount, stepProblems, tryItProblems } from './verify.ts';
 
 const challenges = tours.filter(isChallenge);
@@ -42,15 +50,24 @@ describe.each(tours.map((tour) => [tour.id, tour] as const))('tour %s', (_id, to
     }
   });
 
-  it('shows steps with the same mutation on the very same scenario (one run, not one per step)', () => {
+  it('shows steps of the same variant on the very same scenario (one run, not one per step)', () => {
+    const variant = (step: TourStep) =>
+      `${step.mutation ?? tour.scenario.mutation} ${step.recovery ?? tour.scenario.recovery}`;
     for (const a of tour.steps)
       for (const b of tour.steps)
-        if ((a.mutation ?? tour.scenario.mutation) === (b.mutation ?? tour.scenario.mutation))
-          expect(stepScenario(tour, a)).toBe(stepScenario(tour, b));
+        if (variant(a) === variant(b)) expect(stepScenario(tour, a)).toBe(stepScenario(tour, b));
+        else expect(stepScenario(tour, a)).not.toBe(stepScenario(tour, b));
+    for (const step of tour.steps) {
+      const scenario = stepScenario(tour, step);
+      expect({ ...scenario, mutation: tour.scenario.mutation, recovery: tour.scenario.recovery }).toEqual(
+        tour.scenario,
+      );
+    }
   });
 
+  // 12 s: the recovery hole's stalled view change, with crash vectors, completes at 11.3 s.
   it('keeps its run short', () => {
-    expect(tour.scenario.until).toBeLessThanOrEqual(10_000);
+    expect(tour.scenario.until).toBeLessThanOrEqual(12_000);
   });
 
   it('is told in short, well-formed prose', () => {
@@ -78,6 +95,14 @@ describe.each(tours.map((tour) => [tour.id, tour] as const))('tour %s', (_id, to
         stepScenario(tour, step).mutation === tour.mutation && step.expect.some((e) => 'violation' in e),
     );
     expect(caught.length).toBeGreaterThan(0);
+  });
+
+  it("shows the paper's recovery, when a step switches to it, on a step that watches a checker object", () => {
+    const paperSteps = tour.steps.filter(
+      (step) => step.recovery !== undefined && step.recovery !== tour.scenario.recovery,
+    );
+    if (paperSteps.length === 0) return;
+    expect(paperSteps.some((step) => step.expect.some((e) => 'violation' in e))).toBe(true);
   });
 });
 
@@ -157,10 +182,43 @@ describe('what the challenges say would follow', () => {
       { ...tour.scenario, actions: [...tour.scenario.actions, { at: 235, type: 'crash', replica: 1 }] },
       { checkers: [] },
     );
-    run.extendTo(2000);
-    expect(holds(run.worldAtTime(2000), [{ replica: 2, status: 'normal', view: 2, opNumber: 0 }])).toEqual(
-      [],
-    );
+    run.extendTo(800);
+    expect(
+      holds(run.worldAtTime(800), [
+        { replica: 2, status: 'normal', view: 2, isPrimary: true, opNumber: 0 },
+        { replica: 0, commit: 1, logOp: 1, op: 'put x 1' },
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe('the recovery hole (DISC 2017)', () => {
+  const tour = tourById('recovery-hole')!;
+  const paper = tour.steps.filter((step) => stepScenario(tour, step).recovery === 'paper');
+  const replay = tour.steps.filter((step) => stepScenario(tour, step).recovery === 'crash-vectors');
+
+  it("tells the story on the paper's recovery first, then replays the same actions with crash vectors", () => {
+    expect(paper.length).toBeGreaterThan(0);
+    expect(replay.length).toBeGreaterThan(0);
+    expect(tour.steps.slice(0, paper.length)).toEqual(paper);
+    expect(tour.scenario.recovery).toBe('crash-vectors');
+    expect(stepScenario(tour, paper[0]).actions).toBe(tour.scenario.actions);
+  });
+
+  it('loses the write on the paper run with never more than one replica down, and keeps it with crash vectors', () => {
+    const lossy = fullRun(stepScenario(tour, paper[0]));
+    expect(lossy.head.violations[0]?.checker).toBe('no-lost-commit');
+    expect(lossy.head.statelessMax).toBe(1);
+    const kept = fullRun(tour.scenario);
+    expect(kept.head.violations).toEqual([]);
+    expect(kept.head.statelessMax).toBe(1);
+  });
+
+  it('keeps each variant in time order on its own run, and objects when one goes back', () => {
+    expect(stepProblems(tour)).toEqual([]);
+    const [first, second] = paper;
+    const broken: Tour = { ...tour, steps: [second, first, ...replay] };
+    expect(stepProblems(broken).join('\n')).toMatch(/step 2 .*paper.*goes back in time from 175 ms/);
   });
 });
 
@@ -172,13 +230,13 @@ describe('the verifier', () => {
     const broken: Tour = {
       ...tour,
       steps: [
-        { ...second, expect: [...second.expect, { replica: 1, status: 'normal' }] },
+        { ...second, expect: [...second.expect, { replica: 1, status: 'view-change' }] },
         { ...first, highlight: [{ kind: 'message', type: 'do_view_change' }] },
         { ...first, at: tour.scenario.until + 1 },
       ],
     };
     const problems = stepProblems(broken).join('\n');
-    expect(problems).toMatch(/step 1 .*replica 1 is view-change, not normal/);
+    expect(problems).toMatch(/step 1 .*replica 1 is normal, not view-change/);
     expect(problems).toMatch(/step 2 .*goes back in time/);
     expect(problems).toMatch(/step 2 .*highlight message: no do_view_change in flight/);
     expect(problems).toMatch(/step 3 .*pauses after the run ends/);
@@ -257,6 +315,75 @@ describe('checkExpectation', () => {
     expect(checkHighlight(world, { kind: 'log-cell', replica: 1, op: 2 })).toMatch(/holds ops 1..1/);
     expect(checkHighlight(world, { kind: 'replica', replica: 3 })).toMatch(/no replica 3/);
     expect(checkHighlight(world, { kind: 'counter', replica: 2, counter: 'quorum' })).toBeNull();
+  });
+});
+
+describe('checkExpectation on pauses, questions before a view change and crash vectors', () => {
+  const at = (id: string, time: number, index = 0): World => {
+    const tour = tourById(id)!;
+    return fullRun(stepScenario(tour, tour.steps[index])).worldAtTime(time);
+  };
+  const asking = at('view-change', 885);
+  const learning = at('recovery', 205);
+  const learned = at('recovery', 225);
+  const paused = at('paused-replica', 3395);
+  const declined = at('paused-replica', 3410);
+
+  it('says what is on screen instead when a fact does not hold', () => {
+    const wrong: [World, Expectation, RegExp][] = [
+      [asking, { replica: 1, asking: false }, /replica 1 is asking the others with pre_view_change/],
+      [asking, { replica: 2, asking: true }, /replica 2 is not asking/],
+      [asking, { replica: 1, preViewChangeOks: 1 }, /holds 0 pre_view_change_ok, not 1/],
+      [asking, { note: 'view-change-started', by: 1 }, /no view-change-started line by replica 1/],
+      [asking, { note: 'view-change-probed', by: 1, count: 0 }, /1 view-change-probed line .*expected 0/],
+      [
+        asking,
+        { note: 'view-change-probed', by: 1, since: 900 },
+        /no view-change-probed line .*since 900 ms/,
+      ],
+      [learning, { replica: 2, incarnation: 1 }, /replica 2 is incarnation 0, not 1/],
+      [learning, { replica: 2, recoveryPhase: 'state' }, /recovery phase crash-vector, not state/],
+      [learning, { replica: 0, recoveryPhase: 'state' }, /replica 0 is normal, not recovering/],
+      [learning, { replica: 2, nonce: 'ffff' }, /nonce is 857d3ab9, not ffff/],
+      [learning, { replica: 2, crashVectorResponses: 2 }, /holds 0 crash_vector_response, not 2/],
+      [learned, { replica: 2, crashVector: [0, 0, 0] }, /crash vector is 0·0·1, not 0·0·0/],
+      [paused, { replica: 1, paused: false }, /replica 1 is paused/],
+      [paused, { replica: 2, paused: true }, /replica 2 is not paused/],
+      [paused, { replica: 1, queuedAtLeast: 1000 }, /messages wait for replica 1, not at least 1000/],
+      [paused, { replica: 0, overdue: 'heartbeat' }, /heartbeat timer is not overdue/],
+      [declined, { note: 'ignored', by: 2, caption: 'we are the primary' }, /no ignored line saying/],
+      [declined, { note: 'ignored', by: 0, on: 'prepare', caption: 'alive' }, /on a prepare/],
+    ];
+    for (const [world, expectation, message] of wrong) {
+      const problem = checkExpectation(world, expectation);
+      expect(problem, describeExpectation(expectation)).toMatch(message);
+    }
+  });
+
+  it('accepts facts that hold', () => {
+    const right: [World, Expectation][] = [
+      [asking, { replica: 1, asking: true, preViewChangeOks: 0, paused: false, incarnation: 0 }],
+      [asking, { note: 'view-change-probed', by: 1, caption: 'no word from primary 0', since: 880 }],
+      [learning, { replica: 2, recoveryPhase: 'crash-vector', nonce: '857d3ab9', crashVectorResponses: 0 }],
+      [learned, { replica: 2, recoveryPhase: 'state', incarnation: 1, crashVector: [0, 0, 1] }],
+      [paused, { replica: 1, paused: true, queuedAtLeast: 24, overdue: 'viewChange' }],
+      [declined, { note: 'ignored', by: 0, on: 'pre_view_change', caption: 'and alive', count: 1 }],
+      [declined, { note: 'view-change-started', by: 1, count: 0 }],
+    ];
+    for (const [world, expectation] of right) {
+      expect(checkExpectation(world, expectation), describeExpectation(expectation)).toBeNull();
+      expect(describeExpectation(expectation)).not.toBe('');
+    }
+  });
+
+  it('catches a false new fact in a tour step', () => {
+    const tour = tourById('paused-replica')!;
+    const step = tour.steps[3];
+    const broken: Tour = {
+      ...tour,
+      steps: [{ ...step, expect: [...step.expect, { note: 'view-change-started', by: 1 }] }],
+    };
+    expect(stepProblems(broken).join('\n')).toMatch(/step 1 .*no view-change-started line by replica 1/);
   });
 });
 

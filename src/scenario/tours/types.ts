@@ -4,7 +4,17 @@
  * facts that must be on screen at that moment (expectations). The tests check every expectation
  * against the simulated world, so a tour cannot drift from what the simulator actually shows.
  */
-import type { ClientId, MessageType, Mutation, NodeId, ReplicaStatus } from '../../protocol/index.ts';
+import type {
+  ClientId,
+  MessageType,
+  Mutation,
+  NodeId,
+  Note,
+  RecoveryMode,
+  RecoveryPhase,
+  ReplicaStatus,
+  ReplicaTimer,
+} from '../../protocol/index.ts';
 import type { Action, Scenario } from '../../sim/scenario-types.ts';
 
 /** The replica counters a step can point at (the cluster view shows each one). */
@@ -58,6 +68,26 @@ export interface ReplicaExpectation {
   /** Its state machine (a key-value store) maps `key` to `value` (a missing key reads as ""). */
   readonly key?: string;
   readonly value?: string;
+  /** Paused by a `pause` action: it keeps its state but reads nothing and fires no timer. */
+  readonly paused?: boolean;
+  /** At least this many messages reached it while it was paused and wait to be read. */
+  readonly queuedAtLeast?: number;
+  /** This timer has fallen due without firing (what a paused replica's timers do). */
+  readonly overdue?: ReplicaTimer;
+  /** It is asking the others with pre_view_change whether they lost the primary too. */
+  readonly asking?: boolean;
+  /** pre_view_change_ok answers it holds while asking. */
+  readonly preViewChangeOks?: number;
+  /** Its incarnation: how many times it recovered with crash vectors (0 before the first). */
+  readonly incarnation?: number;
+  /** Its crash vector: the latest incarnation it knows of each replica, in replica order. */
+  readonly crashVector?: readonly number[];
+  /** Its recovery nonce, in hexadecimal as the cards and captions show it. */
+  readonly nonce?: string;
+  /** While recovering: learning the crash vector first (crash vectors only), or asking for the state. */
+  readonly recoveryPhase?: RecoveryPhase;
+  /** crash_vector_response messages it holds for its current recovery. */
+  readonly crashVectorResponses?: number;
 }
 
 /** At least `atLeast` (default 1), or exactly `count`, messages of this type are in flight on the given link. */
@@ -88,6 +118,22 @@ export interface NoViolationExpectation {
   readonly noViolation: true;
 }
 
+/**
+ * Node `by` wrote a line of this kind in the event log (an ignored message and why, a question
+ * before a view change, an incarnation learned ...) at or after `since` ms (from the start when not
+ * given) and by the step's moment; with `caption`, a line whose caption contains that text.
+ */
+export interface NoteExpectation {
+  readonly note: Note['kind'];
+  readonly by: NodeId;
+  readonly caption?: string;
+  readonly since?: number;
+  /** Only lines written on receiving a message of this type. */
+  readonly on?: MessageType;
+  /** Exactly this many such lines (0: none), instead of at least one. */
+  readonly count?: number;
+}
+
 /** The client has had at least `atLeast` (default 1) of its requests answered. */
 export interface ClientCompletedExpectation {
   readonly clientCompleted: ClientId;
@@ -107,6 +153,7 @@ export type Expectation =
   | InFlightExpectation
   | ViolationExpectation
   | NoViolationExpectation
+  | NoteExpectation
   | ClientCompletedExpectation
   | ClientPendingExpectation;
 
@@ -127,6 +174,14 @@ export interface TourStep {
    * The same scenario, same seed and actions: only `mutation` changes. See stepScenario().
    */
   readonly mutation?: Mutation;
+  /**
+   * The recovery this step is shown on, when it differs from the tour's scenario: a tour on crash
+   * vectors shows the paper's §4.3 as written on some steps (or the other way round). Like
+   * `mutation`, only this field of the scenario changes, so a tour can tell a story once with one
+   * setting and replay it with the other: the steps of each variant go forward in time on their
+   * own run, and the app loads a variant's run when a step needs it (stepScenario()).
+   */
+  readonly recovery?: RecoveryMode;
 }
 
 /** What the tests do with the "try it yourself" suggestion: take these actions and check the outcome. */
@@ -159,25 +214,28 @@ export interface Tour {
   readonly caughtBy?: string;
 }
 
-/** Per tour, the variant of its scenario for each mutation a step names (built once). */
-const variants = new WeakMap<Tour, Map<Mutation, Scenario>>();
+/** Per tour, the variant of its scenario for each mutation and recovery its steps name (built once). */
+const variants = new WeakMap<Tour, Map<string, Scenario>>();
 
 /**
- * The scenario a step is shown on: the tour's, with the step's mutation when it names one. The same
- * object for every step with the same mutation: the app keeps the run when it is unchanged (by
- * identity), and the verifier keys its runs by it.
+ * The scenario a step is shown on: the tour's, with the step's mutation and recovery when it names
+ * them. The same object for every step of the same variant: the app keeps the run when it is
+ * unchanged (by identity), and the verifier keys its runs by it.
  */
 export function stepScenario(tour: Tour, step: TourStep): Scenario {
-  if (step.mutation === undefined || step.mutation === tour.scenario.mutation) return tour.scenario;
-  let byMutation = variants.get(tour);
-  if (byMutation === undefined) {
-    byMutation = new Map();
-    variants.set(tour, byMutation);
+  const mutation = step.mutation ?? tour.scenario.mutation;
+  const recovery = step.recovery ?? tour.scenario.recovery;
+  if (mutation === tour.scenario.mutation && recovery === tour.scenario.recovery) return tour.scenario;
+  let byVariant = variants.get(tour);
+  if (byVariant === undefined) {
+    byVariant = new Map();
+    variants.set(tour, byVariant);
   }
-  let scenario = byMutation.get(step.mutation);
+  const key = `${mutation} ${recovery}`;
+  let scenario = byVariant.get(key);
   if (scenario === undefined) {
-    scenario = { ...tour.scenario, mutation: step.mutation };
-    byMutation.set(step.mutation, scenario);
+    scenario = { ...tour.scenario, mutation, recovery };
+    byVariant.set(key, scenario);
   }
   return scenario;
 }

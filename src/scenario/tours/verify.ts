@@ -72,15 +72,16 @@ export function proseProblems(tour: Tour): string[] {
 
 /**
  * Each step against its run: the pause lies inside the run (not past its end or the violation that
- * stopped it), steps on the same run go forward in time, and at the pause every expectation holds
- * and every highlight points at something on screen.
+ * stopped it), steps on the same run (the same mutation and recovery) go forward in time, and at the
+ * pause every expectation holds and every highlight points at something on screen.
  */
 export function stepProblems(tour: Tour): string[] {
   const problems: string[] = [];
   const runs = new Map<Scenario, Run>();
   const lastAt = new Map<Scenario, number>();
   tour.steps.forEach((step: TourStep, index) => {
-    const where = `step ${index + 1} (${step.title}, ${step.at} ms${step.mutation === undefined ? '' : `, ${step.mutation}`})`;
+    const variant = `${step.mutation === undefined ? '' : `, ${step.mutation}`}${step.recovery === undefined ? '' : `, ${step.recovery} recovery`}`;
+    const where = `step ${index + 1} (${step.title}, ${step.at} ms${variant})`;
     const scenario = stepScenario(tour, step);
     let run = runs.get(scenario);
     if (run === undefined) {
