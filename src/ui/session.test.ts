@@ -188,7 +188,7 @@ describe('actions at the cursor', () => {
     s.act({ type: 'restart', replica: 2 });
     s.stepForward();
     expect(frame(s).replicas[2].status).toBe('recovering');
-    expect(frame(s).replicas[2].tallies[0].label).toBe('recovery_response');
+    expect(frame(s).replicas[2].tallies[0].label).toBe('crash_vector_response');
     play(s, 3000);
     expect(frame(s).replicas[2].status).toBe('normal');
     expect(frame(s).replicas[2].commitNumber).toBeGreaterThan(0);
