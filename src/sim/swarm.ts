@@ -157,6 +157,7 @@ class FaultPlan {
     if (roll < 0.22) return void this.crashAndRestart(at, rng.int(0, this.replicas - 1), this.outageMs());
     if (roll < 0.27) return this.crashDuringViewChange(at);
     if (roll < 0.3) return this.crashDuringRecovery(at);
+    if (roll < 0.34) return this.slowThenCrash(at);
     if (roll < 0.38) return this.pause(at);
     if (roll < 0.5 && this.replicas > 1) return this.partition(at);
     if (roll < 0.62 && this.replicas > 1) return this.cut(at);
@@ -212,6 +213,25 @@ class FaultPlan {
     );
     const last = this.stateless[this.stateless.length - 1];
     last.to = Math.max(last.to, again + 3000 + this.recoverySlackMs);
+  }
+
+  /**
+   * A replica gives up on its primary while the links are congested, so its StartViewChange
+   * travels slowly, and crashes: the messages of its old incarnation arrive after it restarted.
+   * (This is how a quorum comes to count a vote its sender forgot: the paper's recovery hole.)
+   */
+  private slowThenCrash(at: number): void {
+    const rng = this.rng;
+    const replica = rng.int(0, this.replicas - 1);
+    const slow = drawLatency(rng);
+    const spike: [number, number] = [Math.max(slow[0], 500), Math.max(slow[1], 500) + rng.int(0, 3000)];
+    this.latencyMsMax = Math.max(this.latencyMsMax, spike[1]);
+    this.actions.push(
+      { at, type: 'network', latencyMs: spike },
+      { at: at + 1, type: 'timeout', replica },
+      { at: at + 2, type: 'network', latencyMs: this.initialLatencyMs },
+    );
+    this.crashAndRestart(at + rng.int(3, 40), replica, rng.int(20, 400));
   }
 
   /** A GC pause or a stopped VM: the state stays, timers fall due, messages queue. */
