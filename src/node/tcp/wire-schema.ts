@@ -420,6 +420,15 @@ function checkConsistent(message: Message, path: string): void {
       const state = message.primaryState;
       if (state === null) return;
       logMatches(state.log, state.opNumber, state.commitNumber, `${path}.primaryState.`);
+      // The recovering replica holds nothing: a primary ships its whole state, from the start.
+      const delta = state.state.delta;
+      if (delta.sinceCommit !== 0)
+        fail(
+          `${path}.primaryState.state.delta.sinceCommit`,
+          'must be 0 (a recovering replica holds nothing)',
+        );
+      if (delta.kind === 'log' && delta.from !== 0)
+        fail(`${path}.primaryState.state.delta.from`, 'must be 0 (a recovering replica holds nothing)');
       return entriesNoLaterThan(state.log, message.view, `${path}.primaryState.log`);
     }
     default:

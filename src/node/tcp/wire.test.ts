@@ -145,6 +145,18 @@ describe('wire schema', () => {
       kv,
       /state\.delta\.kind: must be "kv" \(this cluster's state machine\)/,
     );
+    const logDelta = { kind: 'log', sinceCommit: 0, from: 2, entries: [] };
+    expectRefused(
+      {
+        type: 'recovery_response',
+        view: 0,
+        nonce: 1,
+        replica: 0,
+        primaryState: { log: [], opNumber: 0, commitNumber: 0, state: { delta: logDelta, clientTable: [] } },
+      },
+      { replicaCount: 3, stateMachine: 'log' },
+      /primaryState\.state\.delta\.from: must be 0/,
+    );
   });
 
   it('parses frames: hello with a replica id outside the configuration, broken JSON and unknown kinds are refused', () => {

@@ -52,8 +52,10 @@ const noteKinds: ReadonlySet<string> = new Set([
 ]);
 /** The statuses a `status` note may name: the views look each one up in a style table. */
 const statusNames: ReadonlySet<string> = new Set(['normal', 'view-change', 'recovering']);
-/** Clients are named like the simulator's and the TCP cluster's (`c0`, `c17`). */
-const clientIdPattern = /^c(?:0|[1-9][0-9]{0,8})$/;
+/** Clients are named like the simulator's and the TCP cluster's (`c0`, `c17`, random 64-bit ids). */
+const clientIdPattern = /^c(?:0|[1-9][0-9]{0,19})$/;
+/** A clean stop's reason, as a merged TCP trace records it. */
+const stopReasonMax = 200;
 /** Distinct clients a trace may name: each is a lane of the diagram. */
 export const traceClientsMax = 64;
 /**
@@ -167,6 +169,8 @@ export function traceProblem(value: Record<string, unknown>): string | null {
     }
     if ((raw.kind === 'deliver' || raw.kind === 'lose') && !isInteger(raw.msgId, 0, messages.length - 1))
       return `${path}.msgId: ${quote(raw.msgId)} is not a message of this trace`;
+    if (raw.stop !== undefined && (typeof raw.stop !== 'string' || raw.stop.length > stopReasonMax))
+      return `${path}.stop: expected the reason of a clean stop, up to ${stopReasonMax} characters`;
     if (raw.kind === 'action') {
       const action = raw.action;
       if (!isObject(action) || typeof action.type !== 'string')
@@ -213,10 +217,22 @@ function scenarioTooLarge(bytes: number): Imported {
 }
 
 /**
- * Reads an imported file's text: a scenario (what `sim run` reads) or a trace (`vsr-scope-trace`).
- * `bytes` is the file's size when known (else the text's UTF-8 length).
+ * A replica that stopped cleanly in a recorded TCP trace (its crash action carries `stop`, the
+ * reason): its caption says so, where a simulator trace would say it crashed. Null otherwise.
  */
-export function importText(text: string, bytes = utf8Bytes(text)): Imported {
+export function cleanStopCaption(event: TraceEvent): string | null {
+  const stop: unknown = (event as { stop?: unknown }).stop;
+  if (event.kind !== 'action' || event.action.type !== 'crash' || typeof stop !== 'string') return null;
+  return `replica ${event.action.replica} stopped cleanly (${clip(stop, 80)}): not a crash`;
+}
+
+/**
+ * Reads an imported file's text: a scenario (what `sim run` reads) or a trace (`vsr-scope-trace`).
+ * `bytes` is the file's size when known (else the text's UTF-8 length). A UTF-8 byte-order mark,
+ * as some editors write, is skipped.
+ */
+export function importText(withBom: string, bytes = utf8Bytes(withBom)): Imported {
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   if (bytes > importBytesMax)
     return { ok: false, problem: `the file is ${bytes} bytes, the limit is ${importBytesMax}` };
   // Only a trace may be larger than a scenario: refuse anything else before parsing it.
