@@ -37,11 +37,27 @@ export function parseCommandLine<const T extends OptionsConfig>(
     });
   } catch (error) {
     if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested();
-    // "Unknown option '--x'. To specify a positional argument ...": the first sentence is the point.
-    throw new UsageError((error as Error).message.split(/\.\s/)[0].replace(/\.$/, ''));
+    throw new UsageError(usageProblem(error as Error & { code?: string }));
   }
   if ((parsed.values as Record<string, unknown>).help === true) throw new HelpRequested();
   return parsed;
+}
+
+/** parseArgs's error as one short line: "--seeds needs a value", "unknown option --x". */
+function usageProblem(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(error.message)
+        ? `${option} takes no value`
+        : `${option} needs a value`;
+    default:
+      return error.message.split('\n')[0];
+  }
 }
 
 export function integerOption(
@@ -82,4 +98,24 @@ export function choiceOption<T extends string>(
   if (!(choices as readonly string[]).includes(text))
     throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${text}'`);
   return text as T;
+}
+
+/**
+ * What a sim command does with a HelpRequested or UsageError: the whole usage on stdout (exit 0),
+ * or one line on stderr, the problem and the usage's first line (exit 2).
+ */
+export function usageExit(
+  error: unknown,
+  usage: string,
+  io: { stdout(text: string): void; stderr(text: string): void },
+): number {
+  if (error instanceof HelpRequested) {
+    io.stdout(usage);
+    return 0;
+  }
+  if (error instanceof UsageError) {
+    io.stderr(`${error.message} (${usage.split('\n')[0]}; --help for more)\n`);
+    return 2;
+  }
+  throw error;
 }

@@ -67,14 +67,18 @@ import {
 } from '../protocol/index.ts';
 import type { Action } from '../sim/scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent } from '../sim/trace.ts';
+import { parseCommandLine, usageExit, UsageError } from './args.ts';
 import type { CliIo } from './run-command.ts';
 import { traceLineKinds, type StartMode, type TraceLine } from './tcp/trace-file.ts';
 import { clientIdPattern, validateMessage, WireError } from './tcp/wire-schema.ts';
 
 export const mergedTraceFormat = 'vsr-scope-trace';
 export const mergedTraceVersion = 1;
-/** Trace files larger than this are refused (a long run at full speed writes ~100 MB per minute). */
-export const traceFileBytesMax = 1024 * 1024 * 1024;
+/**
+ * Trace files larger than this are refused before they are read (a long run at full speed writes
+ * ~100 MB per minute; one JavaScript string holds at most about 512 MB).
+ */
+export const traceFileBytesMax = 256 * 1024 * 1024;
 
 export interface MergedProcess {
   readonly node: NodeId;
@@ -672,36 +676,27 @@ export interface MergeIo extends CliIo {
 }
 
 export function mergeTracesCommand(args: string[], io: MergeIo): number {
-  const files: string[] = [];
-  let out: string | null = null;
-  let pretty = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--out') {
-      const path = args[++i];
-      if (path === undefined || path.startsWith('--')) {
-        io.stderr(`--out needs a file name\n${usage}`);
-        return 2;
-      }
-      out = path;
-    } else if (arg === '--pretty') pretty = true;
-    else if (arg === '--help' || arg === '-h') {
-      io.stdout(usage);
-      return 0;
-    } else if (arg.startsWith('--')) {
-      io.stderr(`unknown option '${arg}'\n${usage}`);
-      return 2;
-    } else files.push(arg);
-  }
-  if (files.length === 0) {
-    io.stderr(usage);
-    return 2;
+  let files: string[];
+  let out: string | null;
+  let pretty: boolean;
+  try {
+    const { values, positionals } = parseCommandLine(
+      args,
+      { out: { type: 'string' }, pretty: { type: 'boolean' } },
+      true,
+    );
+    if (positionals.length === 0) throw new UsageError('name the trace files to merge');
+    files = positionals;
+    out = values.out ?? null;
+    pretty = values.pretty ?? false;
+  } catch (error) {
+    return usageExit(error, usage, io);
   }
   let merged: MergedTrace;
   try {
     const inputs = files.map((name) => {
       try {
-        return { name, text: io.readFile(name) };
+        return { name, text: io.readFile(name, traceFileBytesMax) };
       } catch (error) {
         throw new TraceMergeError(`cannot read ${name}: ${(error as Error).message}`);
       }

@@ -7,10 +7,11 @@ import { parseScenario, scenarioBytesMax, scenarioToJson, ScenarioError } from '
 import { messageTypes, replicasMax } from '../../protocol/index.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
-import type { Run } from '../../sim/run.ts';
+import { traceFormat, traceVersion } from '../../scenario/trace-export.ts';
 
-export const traceFormat = 'vsr-scope-trace';
-export const traceVersion = 1;
+// The writer lives with the scenario format, where `sim run --trace` uses it too.
+export { traceFormat, traceJson, traceVersion } from '../../scenario/trace-export.ts';
+
 /** Imported files larger than this are refused before they are parsed. */
 export const importBytesMax = 16 * 1024 * 1024;
 
@@ -286,30 +287,4 @@ export function importText(withBom: string, bytes = utf8Bytes(withBom)): Importe
 
 export function scenarioJson(scenario: Scenario): string {
   return scenarioToJson(scenario);
-}
-
-/** The run's trace so far: the simulator's events and messages, plus `type` and `message` per event. */
-export function traceJson(run: Run, scenario: Scenario): string {
-  const journal = run.journal;
-  const count = Math.min(run.head.eventCount, journal.eventCount);
-  const shown = [];
-  for (let index = 0; index < count; index++) {
-    const event = journal.event(index);
-    const id = journal.eventMessageId(index);
-    const message = id >= 0 && id < journal.messageCount ? journal.messageBody(id) : undefined;
-    shown.push({ ...event, type: event.kind, ...(message === undefined ? {} : { message }) });
-  }
-  const sent = shown.length === 0 ? 0 : shown.at(-1)!.firstSent + shown.at(-1)!.sentCount;
-  return JSON.stringify({
-    format: traceFormat,
-    version: traceVersion,
-    source: 'simulator',
-    replicas: scenario.replicas,
-    stateMachine: scenario.stateMachine,
-    scenario,
-    endTime: run.head.now,
-    events: shown,
-    messages: [...journal.messages(0, sent)],
-    warnings: [],
-  });
 }
