@@ -163,7 +163,7 @@ async function runCluster(args: ClusterArgs): Promise<number> {
   try {
     cluster = await Cluster.start({
       ...args.options,
-      onOutput: (_replica, line) => print(`${printable(line)}\n`),
+      onOutput: (_replica, line) => print(`${printable(line, true)}\n`),
       onExit: (replica, code, signal) =>
         print(`${clockLabel()} cluster: replica ${replica} exited (${signal ?? `code ${code}`})\n`),
     });

@@ -70,26 +70,29 @@ export function clockLabel(date = new Date()): string {
 
 export type LogSink = (text: string) => void;
 
+/** C0 and C1 controls (ANSI escapes among them), line and paragraph separators, bidi marks. */
+const unprintableRange = String.raw`\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069`;
+const unprintable = new RegExp(`[${unprintableRange}]`, 'g');
+const unprintableOrBackslash = new RegExp(`[${unprintableRange}\\\\]`, 'g');
+
 /**
  * Text from the network (ops, results, reasons) made safe for one log line: control characters,
  * ANSI escapes, line and paragraph separators and bidirectional overrides are written as escapes,
- * so nobody can forge a log line or repaint the terminal.
+ * so nobody can forge a log line or repaint the terminal. Backslashes are doubled too, so that an
+ * escape written out is never confused with one that was typed; a line that was already made
+ * printable (a replica's, shown by the cluster command) keeps its backslashes with `escaped`.
  */
-export function printable(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/g,
-    (char) => {
-      if (char === '\\') return '\\\\';
-      if (char === '\n') return '\\n';
-      if (char === '\r') return '\\r';
-      if (char === '\t') return '\\t';
-      const code = char.charCodeAt(0);
-      return code < 0x100
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-    },
-  );
+export function printable(text: string, escaped = false): string {
+  return text.replace(escaped ? unprintable : unprintableOrBackslash, (char) => {
+    if (char === '\\') return '\\\\';
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    const code = char.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** One line on stderr, stamped with the time and the speaker; the text made printable. */
