@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteBudget, encodeFrame, FrameDecoder, FrameError } from './framing.ts';
+import { assembleBytesMin, ByteBudget, encodeFrame, FrameDecoder, FrameError } from './framing.ts';
 
 /** Every length prefix worth trying around a limit, and at the ends of the 32-bit range. */
 function boundaryLengths(bytesMax: number): number[] {
@@ -114,6 +114,29 @@ describe('frame decoder on hostile bytes', () => {
       ),
       { numRuns: 500, interruptAfterTimeLimit: 2_000 },
     );
+  });
+
+  it('assembles a large frame in a buffer of its own, charged whole, and frees it when done or cleared', () => {
+    const size = 3 * assembleBytesMin + 17;
+    const body = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) body[i] = i % 251;
+    const stream = Buffer.concat([header(size), body, encodeFrame('{"after":1}')]);
+    const budget = new ByteBudget('test', 8 * assembleBytesMin);
+    const decoder = new FrameDecoder(1 << 26, budget);
+    const out: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += 65_536) {
+      out.push(...decoder.push(stream.subarray(at, at + 65_536)));
+      if (out.length === 0 && at > 2 * assembleBytesMin) expect(budget.used).toBe(size);
+    }
+    expect(out).toHaveLength(2);
+    expect(out[0].equals(body)).toBe(true);
+    expect(out[1].toString()).toBe('{"after":1}');
+    expect(budget.used).toBe(0);
+    // A peer that announces a large frame and stops half way holds its budget until it is cleared.
+    decoder.push(Buffer.concat([header(size), body.subarray(0, 2 * assembleBytesMin)]));
+    expect(budget.used).toBe(size);
+    decoder.clear();
+    expect(budget.used).toBe(0);
   });
 
   it('closes a stream that would exceed the shared budget, and gives every byte back', () => {

@@ -10,6 +10,12 @@ import { frameBytesMax } from './wire-schema.ts';
 export const frameHeaderBytes = 4;
 /** A chunk smaller than this that stays buffered is copied, so it does not pin a larger read buffer. */
 const compactBytesMax = 4 * 1024;
+/**
+ * A frame body at least this long, once this much of it has arrived, is assembled in one buffer of
+ * its own (charged in full to the budget) instead of a list of read buffers: a block that large is
+ * mapped on its own and goes back to the system when the frame is done or the connection closes.
+ */
+export const assembleBytesMin = 1024 * 1024;
 
 export class FrameError extends Error {
   override name = 'FrameError';
@@ -54,6 +60,9 @@ export class FrameDecoder {
   private expected: number | null = null;
   /** What `budget` is charged for: the bytes held between calls. */
   private charged = 0;
+  /** A large frame's body being assembled (`expected` bytes), and how much of it has arrived. */
+  private assembly: Buffer | null = null;
+  private assembled = 0;
 
   /**
    * `bytesMax` is the largest body accepted; a connection raises it once it knows who speaks.
@@ -66,7 +75,7 @@ export class FrameDecoder {
 
   /** Bytes received but not yet returned as frames. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.buffered + this.assembled;
   }
 
   /** Moves what is held from one budget to another (a connection that changed class). */
@@ -80,12 +89,24 @@ export class FrameDecoder {
   }
 
   /** Adds a chunk and returns the frame bodies it completes; throws FrameError on an oversized header or an exhausted budget. */
-  push(chunk: Buffer): Buffer[] {
+  push(input: Buffer): Buffer[] {
+    const bodies: Buffer[] = [];
+    let chunk = input;
+    if (this.assembly !== null) {
+      const used = Math.min(chunk.length, this.assembly.length - this.assembled);
+      chunk.copy(this.assembly, this.assembled, 0, used);
+      this.assembled += used;
+      chunk = chunk.subarray(used);
+      if (this.assembled < this.assembly.length) return (this.recharge(), bodies);
+      bodies.push(this.assembly);
+      this.assembly = null;
+      this.assembled = 0;
+      this.expected = null;
+    }
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const bodies: Buffer[] = [];
     for (;;) {
       if (this.expected === null) {
         if (this.buffered < frameHeaderBytes) break;
@@ -96,7 +117,10 @@ export class FrameDecoder {
         }
         this.expected = length;
       }
-      if (this.buffered < this.expected) break;
+      if (this.buffered < this.expected) {
+        if (this.expected >= assembleBytesMin && this.buffered >= assembleBytesMin) this.startAssembly();
+        break;
+      }
       bodies.push(this.take(this.expected));
       this.expected = null;
     }
@@ -105,16 +129,27 @@ export class FrameDecoder {
     return bodies;
   }
 
+  /** Moves the part of a large frame received so far into a buffer of the frame's size. */
+  private startAssembly(): void {
+    const assembly = Buffer.allocUnsafeSlow(this.expected!);
+    this.assembled = this.buffered;
+    this.take(this.buffered).copy(assembly, 0);
+    this.assembly = assembly;
+  }
+
   /** Drops everything held and gives it back to the budget (a closed connection). */
   clear(): void {
     this.chunks = [];
     this.buffered = 0;
     this.expected = null;
+    this.assembly = null;
+    this.assembled = 0;
     this.recharge();
   }
 
   private recharge(): void {
-    const held = this.buffered;
+    // An assembly is held whole from its start, whatever has arrived of it.
+    const held = this.buffered + (this.assembly?.length ?? 0);
     if (held === this.charged) return;
     if (this.budget === null) {
       this.charged = held;

@@ -50,6 +50,7 @@ import { Dialer } from './dialer.ts';
 import { decideNewCluster, newClusterId, stateHoldersProblem } from './group.ts';
 import { TraceWriter, wallClockMs, type TraceLineBody } from './trace-file.ts';
 import {
+  statusProblemBytesMax,
   wireVersion,
   type Frame,
   type HelloFrame,
@@ -267,7 +268,7 @@ export class ReplicaServer {
       peers: this.connectedPeers(),
       uptimeMs: Math.round(performance.now() - this.startedAt),
       cluster: this.cluster,
-      problem: this.problem,
+      problem: this.problem === null ? null : this.problem.slice(0, statusProblemBytesMax / 3),
     };
   }
 

@@ -40,8 +40,9 @@
  * Validation is strict: unknown keys, missing keys, wrong types, values out of range (a replica id
  * outside the configuration, a negative op-number, an op longer than opBytesMax), an unknown
  * message type and internally inconsistent messages (a log whose length is not its op-number, a
- * commit-number beyond the op-number) are all refused. Nothing here authenticates anyone: the
- * cluster is meant for loopback and trusted networks, as the paper's non-Byzantine model assumes.
+ * commit-number beyond the op-number) are all refused, and so are inherited names (`__proto__`,
+ * `toString`): only own properties count. Who may speak is decided elsewhere: replicas prove a
+ * cluster secret (auth.ts), and a replica admits connections by class (admission.ts).
  */
 import {
   messageTypes,
@@ -71,7 +72,7 @@ export const logEntriesMax = 1_000_000;
 export const wireIdBytesMax = 64;
 export const incarnationBytesMax = 16;
 /** A status frame's problem sentence. */
-export const statusProblemBytesMax = 1024;
+export const statusProblemBytesMax = 4096;
 /** Clients are "c0" .. "c18446744073709551615" (a random 64-bit id by default). */
 export const clientIdPattern = /^c(?:0|[1-9][0-9]{0,19})$/;
 export const noncePattern = /^[0-9a-f]{32}$/;
