@@ -264,7 +264,10 @@ describe('replicas under hostile connections', () => {
   it(
     'survives a byte-level fuzz of the handshake for a bounded time, then serves',
     { timeout: 60_000 },
-    async () => {
+    async ({ onTestFailed }) => {
+      // The sessions come from one seed: a failure names it, VSR_FUZZ_SEED=<seed> replays the same bytes.
+      const seed = Number(process.env.VSR_FUZZ_SEED ?? Date.now() % 0x7fffffff);
+      onTestFailed(() => console.error(`handshake fuzz seed: VSR_FUZZ_SEED=${seed}`));
       const secret = randomBytes(32);
       cluster = await startInProcess({ replicas: 3, secret, limits: { handshakeTimeoutMs: 500 } });
       const id = fc.oneof(
@@ -322,8 +325,8 @@ describe('replicas under hostile connections', () => {
         });
       const deadline = performance.now() + 4_000;
       let sessions = 0;
-      while (performance.now() < deadline) {
-        const batch = fc.sample(session, 16);
+      for (let round = 0; performance.now() < deadline; round++) {
+        const batch = fc.sample(session, { numRuns: 16, seed: seed + round });
         const raws = batch.map((bytes, index) => rawSocket(cluster!.peers[index % 3], bytes));
         await sleep(40);
         for (const raw of raws) raw.socket.destroy();
