@@ -96,7 +96,7 @@ export function stateHoldersProblem(
       : `only ${holders.map((replica) => `replica ${replica}`).join(', ')} ${holders.length === 1 ? 'holds' : 'hold'} state`;
   const others = statuses.flatMap((_, replica) => (holders.includes(replica) ? [] : [describe(replica)]));
   return (
-    `fewer than f+1 = ${needed} of ${n} replicas hold state: ${held}; ${others.join(', ')}. ` +
+    `fewer than f+1 = ${needed} of ${n} replicas hold state, as far as replica ${self} can tell: ${held}; ${others.join(', ')}. ` +
     'VR keeps no state on disk (§4.3), so the group cannot recover by itself until enough of the ' +
     'replicas that hold state are back; if they are gone for good, so are the ops only they held: stop ' +
     'every replica and start them all with --new-cluster to start over, empty.'

@@ -40,14 +40,24 @@ export function formatStatus(statuses: readonly (StatusFrame | null)[], peers: r
       `op ${String(status.opNumber).padEnd(6)} commit ${String(status.commitNumber).padEnd(6)} ${role}`.trimEnd()
     );
   });
-  const problems = [...new Set(statuses.flatMap((status) => (status?.problem ? [status.problem] : [])))];
+  const problems = distinctProblems(statuses);
   return `${rows.join('\n')}\n${problems.map((problem) => `  ${printable(problem)}\n`).join('')}`;
+}
+
+/** The problems replicas report, each once (replicas that see the same thing say it alike). */
+function distinctProblems(statuses: readonly (StatusFrame | null)[]): string[] {
+  const problems = statuses.flatMap((status) =>
+    status?.problem
+      ? [status.problem.replace(/, as far as replica \d+ can tell/, '').replaceAll(' (this one)', '')]
+      : [],
+  );
+  return [...new Set(problems)];
 }
 
 /** What the replicas say is wrong (fewer than f+1 hold state), as lines to print; empty if nothing. */
 async function groupProblems(client: TcpClient): Promise<string> {
   const statuses = await client.status(500);
-  const problems = [...new Set(statuses.flatMap((status) => (status?.problem ? [status.problem] : [])))];
+  const problems = distinctProblems(statuses);
   return problems.map((problem) => `  ${printable(problem)}\n`).join('');
 }
 
