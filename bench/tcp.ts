@@ -1,9 +1,10 @@
 /**
- * `npm run bench:tcp [-- --seconds 5 --rounds 3 --json]`: a 3-replica cluster of real processes on
- * loopback. Prints operations per second and p50 / p99 latency for 1, 8 and 32 concurrent clients
- * (each with one request outstanding, as VR clients have), and the time from SIGKILL of the primary
- * to the first write acknowledged in the new view. The client processes' work runs in this process;
- * each concurrency level gets a fresh cluster.
+ * `npm run bench:tcp [-- --seconds 5 --rounds 3 --soak-seconds 120 --only soak --json]`: real replica
+ * processes on loopback. Prints operations per second and p50 / p99 latency of a 3-replica cluster
+ * for 1, 8 and 32 concurrent clients (each with one request outstanding, as VR clients have), the
+ * time from SIGKILL of the primary to the first write acknowledged in the new view, and a soak of
+ * a 5-replica cluster under SIGKILL, SIGSTOP/SIGCONT and restarts (tcp-soak.ts). The clients' work
+ * runs in this process; each part gets a fresh cluster.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { Cluster } from '../src/node/tcp/cluster.ts';
 import { scaledTiming } from '../src/node/tcp/common.ts';
 import { TcpClient } from '../src/node/tcp/tcp-client.ts';
 import { agreedPrimary, sleep, waitFor, waitForConvergence } from '../src/node/tcp/testing.ts';
+import { describeSoak, soak, type SoakOptions, type SoakReport } from './tcp-soak.ts';
 
 interface Level {
   readonly clients: number;
@@ -148,43 +150,71 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       'timing-scale': { type: 'string', default: '1' },
+      'soak-seconds': { type: 'string', default: '120' },
+      only: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
   const timingScale = Number(values['timing-scale']);
+  const only = values.only ?? 'all';
+  if (!['all', 'throughput', 'failover', 'soak'].includes(only))
+    throw new Error(`--only must be throughput, failover or soak, got '${only}'`);
   const timing = scaledTiming(timingScale);
   const levels: Level[] = [];
-  for (const concurrency of [1, 8, 32]) levels.push(await throughput(concurrency, seconds, timingScale));
-  const failovers = await failover(rounds, 4, timingScale);
+  if (only === 'all' || only === 'throughput')
+    for (const concurrency of [1, 8, 32]) levels.push(await throughput(concurrency, seconds, timingScale));
+  const failovers = only === 'all' || only === 'failover' ? await failover(rounds, 4, timingScale) : [];
   const median = failovers.map((f) => f.firstAckMs).sort((a, b) => a - b)[
     Math.floor((failovers.length - 1) / 2)
   ];
+  const soakOptions: SoakOptions = {
+    seconds: Number(values['soak-seconds']),
+    replicas: 5,
+    clients: 16,
+    keys: 16,
+    opTimeoutMs: 5_000,
+    thinkMs: 100,
+    log: (line) => void process.stderr.write(`${line}\n`),
+  };
+  let soaked: SoakReport | null = null;
+  if ((only === 'all' || only === 'soak') && soakOptions.seconds > 0) {
+    soakOptions.log(`soak: ${soakOptions.seconds} s of faults on a 5-replica cluster...`);
+    soaked = await soak(soakOptions);
+  }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ levels, failovers, failoverMedianMs: median, timing })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ levels, failovers, failoverMedianMs: median ?? null, timing, soak: soaked })}\n`,
+    );
     return;
   }
   const out: string[] = [];
   out.push(
-    `vsr-scope TCP benchmark: 3 replica processes on 127.0.0.1, kv state machine, Node ${process.version}, ` +
-      `${availableParallelism()} CPUs, ${seconds} s per level`,
+    `vsr-scope TCP benchmark: replica processes on 127.0.0.1, kv state machine, Node ${process.version}, ` +
+      `${availableParallelism()} CPUs`,
   );
-  out.push('clients      ops    ops/s   p50 ms   p99 ms   max ms');
-  for (const l of levels)
+  if (levels.length > 0) {
+    out.push(`3 replicas, ${seconds} s per level`);
+    out.push('clients      ops    ops/s   p50 ms   p99 ms   max ms');
+    for (const l of levels)
+      out.push(
+        `${String(l.clients).padStart(7)} ${String(l.ops).padStart(8)} ${l.opsPerSecond.toFixed(0).padStart(8)} ` +
+          `${l.p50Ms.toFixed(2).padStart(8)} ${l.p99Ms.toFixed(2).padStart(8)} ${l.maxMs.toFixed(2).padStart(8)}`,
+      );
+  }
+  if (failovers.length > 0) {
     out.push(
-      `${String(l.clients).padStart(7)} ${String(l.ops).padStart(8)} ${l.opsPerSecond.toFixed(0).padStart(8)} ` +
-        `${l.p50Ms.toFixed(2).padStart(8)} ${l.p99Ms.toFixed(2).padStart(8)} ${l.maxMs.toFixed(2).padStart(8)}`,
+      `failover: SIGKILL of the primary -> first write acknowledged in the new view (3 replicas, 4 clients writing; ` +
+        `view-change timeout ${timing.viewChangeTimeoutMs} ms, client retry ${timing.clientRetryMs} ms)`,
     );
-  out.push(
-    `failover: SIGKILL of the primary -> first write acknowledged in the new view (4 clients writing; ` +
-      `view-change timeout ${timing.viewChangeTimeoutMs} ms, client retry ${timing.clientRetryMs} ms)`,
-  );
-  for (const f of failovers)
-    out.push(
-      `  round ${f.round}: killed replica ${f.killedReplica}, view ${f.fromView} -> ${f.toView}: first ack after ${f.firstAckMs.toFixed(0)} ms (new view normal after ~${f.viewStartedMs.toFixed(0)} ms)`,
-    );
-  out.push(`  median: ${median.toFixed(0)} ms`);
+    for (const f of failovers)
+      out.push(
+        `  round ${f.round}: killed replica ${f.killedReplica}, view ${f.fromView} -> ${f.toView}: first ack after ${f.firstAckMs.toFixed(0)} ms (new view normal after ~${f.viewStartedMs.toFixed(0)} ms)`,
+      );
+    out.push(`  median: ${median.toFixed(0)} ms`);
+  }
+  if (soaked !== null) out.push(...describeSoak(soaked, soakOptions));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -95,7 +95,8 @@ describe('sim fuzz', () => {
     ).toBe(1);
     const report = JSON.parse(failing.out);
     expect(Object.keys(report)).toEqual(['seeds', 'failures']);
-    expect(Object.keys(report.failures[0])).toEqual(['seed', 'scenario', 'violations']);
+    expect(Object.keys(report.failures[0])).toEqual(['seed', 'scenario', 'violations', 'link']);
+    expect(report.failures[0].link).toMatch(/^#s=/);
     expect(failing.err).toContain('fuzz: seed 1 fails');
     const passing = io();
     expect(await fuzzCommand(['--seeds', '10', '--start', '100', '--workers', '2'], passing)).toBe(0);

@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isMutation, isValidClusterSize, mutations, type Mutation } from '../protocol/index.ts';
 import { scenarioToJson } from '../scenario/schema.ts';
+import { HelpRequested, parseCommandLine, usageExit, UsageError } from './args.ts';
+import { failureLink } from './failure-link.ts';
 import { checkScenario } from '../sim/checkers/verdict.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
 import { swarmScenario } from '../sim/swarm.ts';
@@ -177,57 +179,59 @@ export async function runFuzz(
   };
 }
 
-const usage =
-  'usage: sim fuzz [--seeds N] [--start S] [--replicas N] [--mutation M] [--workers W] [--json]\n';
+const usage = `usage: sim fuzz [--seeds N] [--start S] [--replicas N] [--mutation M] [--workers W] [--json]
+  --seeds N        how many seeds (default 1000)
+  --start S        the first seed (default 1): shard a long campaign with it
+  --replicas N     only clusters of N replicas (default: each seed picks)
+  --mutation M     switch on one known-wrong rule: ${mutations.join(', ')}
+  --workers W      worker threads (default: every core)
+  --json           print {seeds, failures}; each failure with its seed, scenario, violations and link
+The first failure is printed with its scenario and a #s= link: append it to the app's address.
+exit status: 0 no violation, 1 a violation, 2 usage
+`;
 
-/** Parses fuzz arguments; an error sentence for bad ones. */
+/** The options, one table: a new option is one line here and one reader below. */
+const fuzzOptions = {
+  seeds: { type: 'string' },
+  start: { type: 'string' },
+  replicas: { type: 'string' },
+  mutation: { type: 'string' },
+  workers: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Parses fuzz arguments; an error sentence for bad ones. Throws HelpRequested for --help. */
 export function parseFuzzArgs(args: readonly string[]): (FuzzOptions & { json: boolean }) | string {
-  let seeds = 1000;
-  let start = 1;
-  let replicas: number | undefined;
-  let mutation: Mutation = 'none';
-  let workers = availableParallelism();
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') {
-      json = true;
-      continue;
-    }
-    const value = args[i + 1];
-    if (value === undefined) return `${arg} needs a value`;
-    i++;
-    const int = Number(value);
-    switch (arg) {
-      case '--seeds':
-        if (!Number.isInteger(int) || int < 1 || int > 0x7fffffff)
-          return `--seeds must be an integer from 1 to ${0x7fffffff}, got ${value}`;
-        seeds = int;
-        break;
-      case '--start':
-        if (!Number.isInteger(int) || int < 0 || int > 0xffffffff)
-          return `--start must be an integer from 0 to ${0xffffffff}, got ${value}`;
-        start = int;
-        break;
-      case '--replicas':
-        if (!isValidClusterSize(int)) return `--replicas must be an odd number from 1 to 9, got ${value}`;
-        replicas = int;
-        break;
-      case '--mutation':
-        if (!isMutation(value)) return `--mutation must be one of ${mutations.join(', ')}, got ${value}`;
-        mutation = value;
-        break;
-      case '--workers':
-        if (!Number.isInteger(int) || int < 1 || int > 256)
-          return `--workers must be an integer from 1 to 256, got ${value}`;
-        workers = int;
-        break;
-      default:
-        return `unknown option ${arg}`;
-    }
+  let values;
+  try {
+    ({ values } = parseCommandLine(args, fuzzOptions));
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
   }
+  const integer = (name: string, text: string | undefined, min: number, max: number, fallback: number) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    return text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max
+      ? value
+      : `--${name} must be an integer from ${min} to ${max}, got ${text}`;
+  };
+  const seeds = integer('seeds', values.seeds, 1, 0x7fffffff, 1000);
+  if (typeof seeds === 'string') return seeds;
+  const start = integer('start', values.start, 0, 0xffffffff, 1);
+  if (typeof start === 'string') return start;
+  let replicas: number | undefined;
+  if (values.replicas !== undefined) {
+    replicas = Number(values.replicas);
+    if (!isValidClusterSize(replicas))
+      return `--replicas must be an odd number from 1 to 9, got ${values.replicas}`;
+  }
+  const mutation = values.mutation ?? 'none';
+  if (!isMutation(mutation)) return `--mutation must be one of ${mutations.join(', ')}, got ${mutation}`;
+  const workers = integer('workers', values.workers, 1, 256, availableParallelism());
+  if (typeof workers === 'string') return workers;
   if (start + seeds - 1 > 0xffffffff) return `seeds ${start}..${start + seeds - 1} go beyond ${0xffffffff}`;
-  return { seeds, start, replicas, mutation, workers, json };
+  return { seeds, start, replicas, mutation, workers, json: values.json ?? false };
 }
 
 export async function fuzzCommand(
@@ -235,11 +239,14 @@ export async function fuzzCommand(
   io: CliIo,
   now: () => number = () => performance.now(),
 ): Promise<number> {
-  const options = parseFuzzArgs(args);
-  if (typeof options === 'string') {
-    io.stderr(`${options}\n${usage}`);
-    return 2;
+  let options: ReturnType<typeof parseFuzzArgs>;
+  try {
+    options = parseFuzzArgs(args);
+  } catch (error) {
+    if (error instanceof HelpRequested) return usageExit(error, usage, io);
+    throw error;
   }
+  if (typeof options === 'string') return usageExit(new UsageError(options), usage, io);
   const range = `seeds ${options.start}..${options.start + options.seeds - 1}`;
   io.stderr(
     `fuzz: ${range}, mutation ${options.mutation}${options.replicas === undefined ? '' : `, ${options.replicas} replicas`}, ${options.workers} worker${options.workers === 1 ? '' : 's'}\n`,
@@ -258,7 +265,10 @@ export async function fuzzCommand(
     now,
   );
   const rate = report.ms > 0 ? (report.seeds / report.ms) * 1000 : 0;
-  if (options.json) io.stdout(`${JSON.stringify({ seeds: report.seeds, failures: report.failures })}\n`);
+  if (options.json) {
+    const failures = report.failures.map((f) => ({ ...f, link: failureLink(f.scenario, f.violations).link }));
+    io.stdout(`${JSON.stringify({ seeds: report.seeds, failures })}\n`);
+  }
   const failure = report.failures[0];
   if (failure === undefined) {
     io.stderr(`fuzz: ${report.seeds} seeds, no violation (${rate.toFixed(0)} seeds/s)\n`);
@@ -269,6 +279,7 @@ export async function fuzzCommand(
   if (!options.json) {
     io.stdout(`FAIL seed ${failure.seed}\n`);
     for (const v of failure.violations) io.stdout(`  ${v.checker} at ${v.time} ms: ${v.message}\n`);
+    io.stdout(`${failureLink(failure.scenario, failure.violations).line}\n`);
     io.stdout(`${scenarioToJson(failure.scenario)}\n`);
   }
   return 1;

@@ -1,8 +1,10 @@
 /**
- * `lincheck <file> [--format etcd|kv|trace] [--json]`: checks a recorded history for
- * linearizability. Exit code 0 = linearizable, 1 = not, 2 = bad usage or unreadable input.
+ * `lincheck <file> [--format etcd|kv|trace] [--timeout S] [--json]`: checks a recorded history for
+ * linearizability. Exit code 0 = linearizable, 1 = not, 2 = bad usage or unreadable input,
+ * 3 = unknown: the search ran out of time (as Porcupine's CheckOperationsTimeout says Unknown).
  */
 import { performance } from 'node:perf_hooks';
+import { HelpRequested, numberOption, parseCommandLine, UsageError } from './args.ts';
 import {
   casRegisterModel,
   checkOperations,
@@ -16,12 +18,24 @@ import {
 import type { CheckResult, Model, Operation } from '../sim/checkers/linearizability/index.ts';
 
 export interface LincheckIo {
-  readFile(path: string): string;
+  readFile(path: string, bytesMax: number): string;
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
-export const LINCHECK_USAGE = 'usage: lincheck <file> [--format etcd|kv|trace] [--json]';
+/** The search is exponential on some histories: it stops here, as Porcupine's timeout does. */
+export const lincheckTimeoutSecondsDefault = 60;
+/** History files larger than this are refused before reading. */
+export const historyBytesMax = 64 * 1024 * 1024;
+
+export const LINCHECK_USAGE = 'usage: lincheck <file> [--format etcd|kv|trace] [--timeout SECONDS] [--json]';
+
+const usage = `${LINCHECK_USAGE}
+  --format F       etcd (Jepsen etcd logs), kv (Jepsen kv EDN) or trace (a trace JSON); default: guessed
+  --timeout S      give up after S seconds with the verdict "unknown" (default ${lincheckTimeoutSecondsDefault})
+  --json           print {linearizable, operations, ms}
+exit status: 0 linearizable, 1 not linearizable, 2 bad input or usage, 3 unknown (out of time)
+`;
 
 const FORMATS = ['etcd', 'kv', 'trace'] as const;
 type Format = (typeof FORMATS)[number];
@@ -30,21 +44,27 @@ interface LincheckArgs {
   readonly file: string;
   readonly format: Format | null;
   readonly json: boolean;
+  readonly timeoutMs: number;
 }
 
 /** How many unorderable operations the text verdict lists before eliding the rest. */
 const MAX_LISTED = 20;
 
 export function runLincheck(args: string[], io: LincheckIo): number {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${LINCHECK_USAGE}\n`);
-    return 0;
+  let parsed: LincheckArgs;
+  try {
+    parsed = parseLincheckArgs(args);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout(usage);
+      return 0;
+    }
+    if (error instanceof UsageError) return fail(io, `${error.message} (${LINCHECK_USAGE})`);
+    throw error;
   }
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') return fail(io, `${parsed} (${LINCHECK_USAGE})`);
   let text: string;
   try {
-    text = io.readFile(parsed.file);
+    text = io.readFile(parsed.file, historyBytesMax);
   } catch (error) {
     return fail(io, `cannot read ${parsed.file}: ${messageOf(error)}`);
   }
@@ -68,28 +88,20 @@ export function runLincheck(args: string[], io: LincheckIo): number {
   }
 }
 
-function parseArgs(args: readonly string[]): LincheckArgs | string {
-  let file: string | null = null;
-  let format: Format | null = null;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') {
-      json = true;
-    } else if (arg === '--format' || arg.startsWith('--format=')) {
-      const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
-      if (!isFormat(value)) return `--format must be etcd, kv or trace, not ${JSON.stringify(value ?? '')}`;
-      format = value;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return `unknown option ${arg}`;
-    } else if (file !== null) {
-      return `one history file only (got ${file} and ${arg})`;
-    } else {
-      file = arg;
-    }
-  }
-  if (file === null) return 'missing history file';
-  return { file, format, json };
+function parseLincheckArgs(args: readonly string[]): LincheckArgs {
+  const { values, positionals } = parseCommandLine(
+    args,
+    { json: { type: 'boolean' }, format: { type: 'string' }, timeout: { type: 'string' } },
+    true,
+  );
+  if (positionals.length === 0) throw new UsageError('missing history file');
+  if (positionals.length > 1)
+    throw new UsageError(`one history file only (got ${positionals[0]} and ${positionals[1]})`);
+  const format = values.format ?? null;
+  if (format !== null && !isFormat(format))
+    throw new UsageError(`--format must be etcd, kv or trace, not ${JSON.stringify(format)}`);
+  const seconds = numberOption('timeout', values.timeout, 0.001, 86_400, lincheckTimeoutSecondsDefault);
+  return { file: positionals[0], format, json: values.json ?? false, timeoutMs: seconds * 1000 };
 }
 
 function isFormat(value: string | undefined): value is Format {
@@ -120,14 +132,14 @@ function checkAndReport<State, Input, Output>(
   if (ops.length === 0 && text.trim() !== '')
     return fail(io, `${args.file}: no operations found in the ${format} format`);
   const start = performance.now();
-  const result = checkOperations(model, ops);
+  const result = checkOperations(model, ops, { timeoutMs: args.timeoutMs, now: () => performance.now() });
   const ms = Math.round((performance.now() - start) * 100) / 100;
   if (args.json) {
     io.stdout(`${JSON.stringify({ linearizable: result.linearizable, operations: ops.length, ms })}\n`);
   } else {
-    io.stdout(describeResult(model, ops, result, ms).join('\n') + '\n');
+    io.stdout(describeResult(model, ops, result, ms, args.timeoutMs).join('\n') + '\n');
   }
-  return result.linearizable === true ? 0 : 1;
+  return result.linearizable === true ? 0 : result.linearizable === false ? 1 : 3;
 }
 
 function describeResult<State, Input, Output>(
@@ -135,13 +147,14 @@ function describeResult<State, Input, Output>(
   ops: readonly Operation<Input, Output>[],
   result: CheckResult,
   ms: number,
+  timeoutMs: number,
 ): string[] {
   const verdict =
     result.linearizable === true
       ? 'linearizable'
       : result.linearizable === false
         ? 'NOT linearizable'
-        : 'unknown';
+        : `unknown (gave up after the ${timeoutMs / 1000} s of --timeout)`;
   const partitions = `${result.partitions} partition${result.partitions === 1 ? '' : 's'}`;
   const lines = [`${verdict}: ${ops.length} operations in ${partitions}, checked in ${ms} ms`];
   const illegal = result.illegal;

@@ -29,9 +29,12 @@
  * - `workload` {node, op}: a traced client submitted an op;
  * - `action` {node, action: {type: "restart", replica, at}}: a replica process started with
  *   --recover (its Recovery messages are the event's sends);
- *   `action` {node, action: {type: "crash", replica, at}}: a replica process ended: a stop line
- *   (SIGTERM, Ctrl-C), or, with no stop line, a later incarnation proves it was killed; its time is
- *   then that of its last line;
+ *   `action` {node, action: {type: "crash", replica, at}, stop: "SIGTERM"}: a replica process stopped
+ *   cleanly (its stop line: SIGTERM, Ctrl-C, the cluster command going away). `stop` says so and
+ *   why: not a crash, although its state is gone all the same, since VR keeps nothing on disk;
+ *   `action` {node, action: {type: "crash", replica, at}} without `stop`: a replica process that
+ *   was killed: no stop line, and a later incarnation proves it ended; its time is that of its
+ *   last line;
  * - `crash-stop` {node, error}: a protocol assertion failed and the process stopped;
  * - `lose` {node, msgId, reason}: a message to a traced process that never received it, at its send
  *   time; reason "crashed" when the receiver was not running then, else "network".
@@ -64,14 +67,18 @@ import {
 } from '../protocol/index.ts';
 import type { Action } from '../sim/scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent } from '../sim/trace.ts';
+import { parseCommandLine, usageExit, UsageError } from './args.ts';
 import type { CliIo } from './run-command.ts';
 import { traceLineKinds, type StartMode, type TraceLine } from './tcp/trace-file.ts';
 import { clientIdPattern, validateMessage, WireError } from './tcp/wire-schema.ts';
 
 export const mergedTraceFormat = 'vsr-scope-trace';
 export const mergedTraceVersion = 1;
-/** Trace files larger than this are refused (a long run at full speed writes ~100 MB per minute). */
-export const traceFileBytesMax = 1024 * 1024 * 1024;
+/**
+ * Trace files larger than this are refused before they are read (a long run at full speed writes
+ * ~100 MB per minute; one JavaScript string holds at most about 512 MB).
+ */
+export const traceFileBytesMax = 256 * 1024 * 1024;
 
 export interface MergedProcess {
   readonly node: NodeId;
@@ -90,6 +97,9 @@ export type MergedMessage = MessageRecord & {
   readonly observed: boolean;
 };
 
+/** A trace event; a replica's clean stop is its crash action plus `stop`, the reason it stopped. */
+export type MergedEvent = TraceEvent & { readonly stop?: string };
+
 export interface MergedTrace {
   readonly format: typeof mergedTraceFormat;
   readonly version: typeof mergedTraceVersion;
@@ -101,7 +111,7 @@ export interface MergedTrace {
   readonly originIso: string;
   readonly endTime: number;
   readonly processes: readonly MergedProcess[];
-  readonly events: readonly TraceEvent[];
+  readonly events: readonly MergedEvent[];
   readonly messages: readonly MergedMessage[];
   readonly warnings: readonly string[];
 }
@@ -382,7 +392,11 @@ function orderSteps(incarnations: readonly Incarnation[], warnings: string[]): S
 
 // ---------------------------------------------------------------- building the trace
 
-type EventHead = DistributiveOmit<TraceEvent, 'index' | 'time' | 'firstSent' | 'sentCount' | 'notes'>;
+type EventHead = DistributiveOmit<TraceEvent, 'index' | 'time' | 'firstSent' | 'sentCount' | 'notes'> & {
+  readonly stop?: string;
+};
+/** A stop reason kept in an event (the app shows it). */
+const stopReasonMax = 200;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function round(ms: number): number {
@@ -481,7 +495,7 @@ export function mergeTraces(inputs: readonly TraceInput[]): MergedTrace {
       (span) => span.from <= time && (time <= span.to || !span.ended),
     );
 
-  const events: TraceEvent[] = [];
+  const events: MergedEvent[] = [];
   const messages: MergedMessage[] = [];
   const messageIdOf = new Map<string, number>();
   const pendingDelivers: { event: number; step: Step; wireId: string; duplicate: boolean }[] = [];
@@ -493,7 +507,7 @@ export function mergeTraces(inputs: readonly TraceInput[]): MergedTrace {
       firstSent,
       sentCount,
       notes: notes.length === 0 ? null : notes,
-    } as TraceEvent);
+    } as MergedEvent);
     return events.length - 1;
   };
 
@@ -540,9 +554,14 @@ export function mergeTraces(inputs: readonly TraceInput[]): MergedTrace {
         case 'stop':
           eventHead =
             typeof step.node === 'number'
-              ? { kind: 'action', node: step.node, action: { at: time, type: 'crash', replica: step.node } }
+              ? {
+                  kind: 'action',
+                  node: step.node,
+                  action: { at: time, type: 'crash', replica: step.node },
+                  stop: head.reason.slice(0, stopReasonMax),
+                }
               : null;
-          notes.push({ kind: 'info', text: `process stopped: ${head.reason}` });
+          notes.push({ kind: 'info', text: `process stopped cleanly: ${head.reason}` });
           break;
         case 'crash':
           eventHead = { kind: 'crash-stop', node: step.node, error: head.error };
@@ -657,36 +676,27 @@ export interface MergeIo extends CliIo {
 }
 
 export function mergeTracesCommand(args: string[], io: MergeIo): number {
-  const files: string[] = [];
-  let out: string | null = null;
-  let pretty = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--out') {
-      const path = args[++i];
-      if (path === undefined || path.startsWith('--')) {
-        io.stderr(`--out needs a file name\n${usage}`);
-        return 2;
-      }
-      out = path;
-    } else if (arg === '--pretty') pretty = true;
-    else if (arg === '--help' || arg === '-h') {
-      io.stdout(usage);
-      return 0;
-    } else if (arg.startsWith('--')) {
-      io.stderr(`unknown option '${arg}'\n${usage}`);
-      return 2;
-    } else files.push(arg);
-  }
-  if (files.length === 0) {
-    io.stderr(usage);
-    return 2;
+  let files: string[];
+  let out: string | null;
+  let pretty: boolean;
+  try {
+    const { values, positionals } = parseCommandLine(
+      args,
+      { out: { type: 'string' }, pretty: { type: 'boolean' } },
+      true,
+    );
+    if (positionals.length === 0) throw new UsageError('name the trace files to merge');
+    files = positionals;
+    out = values.out ?? null;
+    pretty = values.pretty ?? false;
+  } catch (error) {
+    return usageExit(error, usage, io);
   }
   let merged: MergedTrace;
   try {
     const inputs = files.map((name) => {
       try {
-        return { name, text: io.readFile(name) };
+        return { name, text: io.readFile(name, traceFileBytesMax) };
       } catch (error) {
         throw new TraceMergeError(`cannot read ${name}: ${(error as Error).message}`);
       }

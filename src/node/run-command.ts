@@ -1,15 +1,31 @@
-/** `sim run <file|-> [--json]`: runs one scenario with every checker and prints its outcome. */
-import { parseScenarioText, ScenarioError } from '../scenario/schema.ts';
-import { Run, summarizeClients, summarizeReplicas, type Scenario } from '../sim/index.ts';
+/** `sim run <file|-> [--json] [--trace out.json]`: runs one scenario with every checker and prints its outcome. */
 import { performance } from 'node:perf_hooks';
+import { parseScenarioText, scenarioBytesMax, ScenarioError } from '../scenario/schema.ts';
+import { traceJson } from '../scenario/trace-export.ts';
 import { checkScenario } from '../sim/checkers/verdict.ts';
+import { Run, summarizeClients, summarizeReplicas, type Scenario } from '../sim/index.ts';
+import { parseCommandLine, usageExit, UsageError } from './args.ts';
 
 export interface CliIo {
-  readFile(path: string): string;
-  readStdin(): string;
+  /** The file's text; refuses (throws) a file larger than `bytesMax` before reading it whole. */
+  readFile(path: string, bytesMax: number): string;
+  readStdin(bytesMax: number): string;
   stdout(text: string): void;
   stderr(text: string): void;
 }
+
+export interface RunIo extends CliIo {
+  writeFile?(path: string, text: string): void;
+}
+
+const usage = `usage: sim run <scenario.json|-> [--json] [--trace out.json]
+  runs one scenario (a file, or - for stdin) with every checker and prints its outcome
+  --json           print one JSON object (identical between runs of the same scenario)
+  --trace FILE     also write the run's trace JSON to FILE: the app's Import opens it
+exit status: 0 no violation, 1 a violation, 2 bad input or usage
+`;
+/** The app's Import takes traces up to this size (src/ui/share/import-export.ts). */
+const appImportBytesMax = 16 * 1024 * 1024;
 
 export interface RunOutcome {
   readonly ok: boolean;
@@ -26,9 +42,10 @@ export interface RunOutcome {
  * The verdict is the fuzzer's (safety, then liveness after the faults stop, then linearizability),
  * so a failure found by `sim fuzz` reproduces with `sim run`.
  */
-export function runScenario(scenario: Scenario): RunOutcome {
+export function runScenario(scenario: Scenario, onRun?: (run: Run) => void): RunOutcome {
   const run = new Run(scenario);
   run.extendTo(scenario.until);
+  onRun?.(run);
   const world = run.head;
   // A budget for the linearizability search, which is exponential on some bad histories.
   const verdict = checkScenario(scenario, { lincheck: { timeoutMs: 20_000, now: () => performance.now() } });
@@ -43,8 +60,9 @@ export function runScenario(scenario: Scenario): RunOutcome {
   };
 }
 
+/** Reads a scenario file (or stdin for '-'); a file over the scenario limit is never read whole. */
 export function readScenarioArg(path: string, io: CliIo): Scenario {
-  const text = path === '-' ? io.readStdin() : io.readFile(path);
+  const text = path === '-' ? io.readStdin(scenarioBytesMax) : io.readFile(path, scenarioBytesMax);
   return parseScenarioText(text);
 }
 
@@ -60,23 +78,47 @@ function printSummary(outcome: RunOutcome, io: CliIo): void {
   io.stdout(`  linearizable: ${outcome.linearizable === null ? 'not checked' : outcome.linearizable}\n`);
 }
 
-export function runCommand(args: string[], io: CliIo): number {
-  const json = args.includes('--json');
-  const files = args.filter((a) => a !== '--json');
-  if (files.length !== 1 || files[0].startsWith('--')) {
-    io.stderr('usage: sim run <scenario.json|-> [--json]\n');
-    return 2;
+export function runCommand(args: string[], io: RunIo): number {
+  let values: { json?: boolean; trace?: string };
+  let file: string;
+  try {
+    const parsed = parseCommandLine(args, { json: { type: 'boolean' }, trace: { type: 'string' } }, true);
+    if (parsed.positionals.length !== 1)
+      throw new UsageError(
+        parsed.positionals.length === 0 ? 'name a scenario file, or - for stdin' : 'one scenario at a time',
+      );
+    values = parsed.values;
+    file = parsed.positionals[0];
+  } catch (error) {
+    return usageExit(error, usage, io);
   }
   let scenario: Scenario;
   try {
-    scenario = readScenarioArg(files[0], io);
+    scenario = readScenarioArg(file, io);
   } catch (error) {
     if (error instanceof ScenarioError) io.stderr(`invalid scenario: ${error.message}\n`);
-    else io.stderr(`cannot read ${files[0]}: ${(error as Error).message}\n`);
+    else io.stderr(`cannot read ${file}: ${(error as Error).message}\n`);
     return 2;
   }
-  const outcome = runScenario(scenario);
-  if (json) io.stdout(`${JSON.stringify(outcome)}\n`);
+  let trace: string | null = null;
+  const outcome = runScenario(scenario, (run) => {
+    if (values.trace !== undefined) trace = traceJson(run, scenario);
+  });
+  if (values.json) io.stdout(`${JSON.stringify(outcome)}\n`);
   else printSummary(outcome, io);
+  if (values.trace !== undefined && trace !== null) {
+    const text: string = trace;
+    try {
+      if (io.writeFile === undefined) throw new Error('this command line cannot write files');
+      io.writeFile(values.trace, text);
+    } catch (error) {
+      io.stderr(`cannot write ${values.trace}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    const bytes = Buffer.byteLength(text, 'utf8');
+    io.stderr(
+      `trace: ${bytes} bytes written to ${values.trace}${bytes > appImportBytesMax ? ` (the app imports traces up to ${appImportBytesMax} bytes: shorten the run's until)` : ''}\n`,
+    );
+  }
   return outcome.ok ? 0 : 1;
 }

@@ -7,13 +7,21 @@ import { parseScenario, scenarioToJson, ScenarioError } from '../scenario/schema
 import { checkScenario } from '../sim/checkers/verdict.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
 import { scenarioSize, shrinkScenario, type FailureTest } from '../sim/shrink.ts';
+import { integerOption, parseCommandLine, usageExit, UsageError } from './args.ts';
+import { failureLink } from './failure-link.ts';
 import { readScenarioArg, type CliIo } from './run-command.ts';
 
 export interface ShrinkIo extends CliIo {
   writeFile(path: string, text: string): void;
 }
 
-const usage = 'usage: sim shrink <scenario.json|-> [--out F] [--max-runs N]\n';
+const usage = `usage: sim shrink <scenario.json|-> [--out F] [--max-runs N]
+  minimises a failing scenario (a file, or - for stdin) while the same checker still objects first
+  --out F          write the smallest scenario to F (default: stdout)
+  --max-runs N     give up shrinking after N runs (default 2000)
+It prints a #s= link of the result for the app on stderr.
+exit status: 0 a scenario was written, 1 the input passes every checker, 2 bad input or usage
+`;
 const lincheckTimeoutMs = 20_000;
 
 /** The first violation of a full check (safety, liveness, linearizability), or null. */
@@ -39,34 +47,24 @@ function describe(s: Scenario): string {
 }
 
 export function shrinkCommand(args: readonly string[], io: ShrinkIo): number {
-  let file: string | null = null;
-  let out: string | null = null;
-  let maxRuns = 2000;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--out' || arg === '--max-runs') {
-      const value = args[++i];
-      if (value === undefined) {
-        io.stderr(`${arg} needs a value\n${usage}`);
-        return 2;
-      }
-      if (arg === '--out') out = value;
-      else {
-        maxRuns = Number(value);
-        if (!Number.isInteger(maxRuns) || maxRuns < 1) {
-          io.stderr(`--max-runs must be a positive integer, got ${value}\n${usage}`);
-          return 2;
-        }
-      }
-    } else if (file === null && (arg === '-' || !arg.startsWith('--'))) file = arg;
-    else {
-      io.stderr(`unexpected argument ${arg}\n${usage}`);
-      return 2;
-    }
-  }
-  if (file === null) {
-    io.stderr(usage);
-    return 2;
+  let file: string;
+  let out: string | null;
+  let maxRuns: number;
+  try {
+    const { values, positionals } = parseCommandLine(
+      args,
+      { out: { type: 'string' }, 'max-runs': { type: 'string' } },
+      true,
+    );
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0 ? 'name a scenario file, or - for stdin' : 'one scenario at a time',
+      );
+    file = positionals[0];
+    out = values.out ?? null;
+    maxRuns = integerOption('max-runs', values['max-runs'], 1, 10_000_000, 2000);
+  } catch (error) {
+    return usageExit(error, usage, io);
   }
   let scenario: Scenario;
   try {
@@ -93,6 +91,7 @@ export function shrinkCommand(args: readonly string[], io: ShrinkIo): number {
   io.stderr(
     `shrink: still ${result.violation.checker} at ${result.violation.time} ms: ${result.violation.message}\n`,
   );
+  io.stderr(`shrink: ${failureLink(result.scenario, [result.violation]).line}\n`);
   const json = `${scenarioToJson(result.scenario)}\n`;
   if (out === null) io.stdout(json);
   else {

@@ -93,6 +93,31 @@ export type Note =
   /** A driver's remark (e.g. an action that had nothing to act on). */
   | { readonly kind: 'info'; readonly text: string };
 
+/** Every kind of note, for readers of traces written elsewhere (a file, a TCP cluster). */
+export const noteKinds = [
+  'ignored',
+  'status',
+  'view-change-started',
+  'view-change-probed',
+  'view-started',
+  'prepared',
+  'executed',
+  'state-installed',
+  'state-requested',
+  'recovery-started',
+  'incarnation-started',
+  'incarnation-seen',
+  'recovered',
+  'invoked',
+  'completed',
+  'client-retry',
+  'info',
+] as const satisfies readonly Note['kind'][];
+// A kind missing from the list above fails to compile here.
+const everyNoteKindListed: Exclude<Note['kind'], (typeof noteKinds)[number]> extends never ? true : never =
+  true;
+void everyNoteKindListed;
+
 /** The note of one kind, e.g. NoteOf<'executed'>. */
 export type NoteOf<K extends Note['kind']> = Extract<Note, { readonly kind: K }>;
 

@@ -250,7 +250,7 @@ function parseMessageType(value: Json, path: string): MessageType {
 function parseAction(value: Json, path: string, cluster: Cluster): Action {
   const raw = object(value, path);
   const type = raw.type;
-  if (typeof type !== 'string' || !(type in actionFields))
+  if (typeof type !== 'string' || !Object.hasOwn(actionFields, type))
     fail(`${path}.type`, `must be one of ${actionTypes.join(', ')}, got ${describe(type)}`);
   const actionType = type as Action['type'];
   knownKeys(raw, ['at', 'type', ...actionFields[actionType]], path);
@@ -375,8 +375,12 @@ export function parseScenario(value: Json): Scenario {
   };
 }
 
-/** Parses scenario text (a file, stdin, a decoded link): size first, then JSON, then the schema. */
-export function parseScenarioText(text: string): Scenario {
+/**
+ * Parses scenario text (a file, stdin, a decoded link): size first, then JSON, then the schema. A
+ * UTF-8 byte-order mark at the start, as some editors write, is skipped.
+ */
+export function parseScenarioText(withBom: string): Scenario {
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   if (text.length > scenarioBytesMax)
     throw new ScenarioError('', `scenario is ${text.length} bytes, the limit is ${scenarioBytesMax}`);
   let value: Json;

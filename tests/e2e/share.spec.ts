@@ -314,12 +314,28 @@ test('a trace from a real cluster replays read-only', async ({ page }) => {
   const trace = JSON.parse(await downloadText(page, 'Export trace JSON'));
   delete trace.scenario;
   trace.source = 'tcp';
+  // As merge-traces records a replica stopped by SIGTERM: its crash action, with the reason it stopped.
+  const end = trace.events.at(-1).time;
+  trace.events.push({
+    index: trace.events.length,
+    time: end,
+    firstSent: trace.messages.length,
+    sentCount: 0,
+    notes: null,
+    kind: 'action',
+    node: 2,
+    action: { at: end, type: 'crash', replica: 2 },
+    stop: 'SIGTERM',
+  });
   await importJson(page, 'cluster.json', JSON.stringify(trace));
   const replay = page.getByRole('dialog', { name: 'Recorded trace (read-only)' });
   await expect(replay).toBeVisible();
   await expect(replay.getByRole('note')).toContainText('fault buttons');
   await expect(replay.getByRole('status')).toContainText(
     `event ${trace.events.length} of ${trace.events.length}`,
+  );
+  await expect(replay.getByRole('region', { name: 'Trace event log' })).toContainText(
+    'replica 2 stopped cleanly (SIGTERM): not a crash',
   );
   // The recorded trace has its own space-time diagram: clicking an arrow moves the replay's cursor.
   const diagram = replay.getByRole('figure', { name: 'Recorded trace diagram' });

@@ -8,30 +8,25 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import { clientIdPattern } from './wire-schema.ts';
-import { runClientCommand, splitCommands } from './repl-commands.ts';
-import {
-  parseIntegerOption,
-  parsePeers,
-  parseTimingScale,
-  scaledTiming,
-  stderrLog,
-  UsageError,
-  type Address,
-} from './common.ts';
+import { integerOption, parseCommandLine, UsageError } from '../args.ts';
+import { readTimingScale, runMain } from './cli.ts';
+import { parsePeers, scaledTiming, stderrLog, type Address } from './common.ts';
+import { commandTimeoutMsDefault, runClientCommand, splitCommands } from './repl-commands.ts';
 import { TcpClient } from './tcp-client.ts';
+import { clientIdPattern } from './wire-schema.ts';
 
 const usage = `usage: npm run client -- --peers HOST:PORT,HOST:PORT,... [options]
   --peers LIST            every replica's address, in replica order
-  --id N                  be client cN (default: a random id). A restarted client that reuses an id
-                          numbers its requests from the wall clock, above its predecessor's
+  --id N                  be client cN (default: a random 64-bit id that no other connection can take
+                          over). A restarted client that reuses an id numbers its requests from the
+                          wall clock, above its predecessor's
   --exec "CMD; CMD"       run these commands, print each result, exit
-  --timeout-ms N          give up on a command after N ms (non-interactive; default 10000)
+  --timeout-ms N          give up on a command after N ms: its outcome is unknown (default 10000)
   --trace FILE            append this client's events to FILE as JSON lines
   --timing-scale X        multiply the retry timeout (default 1: 700 ms)
   --verbose               log connections and retries on stderr
-Without --exec, commands come from stdin when it is not a terminal, else from an interactive prompt.
+Without --exec, commands come from stdin when it is not a terminal, else from an interactive prompt
+(Ctrl-C cancels a command that waits for its answer; Ctrl-C at the prompt, quit or Ctrl-D leaves).
 `;
 
 interface ClientArgs {
@@ -44,28 +39,16 @@ interface ClientArgs {
   readonly verbose: boolean;
 }
 
-function parseClientArgs(argv: string[]): ClientArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        peers: { type: 'string' },
-        id: { type: 'string' },
-        exec: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        trace: { type: 'string' },
-        'timing-scale': { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) throw new UsageError('');
+function parseClientArgs(argv: readonly string[]): ClientArgs {
+  const { values } = parseCommandLine(argv, {
+    peers: { type: 'string' },
+    id: { type: 'string' },
+    exec: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    trace: { type: 'string' },
+    'timing-scale': { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
   let id: string | null = null;
   if (values.id !== undefined) {
     id = /^\d+$/.test(values.id) ? `c${values.id}` : values.id;
@@ -76,9 +59,9 @@ function parseClientArgs(argv: string[]): ClientArgs {
     peers: parsePeers(values.peers),
     id,
     exec: values.exec ?? null,
-    timeoutMs: parseIntegerOption('timeout-ms', values['timeout-ms'], 1, 3_600_000, 10_000),
+    timeoutMs: integerOption('timeout-ms', values['timeout-ms'], 1, 3_600_000, commandTimeoutMsDefault),
     tracePath: values.trace ?? null,
-    timingScale: parseTimingScale(values['timing-scale']),
+    timingScale: readTimingScale(values['timing-scale']),
     verbose: values.verbose ?? false,
   };
 }
@@ -93,11 +76,7 @@ async function runBatch(
   for await (const command of commands) {
     const outcome = await runClientCommand(client, args.peers, command, print, true, args.timeoutMs);
     if (outcome === 'quit') break;
-    if (outcome === 'failed') {
-      failed = true;
-      // An unanswered request stays outstanding in the protocol client: later ones would queue behind it.
-      if (client.client.pending !== null) break;
-    }
+    if (outcome === 'failed') failed = true;
   }
   return failed ? 1 : 0;
 }
@@ -135,58 +114,64 @@ async function runInteractive(client: TcpClient, args: ClientArgs): Promise<numb
       `${client.stateMachine === null ? '' : ` (${client.stateMachine} state machine)`}. Type help for commands.\n`,
   );
   rl.prompt();
-  let busy = false;
   const lines: string[] = [];
+  /** Set while a command runs: Ctrl-C or quit cancels it. */
+  let running: AbortController | null = null;
+  const state = { quitting: false };
   return new Promise<number>((resolve) => {
     const finish = () => {
+      state.quitting = true;
+      running?.abort();
       rl.close();
       resolve(0);
     };
     const drain = async () => {
-      if (busy) return;
-      busy = true;
-      while (lines.length > 0) {
+      if (running !== null) return;
+      while (lines.length > 0 && !state.quitting) {
         const command = lines.shift()!;
         try {
           appendFileSync(historyFile, `${command}\n`);
         } catch {
           // history is a convenience
         }
-        let slow: NodeJS.Timeout | null = setTimeout(
-          () => print('  (no answer yet: retrying every replica; Ctrl-C to leave)\n'),
+        const controller = new AbortController();
+        running = controller;
+        const slow = setTimeout(
+          () => print('  (no answer yet: retrying every replica; Ctrl-C cancels)\n'),
           3_000,
         );
-        const outcome = await runClientCommand(client, args.peers, command, print, false, null).finally(
-          () => {
-            if (slow !== null) clearTimeout(slow);
-            slow = null;
-          },
-        );
+        const outcome = await runClientCommand(
+          client,
+          args.peers,
+          command,
+          print,
+          false,
+          args.timeoutMs,
+          controller.signal,
+        ).finally(() => clearTimeout(slow));
+        running = null;
         if (outcome === 'quit') return finish();
       }
-      busy = false;
-      rl.prompt();
+      if (!state.quitting) rl.prompt();
     };
     rl.on('line', (line) => {
       const commands = splitCommands(line);
-      if (commands.length === 0) return rl.prompt();
+      if (commands.length === 0) return void rl.prompt();
+      // quit while a command waits: leave now, not after it.
+      if (running !== null && commands.some((command) => /^(quit|exit)\b/.test(command))) return finish();
       lines.push(...commands);
       void drain();
     });
     rl.on('close', () => resolve(0));
-    rl.on('SIGINT', finish);
+    rl.on('SIGINT', () => {
+      if (running === null) return finish();
+      lines.length = 0;
+      running.abort();
+    });
   });
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: ClientArgs;
-  try {
-    args = parseClientArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(error.message === '' ? usage : `${error.message}\n${usage}`);
-    return 2;
-  }
+async function runClient(args: ClientArgs): Promise<number> {
   const client = new TcpClient({
     peers: args.peers,
     id: args.id ?? undefined,
@@ -197,6 +182,9 @@ async function main(argv: string[]): Promise<number> {
     log: args.verbose ? stderrLog('client') : undefined,
   });
   const majority = (args.peers.length >> 1) + 1;
+  // A signal closes the client; a command waiting for its answer then ends quietly.
+  const stop = () => void client.close();
+  process.once('SIGTERM', stop);
   try {
     await client
       .waitForConnections(args.peers.length, 1_000)
@@ -211,17 +199,14 @@ async function main(argv: string[]): Promise<number> {
         );
       });
     if (args.exec !== null) return await runBatch(client, args, splitCommands(args.exec));
-    if (!process.stdin.isTTY) return await runBatch(client, args, stdinCommands());
+    if (!process.stdin.isTTY) {
+      process.once('SIGINT', stop);
+      return await runBatch(client, args, stdinCommands());
+    }
     return await runInteractive(client, args);
   } finally {
     await client.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runMain('client', usage, process.argv.slice(2), parseClientArgs, runClient);

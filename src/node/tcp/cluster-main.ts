@@ -5,29 +5,27 @@
  * quit, or the end of a piped stdin) stops every process it started.
  */
 import { createInterface, type Interface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import {
-  clockLabel,
-  formatAddress,
-  parseIntegerOption,
-  parseTimingScale,
-  scaledTiming,
-  UsageError,
-} from './common.ts';
+import { integerOption, parseCommandLine, UsageError } from '../args.ts';
+import { loadSecret, readReplicaArgs, replicaOptions, replicaOptionsUsage, runMain } from './cli.ts';
+import { clockLabel, formatAddress, printable, scaledTiming } from './common.ts';
 import { Cluster, type ClusterOptions } from './cluster.ts';
-import { clientHelp, formatStatus, runClientCommand, splitCommands } from './repl-commands.ts';
+import {
+  clientHelp,
+  commandTimeoutMsDefault,
+  formatStatus,
+  runClientCommand,
+  splitCommands,
+} from './repl-commands.ts';
 import { TcpClient } from './tcp-client.ts';
+import type { StatusFrame } from './wire-schema.ts';
 
 const usage = `usage: npm run cluster -- [options]
   --replicas N            replicas to start: 1, 3, 5, 7 or 9 (default 3)
-  --host HOST             address to listen on (default 127.0.0.1)
+  --host HOST             address to listen on (default 127.0.0.1; another needs --secret-file)
   --base-port P           replica i listens on P+i (default 7000; 0 picks free ports)
-  --state-machine kv|log  the replicated state machine (default kv)
   --trace-dir DIR         each replica traces to DIR/replica-N.jsonl
-  --tick-ms N             replica timer resolution (default 10)
-  --timing-scale X        multiply every protocol timeout (default 1)
-  --verbose               replicas log every protocol note
-`;
+  --timeout-ms N          give up on a client command after N ms (default 10000)
+${replicaOptionsUsage}`;
 
 const clusterHelp = `cluster commands:
   kill N         SIGKILL replica N: a crash, its state is lost
@@ -41,48 +39,36 @@ ${clientHelp}`;
 
 interface ClusterArgs {
   readonly options: Omit<ClusterOptions, 'onOutput' | 'onExit'>;
+  readonly timeoutMs: number;
 }
 
-function parseClusterArgs(argv: string[]): ClusterArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        replicas: { type: 'string' },
-        host: { type: 'string' },
-        'base-port': { type: 'string' },
-        'state-machine': { type: 'string' },
-        'trace-dir': { type: 'string' },
-        'tick-ms': { type: 'string' },
-        'timing-scale': { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) throw new UsageError('');
-  const replicas = parseIntegerOption('replicas', values.replicas, 1, 9, 3);
+function parseClusterArgs(argv: readonly string[]): ClusterArgs {
+  const { values } = parseCommandLine(argv, {
+    ...replicaOptions,
+    replicas: { type: 'string' },
+    host: { type: 'string' },
+    'base-port': { type: 'string' },
+    'trace-dir': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+  });
+  const replicas = integerOption('replicas', values.replicas, 1, 9, 3);
   if (replicas % 2 !== 1) throw new UsageError(`--replicas must be odd (1, 3, 5, 7 or 9), got ${replicas}`);
-  const basePort = parseIntegerOption('base-port', values['base-port'], 0, 65535 - replicas, 7000);
-  const stateMachine = values['state-machine'] ?? 'kv';
-  if (stateMachine !== 'kv' && stateMachine !== 'log')
-    throw new UsageError(`--state-machine must be kv or log, got '${stateMachine}'`);
+  const basePort = integerOption('base-port', values['base-port'], 0, 65535 - replicas, 7000);
+  const replica = readReplicaArgs(values);
+  loadSecret(replica.secretFile); // a bad secret file is a usage error here, not in every child
   return {
     options: {
       replicas,
       host: values.host ?? '127.0.0.1',
       ports: basePort === 0 ? undefined : Array.from({ length: replicas }, (_, i) => basePort + i),
-      stateMachine,
+      stateMachine: replica.stateMachine,
       traceDir: values['trace-dir'] ?? null,
-      tickMs: parseIntegerOption('tick-ms', values['tick-ms'], 1, 1000, 10),
-      timingScale: parseTimingScale(values['timing-scale']),
-      verbose: values.verbose ?? false,
+      tickMs: replica.tickMs,
+      timingScale: replica.timingScale,
+      secretFile: replica.secretFile,
+      verbose: replica.verbose,
     },
+    timeoutMs: integerOption('timeout-ms', values['timeout-ms'], 1, 3_600_000, commandTimeoutMsDefault),
   };
 }
 
@@ -96,13 +82,22 @@ function printer(rl: Interface | null, commandRunning: () => boolean): (text: st
   };
 }
 
+/** How a replica process started, and, for a restarted one, whether it has recovered yet. */
+export function processOrigin(mode: 'fresh' | 'recover', status: StatusFrame | null): string {
+  if (mode === 'fresh') return 'started with the new cluster';
+  if (status === null) return 'restarted, not answering';
+  if (status.status === 'recovering' || status.status === 'starting') return 'restarted, still recovering';
+  return 'restarted, recovered';
+}
+
 async function processStatus(cluster: Cluster, client: TcpClient): Promise<string> {
+  const statuses = await client.status();
   const lines = cluster.processes.map((entry, replica) => {
     if (entry === null) return `  replica ${replica}: never started`;
     const state = entry.running ? `running, pid ${entry.pid}` : 'stopped';
-    return `  replica ${replica}: ${state} (${entry.mode === 'fresh' ? 'started fresh' : 'restarted, recovered'})`;
+    return `  replica ${replica}: ${state} (${processOrigin(entry.mode, entry.running ? statuses[replica] : null)})`;
   });
-  return `${lines.join('\n')}\n${formatStatus(await client.status(), cluster.peers)}`;
+  return `${lines.join('\n')}\n${formatStatus(statuses, cluster.peers)}`;
 }
 
 function parseReplica(cluster: Cluster, text: string | undefined): number | string {
@@ -117,6 +112,8 @@ async function runClusterCommand(
   client: TcpClient,
   command: string,
   print: (text: string) => void,
+  timeoutMs: number,
+  cancel: AbortSignal,
 ): Promise<'ok' | 'quit'> {
   const [verb, arg] = command.split(' ');
   switch (verb) {
@@ -150,21 +147,14 @@ async function runClusterCommand(
       print(clusterHelp);
       return 'ok';
     default:
-      return (await runClientCommand(client, cluster.peers, command, print, false, null)) === 'quit'
+      return (await runClientCommand(client, cluster.peers, command, print, false, timeoutMs, cancel)) ===
+        'quit'
         ? 'quit'
         : 'ok';
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: ClusterArgs;
-  try {
-    args = parseClusterArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(error.message === '' ? usage : `${error.message}\n${usage}`);
-    return 2;
-  }
+async function runCluster(args: ClusterArgs): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   let rl: Interface | null = null;
   let busy = false;
@@ -173,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     cluster = await Cluster.start({
       ...args.options,
-      onOutput: (_replica, line) => print(`${line}\n`),
+      onOutput: (_replica, line) => print(`${printable(line, true)}\n`),
       onExit: (replica, code, signal) =>
         print(`${clockLabel()} cluster: replica ${replica} exited (${signal ?? `code ${code}`})\n`),
     });
@@ -230,22 +220,44 @@ async function main(argv: string[]): Promise<number> {
   });
   const queue: string[] = [];
   let inputEnded = false;
+  /** Set while a command runs: Ctrl-C or quit cancels it. */
+  let running: AbortController | null = null;
   const drain = async () => {
     if (busy) return;
     busy = true;
     while (queue.length > 0 && !stop.requested) {
       const command = queue.shift()!;
-      if ((await runClusterCommand(cluster, client, command, print)) === 'quit') return stopAll('quit');
+      running = new AbortController();
+      const outcome = await runClusterCommand(
+        cluster,
+        client,
+        command,
+        print,
+        args.timeoutMs,
+        running.signal,
+      );
+      running = null;
+      if (outcome === 'quit') return stopAll('quit');
     }
     busy = false;
     if (inputEnded) return stopAll('end of input');
     if (interactive) rl?.prompt();
   };
   rl.on('line', (line) => {
-    queue.push(...splitCommands(line));
+    const commands = splitCommands(line);
+    // quit while a command waits: leave now, not after it.
+    if (running !== null && commands.some((command) => /^(quit|exit)\b/.test(command))) {
+      running.abort();
+      return stopAll('quit');
+    }
+    queue.push(...commands);
     void drain();
   });
-  rl.on('SIGINT', () => stopAll('Ctrl-C'));
+  rl.on('SIGINT', () => {
+    if (running === null) return stopAll('Ctrl-C');
+    queue.length = 0;
+    running.abort();
+  });
   rl.on('close', () => {
     inputEnded = true;
     if (!busy) stopAll('end of input');
@@ -254,10 +266,4 @@ async function main(argv: string[]): Promise<number> {
   return done;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runMain('cluster', usage, process.argv.slice(2), parseClusterArgs, runCluster);

@@ -131,9 +131,15 @@ describe('a 3-replica cluster over TCP', () => {
       expect(
         merged.events.some((e) => e.kind === 'action' && e.action.type === 'restart' && e.node === primary),
       ).toBe(true);
+      // The SIGKILL is a crash; the SIGTERM of cluster.stop() a clean stop of every replica.
+      const ends = merged.events.filter((e) => e.kind === 'action' && e.action.type === 'crash');
+      expect(ends.filter((e) => e.stop === undefined).map((e) => e.node)).toEqual([primary]);
       expect(
-        merged.events.some((e) => e.kind === 'action' && e.action.type === 'crash' && e.node === primary),
-      ).toBe(true);
+        ends
+          .filter((e) => e.stop === 'SIGTERM')
+          .map((e) => e.node)
+          .sort(),
+      ).toEqual([0, 1, 2]);
       for (const event of merged.events) {
         if (event.kind !== 'deliver') continue;
         const message = merged.messages[event.msgId];

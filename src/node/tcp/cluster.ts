@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StateMachineKind } from '../../protocol/index.ts';
 import { formatAddress, type Address } from './common.ts';
+import { newClusterId } from './group.ts';
 
 /** How long a replica process may take to start listening (tsx compiles on the way). */
 export const listenTimeoutMs = 20_000;
@@ -30,6 +31,8 @@ export interface ClusterOptions {
   readonly traceDir?: string | null;
   readonly tickMs?: number;
   readonly timingScale?: number;
+  /** Every replica gets --secret-file FILE (peers authenticate; needed off loopback). */
+  readonly secretFile?: string | null;
   readonly verbose?: boolean;
   /** Every line a replica writes to stderr or stdout. */
   readonly onOutput?: (replica: number, line: string) => void;
@@ -71,6 +74,8 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
 
 export class Cluster {
   readonly peers: Address[];
+  /** The cluster incarnation id every replica started with the cluster gets (--cluster-id). */
+  readonly clusterId = newClusterId();
   readonly processes: (ReplicaProcess | null)[];
   private stopping = false;
   private readonly exitHook = () => {
@@ -123,17 +128,36 @@ export class Cluster {
     await entry.exited;
   }
 
-  /** Starts the replica again (killing it first if it runs): it has lost its state and recovers. */
-  async restart(replica: number): Promise<ReplicaProcess> {
+  /**
+   * Starts the replica again (killing it first if it runs): it has lost its state and recovers.
+   * With mode 'fresh' it is started with --new-cluster instead (which it refuses beside replicas
+   * that hold state).
+   */
+  async restart(replica: number, mode: 'fresh' | 'recover' = 'recover'): Promise<ReplicaProcess> {
     await this.kill(replica);
-    return this.spawn(replica, 'recover');
+    return this.spawn(replica, mode, false);
+  }
+
+  /** SIGSTOP: the process freezes (a long GC pause, a stopped VM); its peers' messages queue up. */
+  pause(replica: number): boolean {
+    const entry = this.processes[replica];
+    return entry !== null && entry.running && entry.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a paused process wakes up, late for every timer. */
+  resume(replica: number): boolean {
+    const entry = this.processes[replica];
+    return entry !== null && entry.running && entry.child.kill('SIGCONT');
   }
 
   /** Stops every replica: SIGTERM, then SIGKILL after a grace period. */
   async stop(): Promise<void> {
     this.stopping = true;
     const running = this.processes.filter((p): p is ReplicaProcess => p !== null && p.running);
-    for (const p of running) p.child.kill('SIGTERM');
+    for (const p of running) {
+      p.child.kill('SIGCONT'); // a paused replica could not act on SIGTERM
+      p.child.kill('SIGTERM');
+    }
     const grace = setTimeout(() => {
       for (const p of running) if (p.running) p.child.kill('SIGKILL');
     }, stopGraceMs);
@@ -142,7 +166,8 @@ export class Cluster {
     process.off('exit', this.exitHook);
   }
 
-  private spawn(replica: number, mode: 'fresh' | 'recover'): Promise<ReplicaProcess> {
+  /** `withCluster`: a fresh replica gets the cluster's id (one started at once with the others). */
+  private spawn(replica: number, mode: 'fresh' | 'recover', withCluster = true): Promise<ReplicaProcess> {
     if (this.stopping) return Promise.reject(new Error('the cluster is stopping'));
     const args = [
       '--import',
@@ -161,7 +186,9 @@ export class Cluster {
     ];
     const trace = this.tracePath(replica);
     if (trace !== null) args.push('--trace', trace);
-    if (mode === 'recover') args.push('--recover');
+    args.push(mode === 'recover' ? '--recover' : '--new-cluster');
+    if (mode === 'fresh' && withCluster) args.push('--cluster-id', this.clusterId);
+    if (this.options.secretFile) args.push('--secret-file', this.options.secretFile);
     if (this.options.verbose) args.push('--verbose');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let markExited: () => void = () => {};

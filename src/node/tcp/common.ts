@@ -1,14 +1,13 @@
 /** Small helpers shared by the TCP server, client and cluster: addresses, ids, logging, backoff. */
 import { randomBytes } from 'node:crypto';
 import { defaultTiming, type Timing } from '../../protocol/index.ts';
+import { UsageError } from '../args.ts';
+
+export { UsageError };
 
 export interface Address {
   readonly host: string;
   readonly port: number;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export function formatAddress(address: Address): string {
@@ -38,20 +37,6 @@ export function parsePeers(text: string | undefined): Address[] {
   return peers;
 }
 
-export function parseIntegerOption(
-  name: string,
-  text: string | undefined,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
-  return value;
-}
-
 /** Protocol timing scaled by a factor (the defaults suit loopback; a slower network wants more). */
 export function scaledTiming(scale: number): Timing {
   const scaled = (ms: number) => Math.max(1, Math.round(ms * scale));
@@ -62,14 +47,6 @@ export function scaledTiming(scale: number): Timing {
     recoveryRetryMs: scaled(defaultTiming.recoveryRetryMs),
     clientRetryMs: scaled(defaultTiming.clientRetryMs),
   };
-}
-
-export function parseTimingScale(text: string | undefined): number {
-  if (text === undefined) return 1;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0.05 || value > 100)
-    throw new UsageError(`--timing-scale must be a number from 0.05 to 100, got '${text}'`);
-  return value;
 }
 
 /** A random incarnation id: new each time a process starts, so wire ids never repeat. */
@@ -93,9 +70,34 @@ export function clockLabel(date = new Date()): string {
 
 export type LogSink = (text: string) => void;
 
-/** One line on stderr, stamped with the time and the speaker. */
+/** C0 and C1 controls (ANSI escapes among them), line and paragraph separators, bidi marks. */
+const unprintableRange = String.raw`\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069`;
+const unprintable = new RegExp(`[${unprintableRange}]`, 'g');
+const unprintableOrBackslash = new RegExp(`[${unprintableRange}\\\\]`, 'g');
+
+/**
+ * Text from the network (ops, results, reasons) made safe for one log line: control characters,
+ * ANSI escapes, line and paragraph separators and bidirectional overrides are written as escapes,
+ * so nobody can forge a log line or repaint the terminal. Backslashes are doubled too, so that an
+ * escape written out is never confused with one that was typed; a line that was already made
+ * printable (a replica's, shown by the cluster command) keeps its backslashes with `escaped`.
+ */
+export function printable(text: string, escaped = false): string {
+  return text.replace(escaped ? unprintable : unprintableOrBackslash, (char) => {
+    if (char === '\\') return '\\\\';
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    const code = char.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** One line on stderr, stamped with the time and the speaker; the text made printable. */
 export function stderrLog(speaker: string): LogSink {
-  return (text) => void process.stderr.write(`${clockLabel()} ${speaker}: ${text}\n`);
+  return (text) => void process.stderr.write(`${clockLabel()} ${speaker}: ${printable(text)}\n`);
 }
 
 export const backoffMsMin = 50;

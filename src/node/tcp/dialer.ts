@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import { backoffMs, backoffMsMax, formatAddress, type Address, type LogSink } from './common.ts';
-import { Connection } from './connection.ts';
+import { Connection, type BufferBudgets } from './connection.ts';
 import type { Frame, HelloFrame, WireContext } from './wire-schema.ts';
 
 /** A connect attempt that has not completed in this time is abandoned and retried. */
@@ -15,7 +15,10 @@ export interface DialerOptions {
   readonly address: Address;
   readonly context: WireContext;
   readonly role: 'replica' | 'client';
-  readonly hello: () => HelloFrame;
+  readonly hello: () => Omit<HelloFrame, 'nonce' | 'auth'>;
+  /** The cluster secret (replicas dialing replicas), or null. */
+  readonly secret?: Buffer | null;
+  readonly budgets?: BufferBudgets | null;
   /** Checks beyond "it is replica `target` of this configuration"; the reason to refuse, or null. */
   readonly acceptHello?: (hello: HelloFrame) => string | null;
   readonly onFrame: (frame: Exclude<Frame, HelloFrame>, connection: Connection) => void;
@@ -36,6 +39,8 @@ export class Dialer {
   private stopped = true;
   /** Whether the current outage was already reported (one line per outage, not per attempt). */
   private outageReported = false;
+  /** A drop and reconnection we asked for (redial): not worth a line. */
+  private quiet = false;
   private readonly name: string;
 
   constructor(private readonly options: DialerOptions) {
@@ -43,7 +48,15 @@ export class Dialer {
   }
 
   get isOpen(): boolean {
-    return this.connection !== null && !this.connection.closed;
+    return this.connection !== null && this.connection.isOpen;
+  }
+
+  /** Drops the open connection (if any) and dials again at once, e.g. to send a new hello. */
+  redial(): void {
+    if (this.stopped) return;
+    this.quiet = true;
+    this.connection?.close(null);
+    this.handshaking?.close(null);
   }
 
   start(): void {
@@ -83,7 +96,10 @@ export class Dialer {
       this.handshaking = new Connection(socket, {
         context: this.options.context,
         role: this.options.role,
+        side: 'dialer',
         hello: this.options.hello,
+        secret: this.options.secret ?? null,
+        budgets: this.options.budgets ?? null,
         acceptHello: (hello) => {
           if (hello.from !== this.options.target)
             return `expected replica ${this.options.target} at ${formatAddress(this.options.address)}, it says it is ${typeof hello.from === 'number' ? `replica ${hello.from}` : `client ${hello.from}`}`;
@@ -103,7 +119,8 @@ export class Dialer {
     this.attempt = 0;
     this.outageReported = false;
     this.lastProblem = null;
-    this.options.log(`connected to ${this.name}`);
+    if (!this.quiet) this.options.log(`connected to ${this.name}`);
+    this.quiet = false;
     this.options.onUp?.(connection);
   }
 
@@ -112,10 +129,12 @@ export class Dialer {
     const wasUp = this.connection === connection;
     if (wasUp) {
       this.connection = null;
-      this.options.log(
-        `lost connection to ${this.name}${reason === null ? '' : `: ${reason}`}; reconnecting`,
-      );
-      this.outageReported = true;
+      if (!this.quiet) {
+        this.options.log(
+          `lost connection to ${this.name}${reason === null ? '' : `: ${reason}`}; reconnecting`,
+        );
+        this.outageReported = true;
+      }
       this.options.onDown?.(connection, reason);
     } else if (reason !== null) {
       this.lastProblem = reason;

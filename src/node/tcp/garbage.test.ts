@@ -11,13 +11,17 @@ import { frameBytesMax } from './wire-schema.ts';
 const frame = (body: unknown) => encodeFrame(typeof body === 'string' ? body : JSON.stringify(body));
 const hello = (from: number | string) => ({
   kind: 'hello',
-  version: 1,
+  version: 2,
   from,
   replicas: 3,
   incarnation: 'feed1',
   stateMachine: typeof from === 'number' ? 'kv' : null,
   view: null,
   status: null,
+  opNumber: null,
+  cluster: null,
+  nonce: '0'.repeat(32),
+  auth: false,
 });
 
 /** Writes bytes to a raw socket and resolves whether the replica closed it within `ms`. */

@@ -140,6 +140,31 @@ describe('merge-traces', () => {
     ]);
   });
 
+  it('records a clean stop (SIGTERM) as a stop with its reason, not as a crash', () => {
+    const a = file(0, 'aa', [
+      [base, [start('fresh')]],
+      [base + 5, [{ kind: 'timer', timer: 'heartbeat' }]],
+      [base + 9, [{ kind: 'stop', reason: 'SIGTERM' }]],
+    ]);
+    const b =
+      file(1, 'b1', [
+        [base, [start('fresh')]],
+        [base + 4, [{ kind: 'timer', timer: 'viewChange' }]],
+      ]) + file(1, 'b2', [[base + 30, [start('recover')]]]);
+    const merged = mergeTraces([
+      { name: 'a', text: a },
+      { name: 'b', text: b },
+    ]);
+    const ends = merged.events.filter((event) => event.kind === 'action' && event.action.type === 'crash');
+    expect(ends).toHaveLength(2);
+    const [killed, stopped] = ends;
+    expect(killed).toMatchObject({ node: 1, time: 4 });
+    expect(killed.stop).toBeUndefined();
+    expect(stopped).toMatchObject({ node: 0, time: 9, stop: 'SIGTERM' });
+    expect(stopped.notes).toEqual([{ kind: 'info', text: 'process stopped cleanly: SIGTERM' }]);
+    expect(merged.processes.find((p) => p.node === 0)?.end).toBe('stop');
+  });
+
   it('skips an incomplete last line with a warning and refuses a bad line with its place', () => {
     const good = file(0, 'aa', [
       [base, [start('fresh')]],

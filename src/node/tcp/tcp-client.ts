@@ -4,7 +4,7 @@
  * retries (to every replica, §4.1) it took; the answer says which replica answered in which view.
  * Used by the REPL (client-main.ts), the cluster command, the tests and the benchmark.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   Client,
   opBytesMax,
@@ -65,16 +65,25 @@ export class ClientClosedError extends Error {
   override name = 'ClientClosedError';
 }
 
-/** A random client id, unlikely to collide with another process's. */
+/** A request given up on (a timeout, Ctrl-C): it may still execute, its outcome is unknown. */
+export class RequestCancelledError extends Error {
+  override name = 'RequestCancelledError';
+}
+
+/**
+ * A random 64-bit client id: nobody can guess it, and a replica gives an id to the first open
+ * connection that uses it, so no other connection can take over this client's replies.
+ */
 export function randomClientId(): ClientId {
-  return `c${randomInt(1_000, 1_000_000_000)}`;
+  return `c${randomBytes(8).readBigUInt64BE(0)}`;
 }
 
 export class TcpClient {
   readonly id: ClientId;
   readonly replicaCount: number;
   readonly incarnation = newIncarnation();
-  readonly client: Client;
+  /** The protocol client; replaced (numbering on) when requests are cancelled. */
+  client: Client;
   /** The state machine the replicas run, as their hellos say (null until one answered). */
   stateMachine: StateMachineKind | null = null;
   private readonly dialers: Dialer[];
@@ -83,6 +92,7 @@ export class TcpClient {
   private readonly statusWaiters: ((frame: StatusFrame | null) => void)[][];
   private readonly trace: TraceWriter | null;
   private readonly log: LogSink;
+  private readonly timing: Timing;
   private timer: NodeJS.Timeout | null = null;
   private sequence = 0;
   private closed = false;
@@ -94,6 +104,7 @@ export class TcpClient {
     this.replicaCount = options.peers.length;
     this.log = options.log ?? (() => {});
     const timing = options.timing ?? defaultTiming;
+    this.timing = timing;
     this.client = new Client({ id: this.id, replicaCount: this.replicaCount, timing });
     this.client.requestNumber = options.requestNumberBase ?? 0;
     this.context = { replicaCount: this.replicaCount, stateMachine: null };
@@ -211,6 +222,32 @@ export class TcpClient {
     );
   }
 
+  /**
+   * Gives up on the outstanding request and every queued one: their submits reject with
+   * RequestCancelledError. The outstanding one may still execute (its outcome is unknown); the
+   * next op takes a higher request-number, so a replica takes it at once.
+   */
+  cancel(why: string): number {
+    const cancelled = this.waiters.splice(0);
+    const pending = this.client.pending;
+    const fresh = new Client({ id: this.id, replicaCount: this.replicaCount, timing: this.timing });
+    fresh.requestNumber = this.client.requestNumber;
+    fresh.view = this.client.view;
+    this.client = fresh;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (pending !== null)
+      this.trace?.writeStep(wallClockMs(), [
+        {
+          kind: 'note',
+          note: { kind: 'info', text: `gave up on request #${pending.request} (${why}): outcome unknown` },
+        },
+      ]);
+    for (const waiter of cancelled)
+      waiter.reject(new RequestCancelledError(`'${waiter.op}' ${why} (outcome unknown)`));
+    return cancelled.length;
+  }
+
   /** Closes every connection; outstanding submits reject (their outcome is unknown). */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -229,7 +266,7 @@ export class TcpClient {
 
   // ---------------------------------------------------------------- wire
 
-  private hello(): HelloFrame {
+  private hello(): Omit<HelloFrame, 'nonce' | 'auth'> {
     return {
       kind: 'hello',
       version: wireVersion,
@@ -239,6 +276,8 @@ export class TcpClient {
       stateMachine: null,
       view: null,
       status: null,
+      opNumber: null,
+      cluster: null,
     };
   }
 
@@ -271,6 +310,7 @@ export class TcpClient {
         this.statusWaiters[from].shift()?.(frame);
         return;
       case 'status_request':
+      case 'auth':
         return;
     }
   }

@@ -1,4 +1,10 @@
 /** Helpers for the TCP tests and the benchmark: waiting with a bound, reading cluster status. */
+import { defaultTiming, type Timing } from '../../protocol/index.ts';
+import type { ConnectionLimits } from './admission.ts';
+import { freePorts } from './cluster.ts';
+import { printable, type Address } from './common.ts';
+import { newClusterId } from './group.ts';
+import { ReplicaServer } from './replica-server.ts';
 import type { TcpClient } from './tcp-client.ts';
 import type { StatusFrame } from './wire-schema.ts';
 
@@ -76,4 +82,64 @@ export async function waitForConvergence(client: TcpClient, ms: number): Promise
   } catch (error) {
     throw new Error(`${(error as Error).message}; last statuses: ${JSON.stringify(last)}`, { cause: error });
   }
+}
+
+/** Replicas run inside the test's own process: fast to start, and any exception fails the test. */
+export interface InProcessCluster {
+  readonly servers: ReplicaServer[];
+  readonly peers: Address[];
+  /** Each replica's log lines. */
+  readonly logs: string[][];
+  /** Replicas whose protocol assertion stopped them (should stay empty). */
+  readonly crashed: number[];
+  /** Stops replica `id` (its state is lost) and starts a new process of it that recovers. */
+  restart(id: number): Promise<ReplicaServer>;
+  stop(): Promise<void>;
+}
+
+export async function startInProcess(options: {
+  readonly replicas: number;
+  readonly secret?: Buffer | null;
+  readonly limits?: Partial<ConnectionLimits>;
+  readonly timing?: Timing;
+  readonly stuckAttempts?: number;
+}): Promise<InProcessCluster> {
+  const ports = await freePorts(options.replicas);
+  const peers = ports.map((port) => ({ host: '127.0.0.1', port }));
+  const logs = peers.map((): string[] => []);
+  const crashed: number[] = [];
+  const clusterId = newClusterId();
+  const make = (id: number, mode: 'fresh' | 'recover') =>
+    new ReplicaServer({
+      id,
+      peers,
+      stateMachine: 'kv',
+      timing: options.timing ?? defaultTiming,
+      tickMs: 5,
+      mode,
+      clusterId,
+      tracePath: null,
+      log: (line) => logs[id].push(printable(line)),
+      secret: options.secret ?? null,
+      limits: options.limits,
+      stuckAttempts: options.stuckAttempts,
+      onCrash: () => crashed.push(id),
+    });
+  const servers = peers.map((_, id) => make(id, 'fresh'));
+  await Promise.all(servers.map((server) => server.start()));
+  return {
+    servers,
+    peers,
+    logs,
+    crashed,
+    restart: async (id) => {
+      await servers[id].stop('restarted by the test');
+      servers[id] = make(id, 'recover');
+      await servers[id].start();
+      return servers[id];
+    },
+    stop: async () => {
+      await Promise.all(servers.map((server) => server.stop('test over')));
+    },
+  };
 }

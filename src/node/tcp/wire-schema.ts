@@ -10,12 +10,19 @@
  *
  * Frame bodies, one JSON object each, discriminated by `kind`:
  *
- *   { "kind": "hello", "version": 1, "from": 0 | "c7", "replicas": 3, "incarnation": "k3f9a2",
- *     "stateMachine": "kv" | "log" | null, "view": 0 | null, "status": "normal" | ... | null }
+ *   { "kind": "hello", "version": 2, "from": 0 | "c7", "replicas": 3, "incarnation": "k3f9a2",
+ *     "stateMachine": "kv" | "log" | null, "view": 0 | null, "status": "normal" | ... | null,
+ *     "opNumber": 12 | null, "cluster": "9f0c..." | null, "nonce": "<32 hex>", "auth": true }
  *       The first frame in each direction, exactly once. `from` names the sender: a replica id that
  *       must lie in 0..replicas-1 (and differ from the receiver), or a client id "c<N>". `replicas`
  *       and, for replicas, `stateMachine` must match the receiver's configuration. A replica also
- *       says its view and status, so a client can address the current primary at once.
+ *       says its view, status and op-number (so a client can address the current primary at once,
+ *       and a replica starting a new cluster can see that a group with state already runs), and
+ *       its cluster incarnation id (null until it knows it). `nonce` is fresh for each connection;
+ *       `auth` says whether the sender proves itself with the cluster secret (see auth.ts).
+ *   { "kind": "auth", "proof": "<64 hex>" }
+ *       Between replicas that hold a cluster secret, right after the hellos: the dialing replica
+ *       proves first, then the accepting one (challenge-response HMAC over both nonces).
  *   { "kind": "message", "id": "0.k3f9a2.17", "message": { "type": "prepare", ... } }
  *       One protocol message (src/protocol/message.ts), with a wire id unique across processes:
  *       `<sender>.<incarnation>.<sequence>`. Traces record it on both sides; merge-traces aligns
@@ -33,8 +40,9 @@
  * Validation is strict: unknown keys, missing keys, wrong types, values out of range (a replica id
  * outside the configuration, a negative op-number, an op longer than opBytesMax), an unknown
  * message type and internally inconsistent messages (a log whose length is not its op-number, a
- * commit-number beyond the op-number) are all refused. Nothing here authenticates anyone: the
- * cluster is meant for loopback and trusted networks, as the paper's non-Byzantine model assumes.
+ * commit-number beyond the op-number) are all refused, and so are inherited names (`__proto__`,
+ * `toString`): only own properties count. Who may speak is decided elsewhere: replicas prove a
+ * cluster secret (auth.ts), and a replica admits connections by class (admission.ts).
  */
 import {
   messageTypes,
@@ -52,7 +60,7 @@ import {
   type StateTransfer,
 } from '../../protocol/index.ts';
 
-export const wireVersion = 1;
+export const wireVersion = 2;
 /** Frames longer than this are refused from their header: a start_view of ~100k ops fits. */
 export const frameBytesMax = 32 * 1024 * 1024;
 /**
@@ -64,8 +72,12 @@ export const strangerFrameBytesMax = 64 * 1024;
 export const logEntriesMax = 1_000_000;
 export const wireIdBytesMax = 64;
 export const incarnationBytesMax = 16;
-/** Clients are "c0" .. "c999999999". */
-export const clientIdPattern = /^c(?:0|[1-9][0-9]{0,8})$/;
+/** A status frame's problem sentence. */
+export const statusProblemBytesMax = 4096;
+/** Clients are "c0" .. "c18446744073709551615" (a random 64-bit id by default). */
+export const clientIdPattern = /^c(?:0|[1-9][0-9]{0,19})$/;
+export const noncePattern = /^[0-9a-f]{32}$/;
+export const proofPattern = /^[0-9a-f]{64}$/;
 const wireIdPattern = /^[A-Za-z0-9._-]+$/;
 const incarnationPattern = /^[a-z0-9]+$/;
 
@@ -81,6 +93,17 @@ export interface HelloFrame {
   readonly stateMachine: StateMachineKind | null;
   readonly view: number | null;
   readonly status: ProcessStatus | null;
+  readonly opNumber: number | null;
+  /** The sender's cluster incarnation id; null for clients and replicas that do not know it yet. */
+  readonly cluster: string | null;
+  readonly nonce: string;
+  /** Whether the sender authenticates with the cluster secret. */
+  readonly auth: boolean;
+}
+
+export interface AuthFrame {
+  readonly kind: 'auth';
+  readonly proof: string;
 }
 
 export interface MessageFrame {
@@ -106,9 +129,13 @@ export interface StatusFrame {
   /** Peers this replica can currently send to. */
   readonly peers: readonly number[];
   readonly uptimeMs: number;
+  /** The cluster incarnation this replica belongs to (null while it does not know yet). */
+  readonly cluster: string | null;
+  /** A plain sentence when the replica cannot make progress on its own (fewer than f+1 hold state). */
+  readonly problem: string | null;
 }
 
-export type Frame = HelloFrame | MessageFrame | StatusRequestFrame | StatusFrame;
+export type Frame = HelloFrame | AuthFrame | MessageFrame | StatusRequestFrame | StatusFrame;
 
 /** What a receiver knows that a frame is checked against. */
 export interface WireContext {
@@ -244,12 +271,13 @@ function record<T>(shape: Shape<T>): Check<T> {
   const keys = Object.keys(shape) as (keyof T & string)[];
   return (value, path) => {
     if (!isPlainObject(value)) fail(path, `must be an object, got ${describe(value)}`);
+    // Own properties only: "__proto__" or "toString" must be unknown fields, not inherited ones.
     for (const key of Object.keys(value))
-      if (!(key in shape)) fail(path === '' ? key : `${path}.${key}`, 'is not a known field');
+      if (!Object.hasOwn(shape, key)) fail(path === '' ? key : `${path}.${key}`, 'is not a known field');
     const out: Partial<T> = {};
     for (const key of keys) {
       const at = path === '' ? key : `${path}.${key}`;
-      if (!(key in value)) {
+      if (!Object.hasOwn(value, key)) {
         if (optionalChecks.has(shape[key] as Check<unknown>)) continue;
         fail(at, 'is missing');
       }
@@ -452,6 +480,15 @@ function checkConsistent(message: Message, path: string): void {
       const state = message.primaryState;
       if (state === null) return;
       logMatches(state.log, state.opNumber, state.commitNumber, `${path}.primaryState.`);
+      // The recovering replica holds nothing: a primary ships its whole state, from the start.
+      const delta = state.state.delta;
+      if (delta.sinceCommit !== 0)
+        fail(
+          `${path}.primaryState.state.delta.sinceCommit`,
+          'must be 0 (a recovering replica holds nothing)',
+        );
+      if (delta.kind === 'log' && delta.from !== 0)
+        fail(`${path}.primaryState.state.delta.from`, 'must be 0 (a recovering replica holds nothing)');
       return entriesNoLaterThan(state.log, message.view, `${path}.primaryState.log`);
     }
     default:
@@ -506,6 +543,19 @@ const incarnation: Check<string> = (value, path) => {
   return value;
 };
 
+function pattern(expected: RegExp, rule: string): Check<string> {
+  return (value, path) => {
+    if (typeof value !== 'string' || !expected.test(value))
+      fail(path, `must be ${rule}, got ${describe(value)}`);
+    return value;
+  };
+}
+
+const boolean: Check<boolean> = (value, path) => {
+  if (typeof value !== 'boolean') fail(path, `must be true or false, got ${describe(value)}`);
+  return value;
+};
+
 const stateMachineKind = oneOf<StateMachineKind>(['kv', 'log']);
 const processStatus = oneOf<ProcessStatus>(processStatuses);
 
@@ -528,6 +578,15 @@ export function validateFrame(value: Json, context: WireContext): Frame {
         stateMachine: nullable(stateMachineKind),
         view: nullable(nat),
         status: nullable(processStatus),
+        opNumber: nullable(nat),
+        cluster: nullable(incarnation),
+        nonce: pattern(noncePattern, '32 lowercase hex digits'),
+        auth: boolean,
+      })(value, '');
+    case 'auth':
+      return record<AuthFrame>({
+        kind: literal('auth'),
+        proof: pattern(proofPattern, '64 lowercase hex digits'),
       })(value, '');
     case 'message':
       return record<MessageFrame>({
@@ -550,6 +609,8 @@ export function validateFrame(value: Json, context: WireContext): Frame {
         digest: uint32,
         peers: arrayOf(replicaIdIn(context.replicaCount), context.replicaCount),
         uptimeMs: nat,
+        cluster: nullable(incarnation),
+        problem: nullable(text(statusProblemBytesMax)),
       })(value, '');
     default:
       return fail('kind', `unknown frame kind ${describe(value.kind)}`);
@@ -597,7 +658,7 @@ export function senderViolation(
     return null;
   }
   if (!replicaMessageTypes.has(message.type)) return `a replica does not send ${message.type} to a replica`;
-  if ('replica' in message && message.replica !== from)
-    return `${message.type} names replica ${message.replica} but came from replica ${from}`;
+  const named = Object.hasOwn(message, 'replica') ? (message as { replica: number }).replica : from;
+  if (named !== from) return `${message.type} names replica ${named} but came from replica ${from}`;
   return null;
 }

@@ -145,18 +145,34 @@ describe('wire schema', () => {
       kv,
       /state\.delta\.kind: must be "kv" \(this cluster's state machine\)/,
     );
+    const logDelta = { kind: 'log', sinceCommit: 0, from: 2, entries: [] };
+    expectRefused(
+      {
+        type: 'recovery_response',
+        view: 0,
+        nonce: 1,
+        replica: 0,
+        primaryState: { log: [], opNumber: 0, commitNumber: 0, state: { delta: logDelta, clientTable: [] } },
+      },
+      { replicaCount: 3, stateMachine: 'log' },
+      /primaryState\.state\.delta\.from: must be 0/,
+    );
   });
 
   it('parses frames: hello with a replica id outside the configuration, broken JSON and unknown kinds are refused', () => {
     const hello = {
       kind: 'hello',
-      version: 1,
+      version: 2,
       from: 1,
       replicas: 3,
       incarnation: 'ab12',
       stateMachine: 'kv',
       view: 0,
       status: 'normal',
+      opNumber: 0,
+      cluster: 'c1a2',
+      nonce: '0123456789abcdef0123456789abcdef',
+      auth: false,
     };
     expect(parseFrame(JSON.stringify(hello), kv)).toEqual(hello);
     expect(
@@ -174,6 +190,36 @@ describe('wire schema', () => {
     expect(() =>
       parseFrame('{"kind":"message","id":"a b","message":{"type":"commit","view":0,"commitNumber":0}}', kv),
     ).toThrow(/^id: /);
+  });
+
+  it('refuses inherited names as fields: "__proto__", "toString" and "constructor" are unknown keys', () => {
+    const hello = {
+      kind: 'hello',
+      version: 2,
+      from: 'c1',
+      replicas: 3,
+      incarnation: 'ab12',
+      stateMachine: null,
+      view: null,
+      status: null,
+      opNumber: null,
+      cluster: null,
+      nonce: '0123456789abcdef0123456789abcdef',
+      auth: false,
+    };
+    const text = JSON.stringify(hello);
+    expect(parseFrame(text, kv).kind).toBe('hello');
+    for (const key of ['__proto__', 'toString', 'constructor', 'hasOwnProperty'])
+      expect(() => parseFrame(text.replace('{', `{"${key}":{},`), kv)).toThrow(
+        new RegExp(`^${key}: is not a known field$`),
+      );
+    // A missing field is missing even when Object.prototype has one of that name.
+    expect(() => parseFrame('{"kind":"status_request","toString":1}', kv)).toThrow(
+      /toString: is not a known field/,
+    );
+    expect(() =>
+      validateMessage(JSON.parse('{"type":"commit","view":0,"commitNumber":0,"__proto__":1}'), kv),
+    ).toThrow(/is not a known field/);
   });
 
   it('lets replicas send replica messages naming themselves, clients only their own requests', () => {

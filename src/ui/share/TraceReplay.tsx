@@ -10,7 +10,7 @@ import { captionOf, messageLabel } from '../captions.ts';
 import { formatTime, nodeName } from '../format.ts';
 import { ArrayTrace } from '../../sim/array-trace.ts';
 import type { MessageRecord, TraceEvent, TraceReader } from '../../sim/trace.ts';
-import { clip, type ImportedTrace } from './import-export.ts';
+import { cleanStopCaption, clip, type ImportedTrace } from './import-export.ts';
 import { SpaceTimeView, type DiagramSource } from '../debug-views/SpaceTime.tsx';
 import { clampCount } from '../debug-views/trace-index.ts';
 import { closeTrace, shareStore, useShare } from './share-store.ts';
@@ -25,7 +25,7 @@ function safe<T>(fn: () => T, fallback: T): T {
 
 function caption(trace: TraceReader, event: TraceEvent): string {
   return safe(
-    () => captionOf(trace, event.index),
+    () => cleanStopCaption(event) ?? captionOf(trace, event.index),
     `${event.kind} at ${event.node === null ? 'network' : String(event.node)}`,
   );
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario/builtin.ts';
 import { Run } from '../../sim/run.ts';
 import { scenarioBytesMax } from '../../scenario/schema.ts';
-import { importBytesMax, importText, traceJson, traceTimeMax, utf8Bytes } from './import-export.ts';
+import {
+  cleanStopCaption,
+  importBytesMax,
+  importText,
+  traceJson,
+  traceTimeMax,
+  utf8Bytes,
+} from './import-export.ts';
+import type { TraceEvent } from '../../sim/trace.ts';
 import { loadRecent, recentMax, recentName, recentNameMax, recordRecent, validateRecent } from './recent.ts';
 import { onCorrupt } from './storage.ts';
 import { useMemoryStorage } from './memory-storage.ts';
@@ -42,6 +50,38 @@ describe('import', () => {
       ok: false,
       problem: /^messages\[0\]\.from/,
     });
+  });
+
+  it('reads a scenario file that starts with a UTF-8 byte-order mark', () => {
+    expect(importText(`\uFEFF${JSON.stringify(defaultScenario)}`)).toEqual({
+      ok: true,
+      kind: 'scenario',
+      scenario: defaultScenario,
+    });
+  });
+
+  it('labels a replica that stopped cleanly in a recorded trace as stopped, not crashed', () => {
+    const base = {
+      index: 3,
+      time: 9,
+      firstSent: 0,
+      sentCount: 0,
+      notes: null,
+      kind: 'action',
+      node: 0,
+    } as const;
+    const stopped = { ...base, action: { at: 9, type: 'crash', replica: 0 }, stop: 'SIGTERM' } as TraceEvent;
+    const killed = { ...base, action: { at: 9, type: 'crash', replica: 0 } } as TraceEvent;
+    expect(cleanStopCaption(stopped)).toBe('replica 0 stopped cleanly (SIGTERM): not a crash');
+    expect(cleanStopCaption(killed)).toBeNull();
+    const trace = exportedTrace();
+    trace.events.push({ ...stopped, index: trace.events.length, time: 800 });
+    const imported = importText(JSON.stringify(trace));
+    expect(imported.ok && imported.kind === 'trace' && cleanStopCaption(imported.trace.events.at(-1)!)).toBe(
+      'replica 0 stopped cleanly (SIGTERM): not a crash',
+    );
+    trace.events.at(-1)!.stop = { reason: 'x' };
+    expect(problemOf(trace)).toMatch(/\.stop: expected the reason of a clean stop/);
   });
 });
 

@@ -4,13 +4,14 @@
  * as HTML: a scenario only ever becomes simulator input, a trace only ever text in the views.
  */
 import { parseScenario, scenarioBytesMax, scenarioToJson, ScenarioError } from '../../scenario/schema.ts';
-import { messageTypes, replicasMax } from '../../protocol/index.ts';
+import { messageTypes, noteKinds, replicasMax } from '../../protocol/index.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { MessageRecord, TraceEvent } from '../../sim/trace.ts';
-import type { Run } from '../../sim/run.ts';
+import { traceFormat, traceVersion } from '../../scenario/trace-export.ts';
 
-export const traceFormat = 'vsr-scope-trace';
-export const traceVersion = 1;
+// The writer lives with the scenario format, where `sim run --trace` uses it too.
+export { traceFormat, traceJson, traceVersion } from '../../scenario/trace-export.ts';
+
 /** Imported files larger than this are refused before they are parsed. */
 export const importBytesMax = 16 * 1024 * 1024;
 
@@ -34,26 +35,13 @@ export type Imported =
 
 const eventKinds = new Set(['deliver', 'lose', 'timer', 'action', 'workload', 'crash-stop']);
 const knownMessageTypes: ReadonlySet<string> = new Set(messageTypes);
-const noteKinds: ReadonlySet<string> = new Set([
-  'ignored',
-  'status',
-  'view-change-started',
-  'view-started',
-  'prepared',
-  'executed',
-  'state-installed',
-  'state-requested',
-  'recovery-started',
-  'recovered',
-  'invoked',
-  'completed',
-  'client-retry',
-  'info',
-]);
+const knownNoteKinds: ReadonlySet<string> = new Set(noteKinds);
 /** The statuses a `status` note may name: the views look each one up in a style table. */
 const statusNames: ReadonlySet<string> = new Set(['normal', 'view-change', 'recovering']);
-/** Clients are named like the simulator's and the TCP cluster's (`c0`, `c17`). */
-const clientIdPattern = /^c(?:0|[1-9][0-9]{0,8})$/;
+/** Clients are named like the simulator's and the TCP cluster's (`c0`, `c17`, random 64-bit ids). */
+const clientIdPattern = /^c(?:0|[1-9][0-9]{0,19})$/;
+/** A clean stop's reason, as a merged TCP trace records it. */
+const stopReasonMax = 200;
 /** Distinct clients a trace may name: each is a lane of the diagram. */
 export const traceClientsMax = 64;
 /**
@@ -106,7 +94,7 @@ function nodeChecker(replicas: number, clients: Set<string>) {
 
 function noteProblem(raw: unknown, path: string): string | null {
   if (!isObject(raw)) return `${path}: expected an object`;
-  if (typeof raw.kind !== 'string' || !noteKinds.has(raw.kind))
+  if (typeof raw.kind !== 'string' || !knownNoteKinds.has(raw.kind))
     return `${path}.kind: ${quote(raw.kind)} is not a known note`;
   if (raw.kind === 'status') {
     if (typeof raw.to !== 'string' || !statusNames.has(raw.to))
@@ -167,6 +155,8 @@ export function traceProblem(value: Record<string, unknown>): string | null {
     }
     if ((raw.kind === 'deliver' || raw.kind === 'lose') && !isInteger(raw.msgId, 0, messages.length - 1))
       return `${path}.msgId: ${quote(raw.msgId)} is not a message of this trace`;
+    if (raw.stop !== undefined && (typeof raw.stop !== 'string' || raw.stop.length > stopReasonMax))
+      return `${path}.stop: expected the reason of a clean stop, up to ${stopReasonMax} characters`;
     if (raw.kind === 'action') {
       const action = raw.action;
       if (!isObject(action) || typeof action.type !== 'string')
@@ -213,10 +203,22 @@ function scenarioTooLarge(bytes: number): Imported {
 }
 
 /**
- * Reads an imported file's text: a scenario (what `sim run` reads) or a trace (`vsr-scope-trace`).
- * `bytes` is the file's size when known (else the text's UTF-8 length).
+ * A replica that stopped cleanly in a recorded TCP trace (its crash action carries `stop`, the
+ * reason): its caption says so, where a simulator trace would say it crashed. Null otherwise.
  */
-export function importText(text: string, bytes = utf8Bytes(text)): Imported {
+export function cleanStopCaption(event: TraceEvent): string | null {
+  const stop: unknown = (event as { stop?: unknown }).stop;
+  if (event.kind !== 'action' || event.action.type !== 'crash' || typeof stop !== 'string') return null;
+  return `replica ${event.action.replica} stopped cleanly (${clip(stop, 80)}): not a crash`;
+}
+
+/**
+ * Reads an imported file's text: a scenario (what `sim run` reads) or a trace (`vsr-scope-trace`).
+ * `bytes` is the file's size when known (else the text's UTF-8 length). A UTF-8 byte-order mark,
+ * as some editors write, is skipped.
+ */
+export function importText(withBom: string, bytes = utf8Bytes(withBom)): Imported {
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   if (bytes > importBytesMax)
     return { ok: false, problem: `the file is ${bytes} bytes, the limit is ${importBytesMax}` };
   // Only a trace may be larger than a scenario: refuse anything else before parsing it.
@@ -270,30 +272,4 @@ export function importText(text: string, bytes = utf8Bytes(text)): Imported {
 
 export function scenarioJson(scenario: Scenario): string {
   return scenarioToJson(scenario);
-}
-
-/** The run's trace so far: the simulator's events and messages, plus `type` and `message` per event. */
-export function traceJson(run: Run, scenario: Scenario): string {
-  const journal = run.journal;
-  const count = Math.min(run.head.eventCount, journal.eventCount);
-  const shown = [];
-  for (let index = 0; index < count; index++) {
-    const event = journal.event(index);
-    const id = journal.eventMessageId(index);
-    const message = id >= 0 && id < journal.messageCount ? journal.messageBody(id) : undefined;
-    shown.push({ ...event, type: event.kind, ...(message === undefined ? {} : { message }) });
-  }
-  const sent = shown.length === 0 ? 0 : shown.at(-1)!.firstSent + shown.at(-1)!.sentCount;
-  return JSON.stringify({
-    format: traceFormat,
-    version: traceVersion,
-    source: 'simulator',
-    replicas: scenario.replicas,
-    stateMachine: scenario.stateMachine,
-    scenario,
-    endTime: run.head.now,
-    events: shown,
-    messages: [...journal.messages(0, sent)],
-    warnings: [],
-  });
 }
