@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mutations, type Mutation } from '../protocol/index.ts';
 import { parseScenario, scenarioToJson } from '../scenario/schema.ts';
 import { checkScenario } from '../sim/checkers/verdict.ts';
-import { fuzzCommand, parseFuzzArgs, runFuzz } from './fuzz-command.ts';
+import { fuzzCommand, parseFuzzArgs, runFuzz, shardRange } from './fuzz-command.ts';
 import type { CliIo } from './run-command.ts';
 
 function io(): CliIo & { out: string; err: string } {
@@ -55,9 +55,22 @@ describe('sim fuzz', () => {
       start: 7,
       replicas: 5,
       mutation: 'ack-with-gap',
+      recovery: 'crash-vectors',
       workers: 3,
       json: true,
+      shard: null,
+      coverageAll: false,
     });
+    expect(parseFuzzArgs(['--recovery', 'paper'])).toMatchObject({ recovery: 'paper' });
+    expect(parseFuzzArgs(['--recovery', 'disk'])).toMatch(/--recovery must be one of/);
+    expect(parseFuzzArgs(['--seeds', '10', '--shard', '2/3'])).toMatchObject({
+      start: 4,
+      seeds: 3,
+      shard: '2/3',
+    });
+    expect(parseFuzzArgs(['--shard', '0/3'])).toMatch(/K\/N/);
+    expect(parseFuzzArgs(['--shard', '4/3'])).toMatch(/K\/N/);
+    expect(parseFuzzArgs(['--seeds', '2', '--shard', '1/3'])).toMatch(/K\/N/);
     expect(parseFuzzArgs(['--replicas', '4'])).toMatch(/odd number/);
     expect(parseFuzzArgs(['--mutation', 'nope'])).toMatch(/one of none/);
     expect(parseFuzzArgs(['--seeds'])).toMatch(/needs a value/);
@@ -94,10 +107,15 @@ describe('sim fuzz', () => {
       await fuzzCommand(['--seeds', '20', '--mutation', 'ack-with-gap', '--workers', '1', '--json'], failing),
     ).toBe(1);
     const report = JSON.parse(failing.out);
-    expect(Object.keys(report)).toEqual(['seeds', 'failures']);
+    expect(Object.keys(report)).toEqual(['seeds', 'failures', 'coverage', 'features']);
+    expect(report.coverage[0]).toMatchObject({
+      kind: expect.any(String),
+      name: expect.any(String),
+      count: 0,
+    });
     expect(Object.keys(report.failures[0])).toEqual(['seed', 'scenario', 'violations', 'link']);
     expect(report.failures[0].link).toMatch(/^#s=/);
-    expect(failing.err).toContain('fuzz: seed 1 fails');
+    expect(failing.err).toMatch(/fuzz: seed \d+ fails/);
     const passing = io();
     expect(await fuzzCommand(['--seeds', '10', '--start', '100', '--workers', '2'], passing)).toBe(0);
     expect(passing.out).toBe('ok: seeds 100..109, mutation none, no violation\n');
@@ -117,6 +135,41 @@ describe('sim fuzz', () => {
     const scenario = parseScenario(JSON.parse(json));
     expect(scenario.mutation).toBe('prepare-during-view-change');
     expect(scenario.seed).toBe(seed);
+  });
+});
+
+describe('shards and coverage', () => {
+  it('the N shards of a campaign cover exactly its seeds, each once', () => {
+    for (const [start, seeds, n] of [
+      [1, 3_000_000, 8],
+      [5, 10, 3],
+      [1, 7, 7],
+      [100, 1, 1],
+    ] as const) {
+      const covered: number[] = [];
+      for (let k = 1; k <= n; k++) {
+        const shard = shardRange(start, seeds, k, n);
+        expect(shard.seeds).toBeGreaterThan(0);
+        if (seeds <= 10) for (let i = 0; i < shard.seeds; i++) covered.push(shard.start + i);
+        else covered.push(shard.start, shard.start + shard.seeds - 1);
+      }
+      if (seeds <= 10) expect(covered).toEqual(Array.from({ length: seeds }, (_, i) => start + i));
+      else for (let k = 1; k < n; k++) expect(covered[2 * k]).toBe(covered[2 * k - 1] + 1);
+      expect(covered[0]).toBe(start);
+      expect(covered.at(-1)).toBe(start + seeds - 1);
+    }
+  });
+
+  it('every campaign reports what it reached, what it never reached first', async () => {
+    const cli = io();
+    expect(await fuzzCommand(['--seeds', '30', '--workers', '1'], cli)).toBe(0);
+    expect(cli.err).toMatch(/coverage: \d+ of \d+ paths reached \(seeds 30,/);
+    expect(cli.err).toContain('rarest reached:');
+    expect(cli.err).toMatch(/guards against forged or misrouted messages: \d+ of \d+ never hit/);
+    const report = await runFuzz({ seeds: 30, start: 1, mutation: 'none', workers: 2 });
+    const rows = report.coverage.rows();
+    expect(rows.find((row) => row.name === 'on prepare')!.count).toBeGreaterThan(100);
+    expect(report.coverage.features.get('seeds')).toBe(30);
   });
 });
 

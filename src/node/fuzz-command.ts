@@ -1,20 +1,34 @@
 /**
- * `sim fuzz [--seeds N] [--start S] [--replicas N] [--mutation M] [--workers W] [--json]`: each seed
- * derives a swarm scenario (its own fault mix, written out as actions), run with every checker, then
- * liveness and linearizability. Worker threads split the seeds; the campaign stops at the first
- * failure and prints its seed and scenario. Always the lowest failing seed of the range, whatever the
- * number of workers: once one fails, the workers finish only the seeds below it.
- * A long campaign is sharded with --start: `--start 1 --seeds 1000000`, `--start 1000001 ...`.
+ * `sim fuzz`: each seed derives a swarm scenario (its own fault mix, written out as actions), run
+ * with every checker, then liveness, quiet and linearizability. Worker threads split the seeds; the
+ * campaign stops at the first failure and prints its seed, its scenario and a link. Always the
+ * lowest failing seed of the range, whatever the number of workers: once one fails, the workers
+ * finish only the seeds below it. Every campaign reports what it reached (coverage.ts). A long
+ * campaign is split over machines with --shard K/N: the N shards cover exactly the seeds of the
+ * unsharded run, each a contiguous range of them.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isMutation, isValidClusterSize, mutations, type Mutation } from '../protocol/index.ts';
+import {
+  faultsTolerated,
+  isMutation,
+  isRecoveryMode,
+  isValidClusterSize,
+  mutations,
+  recoveryModeDefault,
+  recoveryModes,
+  type Mutation,
+  type RecoveryMode,
+} from '../protocol/index.ts';
 import { scenarioToJson } from '../scenario/schema.ts';
 import { HelpRequested, parseCommandLine, usageExit, UsageError } from './args.ts';
 import { failureLink } from './failure-link.ts';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { defaultCheckers } from '../sim/checkers/index.ts';
+import { latencyMsMaxOf } from '../sim/checkers/liveness.ts';
+import { checkScenario, type Verdict } from '../sim/checkers/verdict.ts';
+import { CoverageCounts, CoverageRecorder, type CoverageData, type CoverageRow } from '../sim/coverage.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
 import { swarmScenario } from '../sim/swarm.ts';
 import type { CliIo } from './run-command.ts';
@@ -24,6 +38,8 @@ export interface FuzzOptions {
   readonly start: number;
   readonly replicas?: number;
   readonly mutation: Mutation;
+  /** The paper's recovery or crash vectors (default). */
+  readonly recovery?: RecoveryMode;
   readonly workers: number;
 }
 
@@ -38,24 +54,75 @@ export interface FuzzReport {
   readonly seeds: number;
   readonly failures: FuzzFailure[];
   readonly ms: number;
+  /** What the seeds judged reached. */
+  readonly coverage: CoverageCounts;
 }
 
 /** A give-up time for one history's linearizability search (wall clock: this is Node). */
 const lincheckTimeoutMs = 20_000;
 
-/** Runs one seed; its failure, or null when every checker is content. */
-export function fuzzSeed(seed: number, replicas: number | undefined, mutation: Mutation): FuzzFailure | null {
-  const { scenario } = swarmScenario(seed, { replicas, mutation });
+/** Runs one seed; its failure, or null when every checker is content. Counts what it reached into `coverage`. */
+export function fuzzSeed(
+  seed: number,
+  replicas: number | undefined,
+  mutation: Mutation,
+  recovery: RecoveryMode = recoveryModeDefault,
+  coverage: CoverageCounts = new CoverageCounts(),
+): FuzzFailure | null {
+  const { scenario, beyondFaultModel } = swarmScenario(seed, { replicas, mutation, recovery });
   const verdict = checkScenario(scenario, {
+    checkers: [...defaultCheckers(), new CoverageRecorder(coverage)],
     stopWhenConverged: true,
     lincheck: { timeoutMs: lincheckTimeoutMs, now: () => performance.now() },
   });
+  countFeatures(coverage, scenario, beyondFaultModel, verdict);
   return verdict.ok ? null : { seed, scenario, violations: verdict.violations };
+}
+
+/** What kind of run a seed was, and what the run-level checks could judge. */
+function countFeatures(
+  coverage: CoverageCounts,
+  scenario: Scenario,
+  beyondFaultModel: boolean,
+  verdict: Verdict,
+): void {
+  coverage.count('seeds');
+  coverage.count(`${scenario.replicas} replicas`);
+  coverage.count(`state machine ${scenario.stateMachine}`);
+  const latency = latencyMsMaxOf(scenario);
+  coverage.count(
+    latency >= 1000
+      ? 'links up to seconds'
+      : latency >= 200
+        ? 'links of 200 ms to 1 s'
+        : 'links under 200 ms',
+  );
+  if (scenario.timing.viewChangeTimeoutMs < 2 * latency)
+    coverage.count('view-change timeout below a round trip');
+  const crashed = new Set(
+    scenario.actions.filter((a) => a.type === 'crash').map((a) => (a.type === 'crash' ? a.replica : -1)),
+  );
+  if (crashed.size > faultsTolerated(scenario.replicas))
+    coverage.count('more than f replicas crashed over the run');
+  if (beyondFaultModel) coverage.count('beyond the fault model: f+1 down at once');
+  const liveness = verdict.liveness;
+  if (!liveness.applicable) coverage.count('liveness not judged');
+  else {
+    coverage.count('liveness judged');
+    if ('windows' in liveness) {
+      const judged = liveness.windows.filter((window) => window.applicable).length;
+      if (judged > 1) coverage.count('liveness judged in more than one window');
+      if (liveness.windows.some((window) => window.quietChecked)) coverage.count('quiet period watched');
+    }
+  }
+  if (verdict.linearizable === true) coverage.count('history linearizable');
+  else if (verdict.linearizable === 'unknown') coverage.count('linearizability search gave up');
 }
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly done: number }
   | { readonly type: 'failure'; readonly index: number; readonly failure: FuzzFailure }
+  | { readonly type: 'coverage'; readonly coverage: CoverageData }
   | { readonly type: 'error'; readonly message: string };
 
 export interface WorkerJob {
@@ -66,6 +133,7 @@ export interface WorkerJob {
   readonly stride: number;
   readonly replicas: number | undefined;
   readonly mutation: Mutation;
+  readonly recovery: RecoveryMode;
   /** Int32 [0]: seed indices from here on need not be run (the lowest failure found so far). */
   readonly limit: SharedArrayBuffer;
 }
@@ -81,14 +149,16 @@ export function lowerLimit(limit: Int32Array, index: number): void {
 /** The worker's loop (also run in-process when a single worker is asked for). */
 export function runJob(job: WorkerJob, post: (message: WorkerMessage) => void): void {
   const limit = new Int32Array(job.limit);
+  const coverage = new CoverageCounts();
   let pending = 0;
   for (let index = job.offset; index < job.seeds; index += job.stride) {
     if (index >= Atomics.load(limit, 0)) break;
-    const failure = fuzzSeed(job.start + index, job.replicas, job.mutation);
+    const failure = fuzzSeed(job.start + index, job.replicas, job.mutation, job.recovery, coverage);
     pending++;
     if (failure !== null) {
       lowerLimit(limit, index);
       post({ type: 'progress', done: pending });
+      post({ type: 'coverage', coverage: coverage.toData() });
       post({ type: 'failure', index, failure });
       return;
     }
@@ -98,6 +168,7 @@ export function runJob(job: WorkerJob, post: (message: WorkerMessage) => void): 
     }
   }
   if (pending > 0) post({ type: 'progress', done: pending });
+  post({ type: 'coverage', coverage: coverage.toData() });
 }
 
 /**
@@ -129,11 +200,13 @@ export async function runFuzz(
   const workers = Math.max(1, Math.min(options.workers, options.seeds));
   let done = 0;
   const failures: { index: number; failure: FuzzFailure }[] = [];
+  const coverage = new CoverageCounts();
   const onMessage = (message: WorkerMessage): void => {
     if (message.type === 'progress') {
       done += message.done;
       progress(done);
     } else if (message.type === 'failure') failures.push(message);
+    else if (message.type === 'coverage') coverage.add(message.coverage);
     else throw new Error(message.message);
   };
   const job = (offset: number): WorkerJob => ({
@@ -143,6 +216,7 @@ export async function runFuzz(
     stride: workers,
     replicas: options.replicas,
     mutation: options.mutation,
+    recovery: options.recovery ?? recoveryModeDefault,
     limit: limitBuffer,
   });
   if (workers === 1) runJob(job(0), onMessage);
@@ -176,17 +250,62 @@ export async function runFuzz(
     seeds: first === undefined ? options.seeds : first.index + 1,
     failures: first === undefined ? [] : [first.failure],
     ms: now() - started,
+    coverage,
   };
 }
 
-const usage = `usage: sim fuzz [--seeds N] [--start S] [--replicas N] [--mutation M] [--workers W] [--json]
+/**
+ * Shard K of N of seeds start .. start + seeds - 1: a contiguous range, the N of them covering
+ * every seed exactly once (the first shards take one more seed when N does not divide the count).
+ */
+export function shardRange(
+  start: number,
+  seeds: number,
+  k: number,
+  n: number,
+): { start: number; seeds: number } {
+  const from = Math.floor(((k - 1) * seeds) / n);
+  const to = Math.floor((k * seeds) / n);
+  return { start: start + from, seeds: to - from };
+}
+
+/** The coverage report: what never fired first, then the rarest; `all` for every row. */
+export function coverageReport(coverage: CoverageCounts, all: boolean): string {
+  const every = coverage.rows();
+  const guards = every.filter((row) => row.kind === 'guard');
+  const rows = every.filter((row) => row.kind !== 'guard');
+  const never = rows.filter((row) => row.count === 0);
+  const lines: string[] = [];
+  const features = [...coverage.features].map(([name, count]) => `${name} ${count}`).join(', ');
+  lines.push(`coverage: ${rows.length - never.length} of ${rows.length} paths reached (${features})`);
+  const show = (row: CoverageRow) => `  ${String(row.count).padStart(9)}  ${row.kind.padEnd(7)}  ${row.name}`;
+  if (never.length > 0) {
+    lines.push(`never reached (${never.length}): a clean campaign proves nothing about these`);
+    for (const row of never) lines.push(show(row));
+  }
+  const reached = rows.filter((row) => row.count > 0);
+  lines.push(all ? 'reached, rarest first:' : 'rarest reached:');
+  for (const row of all ? reached : reached.slice(0, 12)) lines.push(show(row));
+  const guardHits = guards.filter((row) => row.count > 0);
+  lines.push(
+    `guards against forged or misrouted messages: ${guards.length - guardHits.length} of ${guards.length} never hit${guardHits.length === 0 ? '' : `; hit: ${guardHits.map((row) => `${row.name} (${row.count})`).join('; ')}`}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const usage = `usage: sim fuzz [--seeds N] [--start S] [--shard K/N] [--replicas N] [--mutation M]
+                [--recovery R] [--workers W] [--coverage all] [--json]
   --seeds N        how many seeds (default 1000)
-  --start S        the first seed (default 1): shard a long campaign with it
+  --start S        the first seed (default 1)
+  --shard K/N      run only shard K (1..N) of those seeds: the N shards cover them exactly once
   --replicas N     only clusters of N replicas (default: each seed picks)
   --mutation M     switch on one known-wrong rule: ${mutations.join(', ')}
+  --recovery R     ${recoveryModes.join(' or ')} (default ${recoveryModeDefault}): paper shows the recovery hole
   --workers W      worker threads (default: every core)
-  --json           print {seeds, failures}; each failure with its seed, scenario, violations and link
+  --coverage all   list every path with its count, not only the ones never reached and the rarest
+  --json           print {seeds, failures, coverage}; each failure with its seed, scenario, violations and link
 The first failure is printed with its scenario and a #s= link: append it to the app's address.
+Every campaign ends with what it reached (on stderr), paths never reached first.
 exit status: 0 no violation, 1 a violation, 2 usage
 `;
 
@@ -194,14 +313,19 @@ exit status: 0 no violation, 1 a violation, 2 usage
 const fuzzOptions = {
   seeds: { type: 'string' },
   start: { type: 'string' },
+  shard: { type: 'string' },
   replicas: { type: 'string' },
   mutation: { type: 'string' },
+  recovery: { type: 'string' },
   workers: { type: 'string' },
+  coverage: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
 /** Parses fuzz arguments; an error sentence for bad ones. Throws HelpRequested for --help. */
-export function parseFuzzArgs(args: readonly string[]): (FuzzOptions & { json: boolean }) | string {
+export function parseFuzzArgs(
+  args: readonly string[],
+): (FuzzOptions & { json: boolean; shard: string | null; coverageAll: boolean }) | string {
   let values;
   try {
     ({ values } = parseCommandLine(args, fuzzOptions));
@@ -228,10 +352,33 @@ export function parseFuzzArgs(args: readonly string[]): (FuzzOptions & { json: b
   }
   const mutation = values.mutation ?? 'none';
   if (!isMutation(mutation)) return `--mutation must be one of ${mutations.join(', ')}, got ${mutation}`;
+  const recovery = values.recovery ?? recoveryModeDefault;
+  if (!isRecoveryMode(recovery))
+    return `--recovery must be one of ${recoveryModes.join(', ')}, got ${recovery}`;
   const workers = integer('workers', values.workers, 1, 256, availableParallelism());
   if (typeof workers === 'string') return workers;
+  if (values.coverage !== undefined && values.coverage !== 'all')
+    return `--coverage takes 'all', got ${values.coverage}`;
   if (start + seeds - 1 > 0xffffffff) return `seeds ${start}..${start + seeds - 1} go beyond ${0xffffffff}`;
-  return { seeds, start, replicas, mutation, workers, json: values.json ?? false };
+  let range = { start, seeds };
+  if (values.shard !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(values.shard);
+    const k = Number(match?.[1]);
+    const n = Number(match?.[2]);
+    if (match === null || n < 1 || k < 1 || k > n || n > seeds)
+      return `--shard must be K/N with 1 <= K <= N <= seeds (${seeds}), got ${values.shard}`;
+    range = shardRange(start, seeds, k, n);
+  }
+  return {
+    ...range,
+    replicas,
+    mutation,
+    recovery,
+    workers,
+    json: values.json ?? false,
+    shard: values.shard ?? null,
+    coverageAll: values.coverage === 'all',
+  };
 }
 
 export async function fuzzCommand(
@@ -249,7 +396,7 @@ export async function fuzzCommand(
   if (typeof options === 'string') return usageExit(new UsageError(options), usage, io);
   const range = `seeds ${options.start}..${options.start + options.seeds - 1}`;
   io.stderr(
-    `fuzz: ${range}, mutation ${options.mutation}${options.replicas === undefined ? '' : `, ${options.replicas} replicas`}, ${options.workers} worker${options.workers === 1 ? '' : 's'}\n`,
+    `fuzz: ${range}${options.shard === null ? '' : ` (shard ${options.shard})`}, mutation ${options.mutation}, recovery ${options.recovery}${options.replicas === undefined ? '' : `, ${options.replicas} replicas`}, ${options.workers} worker${options.workers === 1 ? '' : 's'}\n`,
   );
   const started = now();
   let lastReport = started;
@@ -265,9 +412,13 @@ export async function fuzzCommand(
     now,
   );
   const rate = report.ms > 0 ? (report.seeds / report.ms) * 1000 : 0;
+  io.stderr(coverageReport(report.coverage, options.coverageAll));
   if (options.json) {
     const failures = report.failures.map((f) => ({ ...f, link: failureLink(f.scenario, f.violations).link }));
-    io.stdout(`${JSON.stringify({ seeds: report.seeds, failures })}\n`);
+    const coverage = report.coverage.rows();
+    io.stdout(
+      `${JSON.stringify({ seeds: report.seeds, failures, coverage, features: Object.fromEntries(report.coverage.features) })}\n`,
+    );
   }
   const failure = report.failures[0];
   if (failure === undefined) {

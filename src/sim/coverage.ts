@@ -87,6 +87,41 @@ export const ignoreReasons: readonly string[] = [
   '*: clients only take replies',
 ];
 
+/**
+ * Reasons only a forged or misrouted message reaches (a sender that is not who it says, a message
+ * for clients at a replica, a log that does not add up, a message for a view's primary at another
+ * replica: replicas send those only to the primary of the message's view): guards, reported apart
+ * from the protocol's paths, since an honest simulation is not expected to reach them.
+ */
+export const guardReasons: ReadonlySet<string> = new Set([
+  'prepare: the primary does not take prepares',
+  'prepare_ok: not in normal status',
+  'prepare_ok: not the primary',
+  'prepare_ok: op N was never prepared',
+  'commit: the primary sends commits, it does not take them',
+  'do_view_change: not the primary of view N',
+  'start_view: we are its primary',
+  '*: sent by N, but only N may send it',
+  '*: carries no crash vector of this configuration',
+  '*: names incarnation N of us, newer than ours',
+  '*: clients only take replies',
+  'reply: replies are for clients',
+  'reply: sender is not the replica it names',
+  'prepare_ok: sender is not a backup of this configuration',
+  'pre_view_change: sender is not another replica of this configuration',
+  'pre_view_change_ok: sender is not another replica of this configuration',
+  'start_view_change: sender is not another replica of this configuration',
+  'do_view_change: sender is not in this configuration',
+  'do_view_change: the chosen log lacks ops we executed (up to N)',
+  'start_view: its log of N ops lacks ops we executed (up to N)',
+  'get_state: sender is not another replica',
+  "crash_vector_request: the paper's recovery has no crash vectors",
+  'crash_vector_request: sender is not another replica',
+  'crash_vector_response: sender is not another replica',
+  'recovery: sender is not another replica',
+  'recovery_response: sender is not another replica',
+]);
+
 /** The repairs that keep faults from wedging the cluster, and the fault model's own paths. */
 export const repairPaths = [
   'prepares resent to a lagging backup',
@@ -180,7 +215,8 @@ export class CoverageCounts {
       const key = reasonTemplate(type, reason, own);
       templated.set(key, (templated.get(key) ?? 0) + count);
     }
-    for (const [name, count] of templated) rows.push({ kind: 'ignore', name, count });
+    for (const [name, count] of templated)
+      rows.push({ kind: guardReasons.has(name) ? 'guard' : 'ignore', name, count });
     return rows.sort((a, b) => a.count - b.count);
   }
 }
@@ -195,7 +231,7 @@ export interface CoverageData {
 }
 
 export interface CoverageRow {
-  readonly kind: 'handler' | 'timer' | 'repair' | 'fault' | 'ignore';
+  readonly kind: 'handler' | 'timer' | 'repair' | 'fault' | 'ignore' | 'guard';
   readonly name: string;
   readonly count: number;
 }
@@ -286,10 +322,12 @@ export class CoverageRecorder implements Checker {
     this.counts.repairs[repairIndex.get(path)!]++;
   }
 
+  /**
+   * A copy counts into the same tally: a world clones its checkers when it starts, and a campaign
+   * gathers what all its runs reached in one place. (Campaigns never replay from checkpoints.)
+   */
   clone(): CoverageRecorder {
-    // A checkpoint's copy counts on its own; campaigns never restore checkpoints.
-    const copy = new CoverageRecorder();
-    copy.counts.add(this.counts);
+    const copy = new CoverageRecorder(this.counts);
     copy.latestView = this.latestView;
     return copy;
   }

@@ -165,6 +165,7 @@ class FaultPlan {
       return void this.actions.push({ at, type: 'timeout', replica: rng.int(0, this.replicas - 1) });
     if (roll < 0.78) return this.dropRule(at);
     if (roll < 0.88) return this.latencyChange(at);
+    if (roll < 0.9) return this.clientAction(at);
     this.actions.push({
       at,
       type: 'network',
@@ -206,7 +207,8 @@ class FaultPlan {
     const replica = rng.int(0, this.replicas - 1);
     const firstDown = rng.int(50, 500);
     if (!this.crashAndRestart(at, replica, firstDown)) return;
-    const again = at + firstDown + rng.int(1, this.latencyMsMax + 5);
+    // Early in its first phase, or after it asked for the state (its answers then reach the next life).
+    const again = at + firstDown + rng.int(1, 3 * this.latencyMsMax + 5);
     this.actions.push(
       { at: again, type: 'crash', replica },
       { at: again + this.outageMs(), type: 'restart', replica },
@@ -290,6 +292,25 @@ class FaultPlan {
     const back = at + (rng.chance(0.5) ? rng.int(1, 50) : rng.int(200, 4000));
     this.actions.push({ at, type: 'network', latencyMs });
     if (rng.chance(0.7)) this.actions.push({ at: back, type: 'network', latencyMs: this.initialLatencyMs });
+  }
+
+  /**
+   * What a person at the app does between faults: a request of their own, the steady workload
+   * switched off and on, or a message in flight duplicated (an id that may or may not be in
+   * flight: duplicating one that is not does nothing).
+   */
+  private clientAction(at: number): void {
+    const rng = this.rng;
+    const roll = rng.next();
+    if (roll < 0.4 && this.clients > 0)
+      this.actions.push({
+        at,
+        type: 'request',
+        client: rng.int(0, this.clients - 1),
+        op: rng.pick(['get k0', 'append k0 x', 'len']),
+      });
+    else if (roll < 0.7) this.actions.push({ at, type: 'workload', requestsPerClient: rng.int(0, 10) });
+    else this.actions.push({ at, type: 'duplicate', id: rng.int(0, 400) });
   }
 
   /** Beyond the fault model: f+1 replicas lose their state together. */
