@@ -2,7 +2,7 @@
  * Every scenario the schema accepts runs without an exception, whatever its fields: the schema is
  * the only gate between a link, a file or a command line and the simulator.
  */
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultCheckers } from '../sim/checkers/index.ts';
 import { World } from '../sim/world.ts';

@@ -25,7 +25,7 @@ import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import type { Action, Scenario } from './scenario-types.ts';
-import type { LossReason, MessageRecord, TraceEvent, TraceEventKind, Violation } from './trace.ts';
+import type { LossReason, MessageRecord, TraceEvent, Violation } from './trace.ts';
 import { nextWorkloadOp, workloadThinkMs } from './workload.ts';
 
 export interface WorldOptions {

@@ -3,7 +3,7 @@
  * than they are (a Map, an array). fast-check generates command sequences and shrinks a failure to
  * the shortest one.
  */
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../output.ts';
 import { Replica } from '../replica.ts';
