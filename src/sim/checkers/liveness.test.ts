@@ -164,10 +164,10 @@ describe('quiescence', () => {
   });
 
   it('a view change while settling restarts the count: its late messages are settling, not noise', () => {
-    // Found by the swarm (seed 450672, shrunk; the seed drives the timer jitter): after the heal,
-    // views 1 to 3 fail or time out in the
-    // settle period and view 3's primary answers DoViewChanges still in flight with StartView a few
-    // hundred ms after it converged again, which once counted from the first convergence as endless.
+    // Found by the swarm (seed 450672, shrunk; the seed drives the timer jitter). After the heal,
+    // views change again in the settle period, and the last new primary answers DoViewChanges still
+    // in flight with StartView a few hundred ms after it converged again: once counted from the
+    // first convergence, and called endless.
     const s = scenario(
       [
         { at: 1624, type: 'timeout', replica: 4 },
