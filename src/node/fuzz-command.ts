@@ -30,7 +30,7 @@ import { latencyMsMaxOf } from '../sim/checkers/liveness.ts';
 import { checkScenario, type Verdict } from '../sim/checkers/verdict.ts';
 import { CoverageCounts, CoverageRecorder, type CoverageData, type CoverageRow } from '../sim/coverage.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
-import { swarmScenario } from '../sim/swarm.ts';
+import { swarmScenario, type SwarmScenario } from '../sim/swarm.ts';
 import type { CliIo } from './run-command.ts';
 
 export interface FuzzOptions {
@@ -69,21 +69,21 @@ export function fuzzSeed(
   recovery: RecoveryMode = recoveryModeDefault,
   coverage: CoverageCounts = new CoverageCounts(),
 ): FuzzFailure | null {
-  const { scenario, beyondFaultModel } = swarmScenario(seed, { replicas, mutation, recovery });
+  const swarm = swarmScenario(seed, { replicas, mutation, recovery });
+  const scenario = swarm.scenario;
   const verdict = checkScenario(scenario, {
     checkers: [...defaultCheckers(), new CoverageRecorder(coverage)],
     stopWhenConverged: true,
     lincheck: { timeoutMs: lincheckTimeoutMs, now: () => performance.now() },
   });
-  countFeatures(coverage, scenario, beyondFaultModel, verdict);
+  countFeatures(coverage, swarm, verdict);
   return verdict.ok ? null : { seed, scenario, violations: verdict.violations };
 }
 
 /** What kind of run a seed was, and what the run-level checks could judge. */
 function countFeatures(
   coverage: CoverageCounts,
-  scenario: Scenario,
-  beyondFaultModel: boolean,
+  { scenario, beyondFaultModel, pattern }: SwarmScenario,
   verdict: Verdict,
 ): void {
   coverage.count('seeds');
@@ -105,6 +105,7 @@ function countFeatures(
   if (crashed.size > faultsTolerated(scenario.replicas))
     coverage.count('more than f replicas crashed over the run');
   if (beyondFaultModel) coverage.count('beyond the fault model: f+1 down at once');
+  if (pattern === 'forgotten-votes') coverage.count('opened with votes forgotten in a crash');
   const liveness = verdict.liveness;
   if (!liveness.applicable) coverage.count('liveness not judged');
   else {

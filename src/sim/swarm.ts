@@ -7,7 +7,9 @@
  * - timers from generous down to below one round trip;
  * - rolling restarts: over a run more than f distinct replicas may crash, at most f at once,
  *   including crashes during recovery and during a view change;
- * - pauses, partitions, asymmetric cuts, drop rules, drop and duplicate rates, forced timeouts.
+ * - pauses, partitions, asymmetric cuts, drop rules, drop and duplicate rates, forced timeouts;
+ * - one aimed pattern, votes forgotten in a crash (swarm-forgotten-votes.ts), which the paper's
+ *   recovery needs to lose a write.
  * Faults stop at `faultsEndAt`: the network heals, paused replicas resume, crashed ones restart, so
  * liveness can be judged after it. A few seeds (`beyondFaultModel`) take down f+1 at once: those
  * must stay safe, and liveness is not promised.
@@ -23,12 +25,15 @@ import {
 } from '../protocol/index.ts';
 import { livenessBoundMs, perRequestBoundMs, quietWindowMs } from './checkers/liveness.ts';
 import { Rng } from './rng.ts';
+import { forgottenVotes } from './swarm-forgotten-votes.ts';
 import type { Action, NetworkParams, Scenario } from './scenario-types.ts';
 
 export interface SwarmOptions {
   readonly replicas?: number;
   readonly mutation?: Mutation;
   readonly recovery?: RecoveryMode;
+  /** Whether seeds may open with an aimed pattern (default true); off, every seed is uniform. */
+  readonly aimed?: boolean;
 }
 
 export interface SwarmScenario {
@@ -36,9 +41,13 @@ export interface SwarmScenario {
   readonly faultsEndAt: number;
   /** Whether the seed takes down f+1 replicas at once (then only safety is promised). */
   readonly beyondFaultModel: boolean;
+  /** The aimed pattern the seed opens with, if any. */
+  readonly pattern: 'forgotten-votes' | null;
 }
 
 const clusterSizes = [1, 3, 3, 3, 5, 5, 5, 7, 7, 9];
+/** How many five-replica seeds on a LAN open with the forgotten-votes pattern. */
+const forgottenVotesShare = 0.15;
 /** The most faults one seed draws. */
 const faultsMax = 16;
 
@@ -53,15 +62,35 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     dropRate: rng.pick([0, 0, 0, 0.01, 0.05, 0.15]),
     duplicateRate: rng.pick([0, 0, 0.02, 0.1]),
   };
-  const timing = drawTiming(rng, latencyMs[1]);
+  const drawnTiming = drawTiming(rng, latencyMs[1]);
   // Slow links need longer fault periods for anything to happen in them.
-  const faultsEndAt = rng.int(2000, 6000) + 4 * latencyMs[1];
-  const plan = new FaultPlan(rng, replicas, clients, f, timing, latencyMs);
+  const drawnFaultsEndAt = rng.int(2000, 6000) + 4 * latencyMs[1];
+  const plan = new FaultPlan(rng, replicas, clients, f, drawnTiming, latencyMs);
   const faultCount = rng.int(0, faultsMax);
-  for (let i = 0; i < faultCount; i++) plan.addRandomFault(rng.int(50, faultsEndAt - 1));
+  for (let i = 0; i < faultCount; i++) plan.addRandomFault(rng.int(50, drawnFaultsEndAt - 1));
   const beyondFaultModel = f > 0 && rng.chance(0.04);
-  if (beyondFaultModel) plan.crashManyAtOnce(rng.int(100, faultsEndAt - 1), f + 1);
-  const actions = plan.actionsUntil(faultsEndAt);
+  if (beyondFaultModel) plan.crashManyAtOnce(rng.int(100, drawnFaultsEndAt - 1), f + 1);
+  let actions = plan.actionsUntil(drawnFaultsEndAt);
+  let faultsEndAt = drawnFaultsEndAt;
+  let timing = drawnTiming;
+  // A few five-replica seeds on a LAN open with votes forgotten in a crash, drawn apart so that
+  // adding the pattern leaves every other seed as it was; the seed's own faults follow it.
+  const aimed = Rng.fromSeed(seed).fork('forgotten-votes');
+  const pattern =
+    (options.aimed ?? true) && replicas === 5 && latencyMs[1] <= 100 && aimed.chance(forgottenVotesShare)
+      ? 'forgotten-votes'
+      : null;
+  if (pattern !== null) {
+    const votes = forgottenVotes(aimed, aimed.int(50, 300), latencyMs, drawnTiming, clients);
+    const shift = votes.endsAt + 4 * votes.latencyMsMax;
+    actions = [...votes.actions, ...actions.map((action) => ({ ...action, at: action.at + shift }))];
+    faultsEndAt += shift;
+    plan.latencyMsMax = Math.max(plan.latencyMsMax, votes.latencyMsMax);
+    timing = {
+      ...drawnTiming,
+      viewChangeTimeoutMs: Math.max(drawnTiming.viewChangeTimeoutMs, votes.viewChangeTimeoutMsAtLeast),
+    };
+  }
   const stateMachine = rng.chance(0.7) ? 'kv' : 'log';
   const requestsPerClient = rng.int(3, 25);
   const base: Scenario = {
@@ -88,7 +117,7 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     quietWindowMs(base) +
     2 * plan.latencyMsMax +
     timing.prepareRetryMs;
-  return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel };
+  return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel, pattern };
 }
 
 /** A LAN most of the time; a WAN sometimes; links seconds long now and then. */
