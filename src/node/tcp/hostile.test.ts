@@ -119,11 +119,13 @@ describe('replicas under hostile connections', () => {
   );
 
   it('closes a client connection that stays idle, and an idle handshake', { timeout: 20_000 }, async () => {
-    cluster = await startInProcess({ replicas: 3, limits: { clientIdleMs: 300, handshakeTimeoutMs: 300 } });
+    // The idle limit also applies to the client that checks service afterwards, so it must outlast one
+    // request on a loaded machine; at 300 ms it could be cut off while it waited for its reply.
+    cluster = await startInProcess({ replicas: 3, limits: { clientIdleMs: 1_500, handshakeTimeoutMs: 300 } });
     const idle = rawSocket(cluster.peers[0], frame(hello('c4242')));
     const silent = rawSocket(cluster.peers[0]);
     sockets.push(idle.socket, silent.socket);
-    await waitFor(() => (idle.closed && silent.closed ? true : null), 3_000, 'both closed');
+    await waitFor(() => (idle.closed && silent.closed ? true : null), 6_000, 'both closed');
     expect(await served(cluster, 'put x 1')).toBe('ok');
   });
 
