@@ -4,6 +4,7 @@ import {
   replicasMax,
   validateOp,
   type Mutation,
+  type RecoveryMode,
   type StateMachineKind,
 } from '../protocol/index.ts';
 import { latencyMsMax } from '../scenario/schema.ts';
@@ -15,6 +16,7 @@ export interface SettingsDraft {
   readonly stateMachine: StateMachineKind;
   readonly workload: boolean;
   readonly mutation: Mutation;
+  readonly recovery: RecoveryMode;
 }
 
 /** The first problem with the settings as one sentence, or null. */

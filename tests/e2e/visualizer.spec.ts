@@ -393,3 +393,35 @@ test('a steady workload can be switched on and off as a scenario action', async 
   await expect(lanes.getByRole('button', { name: /^steady workload on/ })).toHaveCount(1);
   await expect(lanes.getByRole('button', { name: /^steady workload off/ })).toHaveCount(1);
 });
+
+test('Settings chooses the recovery; cards show incarnations, and a replica can be paused and resumed', async ({
+  page,
+}) => {
+  await open(page);
+  await expect(card(page, 2)).toContainText('incarnation 0');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByLabel('Recovery after a crash').selectOption('paper');
+  await expect(settings).toContainText('can start without an op it acknowledged');
+  await settings.getByRole('button', { name: 'New run' }).click();
+  await expect(settings).toBeHidden();
+  // The paper's recovery keeps no crash vector, so there is no incarnation to show.
+  await expect(card(page, 2)).toContainText('view 0');
+  await expect(card(page, 2)).not.toContainText('incarnation');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(settings.getByLabel('Recovery after a crash')).toHaveValue('paper');
+  await settings.getByLabel('Recovery after a crash').selectOption('crash-vectors');
+  await settings.getByRole('button', { name: 'New run' }).click();
+  await setSpeed(page, 1);
+  await expect(card(page, 2)).toContainText(/commit [1-9]/, { timeout: 10_000 });
+  await card(page, 2).getByRole('button', { name: 'Crash replica 2' }).click();
+  await card(page, 2).getByRole('button', { name: 'Restart replica 2' }).click();
+  await expect(card(page, 2)).toContainText('normal', { timeout: 10_000 });
+  await expect(card(page, 2)).toContainText('incarnation 1');
+  await card(page, 1).getByRole('button', { name: 'Pause replica 1' }).click();
+  await expect(card(page, 1)).toContainText('paused');
+  await expect(card(page, 1)).toContainText(/[1-9]\d* messages? waiting for it/, { timeout: 10_000 });
+  await card(page, 1).getByRole('button', { name: 'Resume replica 1' }).click();
+  await expect(card(page, 1)).not.toContainText('paused');
+  await expect(card(page, 1).getByRole('button', { name: 'Pause replica 1' })).toBeVisible();
+});
