@@ -189,7 +189,7 @@ const ReplicaCard = memo(function ReplicaCard({
           }}
           title={
             replica.paused
-              ? 'Resume it: it reads the messages that waited for it, then its overdue timers.'
+              ? 'Resume it: its overdue timers fire first, then the messages that waited arrive. PreVote keeps it from deposing a primary the others still hear.'
               : 'Pause it, as a GC pause or a stopped VM would: it keeps its state but does nothing until resumed.'
           }
         >
