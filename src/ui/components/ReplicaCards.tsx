@@ -117,8 +117,8 @@ const ReplicaCard = memo(function ReplicaCard({
           {replica.paused ? <span>{`${plural(replica.waiting, 'message')} waiting for it`}</span> : null}
           {replica.crashVector !== null ? (
             <span
-              title={`Crash vector [${replica.crashVector.join(', ')}]: the incarnation it knows of replica 0, 1, …. A quorum never counts a replica's vote from an incarnation older than one it knows of.`}
-            >{`incarnation ${replica.crashVector[id]}`}</span>
+              title={`Its crash vector: the incarnation it knows of replica 0, 1, …; its own is ${replica.crashVector[id]} (one more per restart). A quorum never counts a vote from an incarnation older than one it knows of.`}
+            >{`crash vector [${replica.crashVector.join(',')}]`}</span>
           ) : null}
           {replica.primaryTimeoutMs !== timeoutBaseMs ? (
             <span title="Each time it suspected a primary that was in fact alive (heartbeats came late), it doubled how long it waits.">{`waits ${replica.primaryTimeoutMs} ms for its primary`}</span>
