@@ -27,15 +27,74 @@ function quote(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/** An ancestor of a branch, as a link names it: where the branch left it, and its own actions. */
+export interface LinkAncestor {
+  readonly label: string;
+  readonly forkAt: number;
+  readonly actions: Scenario['actions'];
+}
+
+/** Which branch a link opens: its name and the branches it forked from, nearest first. */
+export interface LinkBranch {
+  readonly label: string;
+  readonly ancestors: readonly LinkAncestor[];
+}
+
 export interface LinkPayload {
   readonly scenario: Scenario;
   /** Cursor time in virtual ms. */
   readonly time: number;
+  /** Present when the link opens a branch of a tree (the app's Branches panel). */
+  readonly branch?: LinkBranch;
 }
 
-export function encodeLink(scenario: Scenario, time: number): string {
-  const json = JSON.stringify({ v: linkVersion, scenario, t: Math.floor(time) });
-  return prefix + lzString.compressToEncodedURIComponent(json);
+/** A link names at most this many ancestors of its branch. */
+export const linkAncestorsMax = 8;
+const branchLabelMax = 200;
+
+export function encodeLink(scenario: Scenario, time: number, branch?: LinkBranch): string {
+  const payload: Record<string, unknown> = { v: linkVersion, scenario, t: Math.floor(time) };
+  if (branch !== undefined)
+    payload.b = {
+      n: branch.label.slice(0, branchLabelMax),
+      a: branch.ancestors
+        .slice(0, linkAncestorsMax)
+        .map((a) => ({ n: a.label.slice(0, branchLabelMax), at: a.forkAt, actions: a.actions })),
+    };
+  return prefix + lzString.compressToEncodedURIComponent(JSON.stringify(payload));
+}
+
+/** The branch part of a link (`b`), checked against the link's scenario; a problem is one line. */
+function readBranch(value: unknown, scenario: Scenario): LinkBranch | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'b: must be an object';
+  const record = value as Record<string, unknown>;
+  if (typeof record.n !== 'string' || record.n.length > branchLabelMax)
+    return `b.n: must be a branch name of at most ${branchLabelMax} characters`;
+  if (!Array.isArray(record.a) || record.a.length > linkAncestorsMax)
+    return `b.a: must be a list of at most ${linkAncestorsMax} ancestors`;
+  const ancestors: LinkAncestor[] = [];
+  for (const [i, entry] of (record.a as unknown[]).entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return `b.a[${i}]: must be an object`;
+    const ancestor = entry as Record<string, unknown>;
+    if (typeof ancestor.n !== 'string' || ancestor.n.length > branchLabelMax)
+      return `b.a[${i}].n: must be a branch name of at most ${branchLabelMax} characters`;
+    if (
+      typeof ancestor.at !== 'number' ||
+      !Number.isInteger(ancestor.at) ||
+      ancestor.at < 0 ||
+      ancestor.at > scenario.until
+    )
+      return `b.a[${i}].at: must be a whole number of ms within the run (0 to ${scenario.until})`;
+    try {
+      const { actions } = parseScenario({ ...scenario, actions: ancestor.actions });
+      ancestors.push({ label: ancestor.n, forkAt: ancestor.at, actions });
+    } catch (error) {
+      if (error instanceof ScenarioError) return `b.a[${i}].${error.message}`;
+      throw error;
+    }
+  }
+  return { label: record.n, ancestors };
 }
 
 export type DecodedLink =
@@ -83,7 +142,10 @@ export function decodeLink(hash: string): DecodedLink | null {
       typeof record.t === 'number' && Number.isFinite(record.t)
         ? Math.max(0, Math.min(record.t, scenario.until))
         : 0;
-    return { ok: true, payload: { scenario, time: t } };
+    if (record.b === undefined) return { ok: true, payload: { scenario, time: t } };
+    const branch = readBranch(record.b, scenario);
+    if (typeof branch === 'string') return { ok: false, problem: `branch ${branch}` };
+    return { ok: true, payload: { scenario, time: t, branch } };
   } catch (error) {
     if (error instanceof ScenarioError) return { ok: false, problem: `scenario ${error.message}` };
     return { ok: false, problem: 'the link could not be read' };
