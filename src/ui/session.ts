@@ -355,9 +355,10 @@ export class Session {
 
   /**
    * Applies a person's action at the cursor: it becomes a scenario action at the cursor's time + 1 ms
-   * (after everything already shown). Acting in the past drops the future: later actions and the
-   * computed trace after that time are discarded and recomputed. When paused, the cursor then moves
-   * to that millisecond so the action's effect is visible.
+   * (after everything already shown). Acting in the past changes the future: later actions and the
+   * computed trace after that time go from this run and are recomputed (with onFork set, the branch
+   * tree keeps the old future as a branch). When paused, the cursor then moves to that millisecond so
+   * the action's effect is visible.
    */
   act(userAction: UserAction | readonly UserAction[]): boolean {
     const state = this.state;
