@@ -123,6 +123,19 @@ export function branchWithMutation(mutation: Scenario['mutation']): void {
   s.showBranch(scenario, s.store.getState().cursor.time);
 }
 
+/**
+ * Opens `scenario` (a counterexample an exploration found from the moment `forkAt`) as a new branch
+ * of the one on screen, shown at `time`.
+ */
+export function openAsBranch(scenario: Scenario, forkAt: number, label: string, time: number): void {
+  const s = session;
+  const { tree } = branchStore.getState();
+  if (s === null || tree === null) return;
+  keepRun(tree.current, s.run);
+  setTree(fork(tree, scenario, forkAt, label));
+  s.showBranch(scenario, time);
+}
+
 /** Ticks or unticks a branch for comparison; a third tick replaces the oldest. */
 export function pickForCompare(id: number, on: boolean): void {
   const { picked } = branchStore.getState();
