@@ -500,25 +500,27 @@ export class World {
 
   /** Takes the queued delivery or loss of message `id` out of the queue, or returns null. */
   private takeQueued(id: number): { kind: 'deliver' | 'lose'; record: MessageRecord } | null {
-    const items = this.queue.items();
-    const found = items.find(
-      (event) => (event.kind === 'deliver' || event.kind === 'lose') && event.message!.id === id,
-    );
-    if (found === undefined) return null;
-    this.queue = new EventQueue(items.filter((event) => event !== found));
-    return { kind: found.kind as 'deliver' | 'lose', record: found.message! };
+    const found = this.queue.removeMessage(id);
+    if (found === null) return null;
+    return { kind: found.kind === deliverCode ? 'deliver' : 'lose', record: found.message };
   }
 
   /** `deliver {id}`: the message arrives now (a message the network loses is lost now instead). */
   private deliverChosen(id: number): boolean {
-    const queued = this.queue.items().find((event) => event.kind !== 'wake' && event.message?.id === id);
-    if (queued === undefined) return false;
-    const to = queued.message!.to;
-    if (isReplicaId(to) && this.paused[to] === 1) return false;
+    const to = this.queuedMessage(id)?.to;
+    if (to === undefined || (isReplicaId(to) && this.paused[to] === 1)) return false;
     const taken = this.takeQueued(id)!;
     if (taken.kind === 'lose') this.lose(taken.record, taken.record.lossReason ?? 'network');
     else this.deliver(taken.record);
     return true;
+  }
+
+  /** The message with this id, if its delivery or loss is queued. */
+  private queuedMessage(id: number): MessageRecord | undefined {
+    return (
+      this.queue.queuedMessages(deliverCode).find((record) => record.id === id) ??
+      this.queue.queuedMessages(loseCode).find((record) => record.id === id)
+    );
   }
 
   /** `drop {id}` in controlled mode: the message is lost now, as one event. */

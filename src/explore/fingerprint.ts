@@ -1,0 +1,236 @@
+/**
+ * A state's fingerprint for the explorer: a 53-bit hash of everything that decides what can happen
+ * next and what the safety checkers will say about it. Two worlds with the same fingerprint are
+ * treated as one state, so the hash must cover all of that and nothing path-dependent:
+ *
+ * - every replica's whole state (log, views, status, tallies, client table, pending timers and
+ *   their deadlines, crash vector, nonce, entropy) and every client's, field by field;
+ * - the messages in flight as a multiset of (from, to, message): ids and send times are left out,
+ *   they name a message but do not change what it does; messages the network has already doomed
+ *   (cut links, partitions) are left out too, they can only be lost;
+ * - the network's cuts, partition and drop rules, paused replicas and their inboxes, the fault
+ *   generator's state (a restart draws the new incarnation's entropy from it);
+ * - what the checkers remember of the past that can still turn into a violation: the ops committed
+ *   at each op-number, each replica's commit-number, the primary and start of each view, requests
+ *   issued, executed and acknowledged. Their records of where and when (event indices, message
+ *   ids, which replica executed first) are left out: they only word a violation's evidence.
+ *
+ * Objects are hashed by walking their own fields in order; maps and sets as unordered collections
+ * (their insertion order depends on the path); append-only logs and arrays as sequences.
+ */
+import { AppendOnly } from '../protocol/append-only.ts';
+import { kindCode } from '../sim/event-queue.ts';
+import type { MessageRecord } from '../sim/trace.ts';
+import type { World } from '../sim/world.ts';
+
+/** Fields that are caches, configuration shared by every state, or path-dependent evidence. */
+const skippedFields = new Set([
+  // Replica and client: configuration, a speed-only cache.
+  'config',
+  'vectorSeenFrom',
+  // Checkers: where and when something happened (event indices, message ids, first executor).
+  'committedReplicas',
+  'committedViews',
+  'committedEvents',
+  'digests',
+  'restartedAt',
+  'checkedPrefixes',
+  'inFlight',
+  'executedReplicas',
+  // Network: the trip object route() reuses.
+  'trip',
+]);
+
+const m1 = 0x9e3779b1;
+const m2 = 0x85ebca77;
+
+/** Hashes of strings seen so far (states repeat the same few: names, ops, message types). */
+const stringDigests = new Map<string, number>();
+const stringDigestsMax = 100_000;
+
+function stringDigest(s: string): number {
+  const known = stringDigests.get(s);
+  if (known !== undefined) return known;
+  let h = 0x811c9dc5 ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  if (stringDigests.size < stringDigestsMax) stringDigests.set(s, h);
+  return h;
+}
+
+/** Per class, the fields to hash, in declaration order (every instance has the same). */
+const classFields = new Map<unknown, string[]>();
+
+function fieldsOf(value: object): string[] {
+  const constructor = (value as { constructor?: unknown }).constructor;
+  if (constructor !== Object && constructor !== undefined) {
+    const known = classFields.get(constructor);
+    if (known !== undefined) return known;
+  }
+  const fields: string[] = [];
+  for (const key in value)
+    if (!skippedFields.has(key) && typeof (value as Record<string, unknown>)[key] !== 'function')
+      fields.push(key);
+  if (constructor !== Object && constructor !== undefined) classFields.set(constructor, fields);
+  return fields;
+}
+
+/**
+ * Digests of objects that never change once made: the entries of append-only logs and the messages
+ * (shared between states, so each is hashed once).
+ */
+const frozenDigests = new WeakMap<object, number>();
+
+/** Two 32-bit lanes mixed independently: 53 bits of the result are used. */
+class Hasher {
+  h1 = 0x811c9dc5;
+  h2 = 0x01000193;
+
+  int(x: number): void {
+    this.h1 = Math.imul(this.h1 ^ x, m1);
+    this.h1 ^= this.h1 >>> 15;
+    this.h2 = Math.imul(this.h2 ^ x, m2) + 0x6b43a9b5;
+    this.h2 ^= this.h2 >>> 13;
+  }
+
+  num(x: number): void {
+    if ((x | 0) === x) this.int(x);
+    else if (x === Infinity) this.int(0x7f800000);
+    else {
+      this.int(0x7fc00001);
+      this.int(stringDigest(String(x)));
+    }
+  }
+
+  value(value: unknown): void {
+    switch (typeof value) {
+      case 'number':
+        this.int(1);
+        return this.num(value);
+      case 'string':
+        this.int(2);
+        return this.int(stringDigest(value));
+      case 'boolean':
+        return this.int(value ? 3 : 4);
+      case 'undefined':
+        return this.int(5);
+      case 'bigint':
+        this.int(6);
+        return this.int(stringDigest(value.toString()));
+      case 'object':
+        if (value === null) return this.int(7);
+        return this.object(value);
+      default:
+        return this.int(8);
+    }
+  }
+
+  /** An object that never changes: hashed once, then its digest. */
+  frozen(value: unknown): void {
+    if (typeof value !== 'object' || value === null) return this.value(value);
+    let digest = frozenDigests.get(value);
+    if (digest === undefined) {
+      digest = digestOf(value);
+      frozenDigests.set(value, digest);
+    }
+    this.int(13);
+    this.num(digest);
+  }
+
+  private object(value: object): void {
+    if (value instanceof Map) {
+      this.int(9);
+      return this.unordered(
+        value.size,
+        [...value].map(([key, item]) => digestOf([key, item])),
+      );
+    }
+    if (value instanceof Set) {
+      this.int(10);
+      return this.unordered(
+        value.size,
+        [...value].map((item) => digestOf(item)),
+      );
+    }
+    if (value instanceof AppendOnly) {
+      this.int(14);
+      this.int(value.length);
+      for (let i = 0; i < value.length; i++) this.frozen(value.at(i));
+      return;
+    }
+    const sequence = value as { length?: unknown; at?: unknown };
+    if (typeof sequence.length === 'number' && typeof sequence.at === 'function') {
+      const at = sequence.at as (index: number) => unknown;
+      const length = sequence.length;
+      this.int(11);
+      this.int(length);
+      for (let i = 0; i < length; i++) this.value(at.call(value, i));
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    const fields = fieldsOf(value);
+    this.int(12);
+    this.int(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i];
+      this.int(stringDigest(field));
+      this.value(record[field]);
+    }
+  }
+
+  /** A collection whose order does not count: its items' digests, sorted. */
+  private unordered(size: number, digests: number[]): void {
+    digests.sort((a, b) => a - b);
+    this.int(size);
+    for (const digest of digests) this.num(digest);
+  }
+
+  digest(): number {
+    // 21 bits of one lane and 32 of the other: an exact integer below 2^53.
+    return (this.h1 >>> 11) * 0x100000000 + (this.h2 >>> 0);
+  }
+}
+
+/** The 53-bit digest of one value, walked as the fingerprint walks it. */
+export function digestOf(value: unknown): number {
+  const hasher = new Hasher();
+  hasher.value(value);
+  return hasher.digest();
+}
+
+/** The digest of a message in flight: who sends what to whom, not its id or timing. */
+export function messageDigest(record: MessageRecord): number {
+  let digest = frozenDigests.get(record);
+  if (digest !== undefined) return digest;
+  const hasher = new Hasher();
+  hasher.value(record.from);
+  hasher.value(record.to);
+  hasher.frozen(record.message);
+  digest = hasher.digest();
+  frozenDigests.set(record, digest);
+  return digest;
+}
+
+/** Messages in flight that can still arrive (not doomed by the network), by id. */
+export function liveMessages(world: World): MessageRecord[] {
+  return world.queue.queuedMessages(kindCode.deliver).sort((a, b) => a.id - b.id);
+}
+
+/** The fingerprint of an explored state: the world, and the crashes its path has used. */
+export function fingerprint(world: World, crashesUsed: number): number {
+  const hasher = new Hasher();
+  hasher.int(crashesUsed);
+  hasher.int(world.now);
+  hasher.value(world.replicas);
+  hasher.value(world.clients);
+  const inFlight = liveMessages(world).map(messageDigest);
+  inFlight.sort((a, b) => a - b);
+  hasher.int(inFlight.length);
+  for (const digest of inFlight) hasher.num(digest);
+  hasher.value(world.network);
+  hasher.value(world.paused);
+  hasher.value(world.pausedInbox.map((inbox) => inbox.map(messageDigest)));
+  hasher.value(world.rngs.faults);
+  hasher.value(world.checkers);
+  return hasher.digest();
+}

@@ -1,0 +1,146 @@
+/**
+ * The explorer's state space: the start state (the world at time T, in controlled network mode),
+ * the choices the environment can make in a state, and paths of choices written compactly.
+ *
+ * A choice is one of: deliver a message in flight, drop it, duplicate it, fire a pending timer of a
+ * running replica early, crash a running replica (while the path has crashes left), restart a
+ * crashed one. Each is an ordinary scenario action at time T, so a path appended to the start
+ * scenario is a scenario that replays to the same state, bit for bit.
+ */
+import { isReplicaId, timerKinds, type ReplicaTimer } from '../protocol/index.ts';
+import { defaultCheckers } from '../sim/checkers/index.ts';
+import type { Action, Scenario } from '../sim/scenario-types.ts';
+import type { Violation } from '../sim/trace.ts';
+import { World } from '../sim/world.ts';
+import { liveMessages, messageDigest } from './fingerprint.ts';
+
+/** Where and how far to explore. */
+export interface ExploreJob {
+  readonly scenario: Scenario;
+  /** Virtual ms: everything before T runs as the scenario says (and its actions at T), then control. */
+  readonly at: number;
+  /** The longest path of choices explored. */
+  readonly depth: number;
+  /** The most crashes on one path (each may be followed by a restart). */
+  readonly crashes: number;
+}
+
+export const exploreDepthMax = 64;
+export const exploreCrashesMax = 9;
+
+/** The scenario the exploration starts from: its actions up to T, then `control` at T. */
+export function startScenario(job: ExploreJob): Scenario {
+  const { scenario, at } = job;
+  const actions: Action[] = scenario.actions.filter((action) => action.at <= at);
+  actions.push({ at, type: 'control' });
+  return { ...scenario, actions, until: Math.max(scenario.until, at) };
+}
+
+/** The world at the start: every event before T and every action at T, then controlled mode. */
+export function startWorld(job: ExploreJob): World {
+  const world = new World(startScenario(job), { checkers: defaultCheckers() });
+  while (!world.controlled && !world.halted && world.step());
+  return world;
+}
+
+// A path is its choices joined by spaces; a choice is a letter and its operands:
+// d<id> deliver, x<id> drop, u<id> duplicate, f<replica>.<timer index> fire, c<replica> crash,
+// r<replica> restart.
+
+/** The action a choice stands for, at time `at`. */
+export function choiceAction(choice: string, at: number): Action {
+  const kind = choice[0];
+  const operand = choice.slice(1);
+  switch (kind) {
+    case 'd':
+      return { at, type: 'deliver', id: Number(operand) };
+    case 'x':
+      return { at, type: 'drop', id: Number(operand) };
+    case 'u':
+      return { at, type: 'duplicate', id: Number(operand) };
+    case 'f': {
+      const [replica, timer] = operand.split('.').map(Number);
+      return { at, type: 'fire', replica, timer: timerKinds[timer] };
+    }
+    case 'c':
+      return { at, type: 'crash', replica: Number(operand) };
+    case 'r':
+      return { at, type: 'restart', replica: Number(operand) };
+    default:
+      throw new Error(`unknown choice '${choice}'`);
+  }
+}
+
+export function pathChoices(path: string): string[] {
+  return path === '' ? [] : path.split(' ');
+}
+
+export function extendPath(path: string, choice: string): string {
+  return path === '' ? choice : `${path} ${choice}`;
+}
+
+/** Crashes a path has used. */
+export function crashesIn(path: string): number {
+  let count = 0;
+  for (const choice of pathChoices(path)) if (choice[0] === 'c') count++;
+  return count;
+}
+
+/** The path as scenario actions at time `at`. */
+export function pathActions(path: string, at: number): Action[] {
+  return pathChoices(path).map((choice) => choiceAction(choice, at));
+}
+
+/**
+ * Every choice in `world`, in a fixed order. Copies of one message (same sender, receiver and
+ * content) are interchangeable: only the first offers choices. A message to a crashed replica can
+ * only be lost, so it offers a drop alone.
+ */
+export function choicesIn(world: World, crashesLeft: number): string[] {
+  const out: string[] = [];
+  const seen = new Set<number>();
+  for (const record of liveMessages(world)) {
+    const digest = messageDigest(record);
+    if (seen.has(digest)) continue;
+    seen.add(digest);
+    const to = record.to;
+    const down = isReplicaId(to) && world.replicas[to] === null;
+    const paused = isReplicaId(to) && world.paused[to] === 1;
+    if (!down && !paused) out.push(`d${record.id}`);
+    out.push(`x${record.id}`);
+    if (!down) out.push(`u${record.id}`);
+  }
+  for (let replica = 0; replica < world.replicaCount; replica++) {
+    const state = world.replicas[replica];
+    if (state === null || world.paused[replica] === 1) continue;
+    timerKinds.forEach((timer: ReplicaTimer, index) => {
+      if (state.deadlines[timer] !== Infinity) out.push(`f${replica}.${index}`);
+    });
+  }
+  for (let replica = 0; replica < world.replicaCount; replica++) {
+    if (world.replicas[replica] === null) out.push(`r${replica}`);
+    else if (crashesLeft > 0) out.push(`c${replica}`);
+  }
+  return out;
+}
+
+/** The world a path leads to from the start (a copy: the start is not changed). */
+export function replayPath(start: World, path: string): World {
+  const world = start.clone(null);
+  for (const choice of pathChoices(path)) world.act(choiceAction(choice, start.now));
+  return world;
+}
+
+/** A counterexample: the path, its length, the first violation and the scenario that replays it. */
+export interface Counterexample {
+  readonly path: string;
+  readonly length: number;
+  readonly violation: Violation;
+  readonly scenario: Scenario;
+}
+
+/** The replayable scenario of a path: the start scenario with the path's actions at T. */
+export function pathScenario(job: ExploreJob, path: string, name: string): Scenario {
+  const start = startScenario(job);
+  return { ...start, name, actions: [...start.actions, ...pathActions(path, job.at)] };
+}
