@@ -84,8 +84,9 @@ async function ask<T extends FromWorker['type']>(
 /** The least violation by path, as a counterexample at `job`. */
 function counterexampleOf(job: ExploreJob, found: readonly FoundViolation[]): Counterexample {
   const first = [...found].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))[0];
-  const world = replayPath(startWorld(job), first.path);
-  const violation: Violation = world.violations[world.violations.length - 1] ?? {
+  const { world } = replayPath(startWorld(job), first.path);
+  // The start broke no rule (or the path is empty): the first violation is the path's.
+  const violation: Violation = world.violations[0] ?? {
     checker: first.checker,
     time: job.at,
     event: world.eventCount - 1,

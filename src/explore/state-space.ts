@@ -47,10 +47,15 @@ export function startWorld(job: ExploreJob): World {
 // d<id> deliver, x<id> drop, u<id> duplicate, f<replica>.<timer index> fire, c<replica> crash,
 // r<replica> restart.
 
-/** The action a choice stands for, at time `at`. */
-export function choiceAction(choice: string, at: number): Action {
+/**
+ * The action a choice stands for in `world`. Deliveries, drops, copies, crashes and restarts happen
+ * now; a timer fires at its deadline: the clock moves on to it (never back), so the timer fires
+ * before any message still in flight arrives, and the replicas see the silence it measures.
+ */
+export function choiceAction(choice: string, world: World): Action {
   const kind = choice[0];
   const operand = choice.slice(1);
+  const at = world.now;
   switch (kind) {
     case 'd':
       return { at, type: 'deliver', id: Number(operand) };
@@ -59,8 +64,10 @@ export function choiceAction(choice: string, at: number): Action {
     case 'u':
       return { at, type: 'duplicate', id: Number(operand) };
     case 'f': {
-      const [replica, timer] = operand.split('.').map(Number);
-      return { at, type: 'fire', replica, timer: timerKinds[timer] };
+      const [replica, index] = operand.split('.').map(Number);
+      const timer = timerKinds[index];
+      const deadline = world.replicas[replica]?.deadlines[timer] ?? at;
+      return { at: Math.max(at, deadline), type: 'fire', replica, timer };
     }
     case 'c':
       return { at, type: 'crash', replica: Number(operand) };
@@ -84,11 +91,6 @@ export function crashesIn(path: string): number {
   let count = 0;
   for (const choice of pathChoices(path)) if (choice[0] === 'c') count++;
   return count;
-}
-
-/** The path as scenario actions at time `at`. */
-export function pathActions(path: string, at: number): Action[] {
-  return pathChoices(path).map((choice) => choiceAction(choice, at));
 }
 
 /**
@@ -124,11 +126,16 @@ export function choicesIn(world: World, crashesLeft: number): string[] {
   return out;
 }
 
-/** The world a path leads to from the start (a copy: the start is not changed). */
-export function replayPath(start: World, path: string): World {
+/** The world a path leads to from the start (a copy: the start is not changed), and its actions. */
+export function replayPath(start: World, path: string): { world: World; actions: Action[] } {
   const world = start.clone(null);
-  for (const choice of pathChoices(path)) world.act(choiceAction(choice, start.now));
-  return world;
+  const actions: Action[] = [];
+  for (const choice of pathChoices(path)) {
+    const action = choiceAction(choice, world);
+    actions.push(action);
+    world.act(action);
+  }
+  return { world, actions };
 }
 
 /** A counterexample: the path, its length, the first violation and the scenario that replays it. */
@@ -139,8 +146,10 @@ export interface Counterexample {
   readonly scenario: Scenario;
 }
 
-/** The replayable scenario of a path: the start scenario with the path's actions at T. */
+/** The replayable scenario of a path: the start scenario with the path's actions after `control`. */
 export function pathScenario(job: ExploreJob, path: string, name: string): Scenario {
   const start = startScenario(job);
-  return { ...start, name, actions: [...start.actions, ...pathActions(path, job.at)] };
+  const { actions } = replayPath(startWorld(job), path);
+  const until = Math.max(start.until, ...actions.map((action) => action.at));
+  return { ...start, name, until, actions: [...start.actions, ...actions] };
 }

@@ -80,16 +80,15 @@ export class ExploreCore {
   expand(progress: (expanded: number) => void = () => {}, stopped: () => boolean = () => false): Expanded {
     const local = Array.from({ length: this.count }, () => new Map<number, string>());
     const violations: FoundViolation[] = [];
-    const at = this.start.now;
     let expanded = 0;
     let generated = 0;
     for (const path of this.frontier) {
       if (stopped()) break;
-      const world = replayPath(this.start, path);
+      const { world } = replayPath(this.start, path);
       const crashesUsed = crashesIn(path);
       for (const choice of choicesIn(world, this.job.crashes - crashesUsed)) {
         const next = world.clone(null);
-        next.act(choiceAction(choice, at));
+        next.act(choiceAction(choice, world));
         generated++;
         const nextPath = extendPath(path, choice);
         if (next.violations.length > this.startViolations) {
