@@ -118,6 +118,7 @@ export async function explore(
           at: job.at,
           depth: job.depth,
           crashes: job.crashes,
+          network: job.network ?? 'exact',
           index,
           count,
         },

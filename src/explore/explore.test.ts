@@ -96,6 +96,10 @@ describe('explore: every mutation, from a documented start state', () => {
       expect(replay.head.violations[0]?.checker).toBe(start.checker);
       const correct = await run({ ...job, scenario: { ...scenario, mutation: 'none' } });
       expect(correct.verdict).toBe('ok');
+      // The set network (every message stays available) finds it too, never later.
+      const asSet = await run({ ...job, network: 'set' });
+      expect(asSet.verdict).toBe('violation');
+      expect(asSet.counterexample!.length).toBeLessThanOrEqual(start.length);
     }, 60_000);
   }
 });

@@ -3,8 +3,8 @@
  * next and what the safety checkers will say about it. Two worlds with the same fingerprint are
  * treated as one state, so the hash must cover all of that and nothing path-dependent:
  *
- * - every replica's whole state (log, views, status, tallies, client table, pending timers and
- *   their deadlines, crash vector, nonce, entropy) and every client's, field by field;
+ * - every replica's whole state (log, views, status, tallies, client table, crash vector, nonce,
+ *   entropy) and every client's, field by field, with its times relative to the clock (timesOf);
  * - the messages in flight as a multiset of (from, to, message): ids and send times are left out,
  *   they name a message but do not change what it does; messages the network has already doomed
  *   (cut links, partitions) are left out too, they can only be lost;
@@ -19,6 +19,7 @@
  * (their insertion order depends on the path); append-only logs and arrays as sequences.
  */
 import { AppendOnly } from '../protocol/append-only.ts';
+import { timerKinds, type Replica } from '../protocol/replica.ts';
 import { kindCode } from '../sim/event-queue.ts';
 import type { MessageRecord } from '../sim/trace.ts';
 import type { World } from '../sim/world.ts';
@@ -28,6 +29,8 @@ const skippedFields = new Set([
   // Replica and client: configuration, a speed-only cache.
   'config',
   'vectorSeenFrom',
+  'jitterView',
+  'jitter',
   // Checkers: where and when something happened (event indices, message ids, first executor).
   'committedReplicas',
   'committedViews',
@@ -39,6 +42,12 @@ const skippedFields = new Set([
   'executedReplicas',
   // Network: the trip object route() reuses.
   'trip',
+  // Times, hashed relative to the clock by timesOf() (replicas), or never read in controlled mode
+  // (a client's retry timer does not fire there; when it invoked its request only dates the history).
+  'deadlines',
+  'primaryHeardAt',
+  'retryAt',
+  'invokedAt',
 ]);
 
 const m1 = 0x9e3779b1;
@@ -216,15 +225,37 @@ export function liveMessages(world: World): MessageRecord[] {
   return world.queue.queuedMessages(kindCode.deliver).sort((a, b) => a.id - b.id);
 }
 
-/** The fingerprint of an explored state: the world, and the crashes its path has used. */
-export function fingerprint(world: World, crashesUsed: number): number {
+/**
+ * A replica's times as the protocol reads them, relative to the clock: it only ever compares a
+ * time with `now` (a deadline that has passed, how long ago it heard its primary), never reads the
+ * clock's absolute value, and nothing sent carries a time. So two states a time shift apart behave
+ * alike, and the fingerprint leaves the clock out. A deadline already passed fires now, however long
+ * ago it passed (controlled mode fires nothing by itself), so it counts as 0; a primary heard longer
+ * ago than the replica's primary timeout counts as that timeout (pre_view_change compares the two).
+ */
+function timesOf(replica: Replica, now: number, hasher: Hasher): void {
+  const deadlines = replica.deadlines;
+  for (const timer of timerKinds) {
+    const deadline = deadlines[timer];
+    hasher.int(deadline === Infinity ? -1 : Math.max(0, deadline - now));
+  }
+  hasher.int(Math.min(now - replica.primaryHeardAt, replica.primaryTimeoutMs()));
+}
+
+/**
+ * The fingerprint of an explored state: the world, and the crashes its path has used. With `asSet`
+ * (the set network), the messages in flight count as a set.
+ */
+export function fingerprint(world: World, crashesUsed: number, asSet = false): number {
   const hasher = new Hasher();
   hasher.int(crashesUsed);
-  hasher.int(world.now);
   hasher.value(world.replicas);
+  for (const replica of world.replicas) if (replica !== null) timesOf(replica, world.now, hasher);
   hasher.value(world.clients);
-  const inFlight = liveMessages(world).map(messageDigest);
+  let inFlight = liveMessages(world).map(messageDigest);
   inFlight.sort((a, b) => a - b);
+  // The set network: copies of a message count once.
+  if (asSet) inFlight = inFlight.filter((digest, i) => i === 0 || digest !== inFlight[i - 1]);
   hasher.int(inFlight.length);
   for (const digest of inFlight) hasher.num(digest);
   hasher.value(world.network);

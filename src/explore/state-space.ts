@@ -23,7 +23,18 @@ export interface ExploreJob {
   readonly depth: number;
   /** The most crashes on one path (each may be followed by a restart). */
   readonly crashes: number;
+  /**
+   * How the network is modelled (README, "Exploring"). `exact` (the default): a message in flight
+   * is delivered once, dropped or duplicated, each a choice. `set`: every message sent stays
+   * available, and a choice delivers a copy of it; loss is never delivering, duplication is
+   * delivering again. Every run of `exact` is a run of `set` minus losses, so `set` misses no
+   * violation within the same depth, and it merges states whose messages differ only in copies.
+   */
+  readonly network?: ExploreNetwork;
 }
+
+export type ExploreNetwork = 'exact' | 'set';
+export const exploreNetworks: readonly ExploreNetwork[] = ['exact', 'set'];
 
 export const exploreDepthMax = 64;
 export const exploreCrashesMax = 9;
@@ -45,7 +56,20 @@ export function startWorld(job: ExploreJob): World {
 
 // A path is its choices joined by spaces; a choice is a letter and its operands:
 // d<id> deliver, x<id> drop, u<id> duplicate, f<replica>.<timer index> fire, c<replica> crash,
-// r<replica> restart.
+// r<replica> restart; with the set network, k<id> delivers a copy of the message.
+
+/**
+ * The actions a choice stands for in `world`: one, except `k<id>` (the set network's delivery),
+ * which copies the message and delivers the original, so a copy stays in flight.
+ */
+export function choiceActions(choice: string, world: World): Action[] {
+  if (choice[0] !== 'k') return [choiceAction(choice, world)];
+  const id = Number(choice.slice(1));
+  return [
+    { at: world.now, type: 'duplicate', id },
+    { at: world.now, type: 'deliver', id },
+  ];
+}
 
 /**
  * The action a choice stands for in `world`. Deliveries, drops, copies, crashes and restarts happen
@@ -98,7 +122,7 @@ export function crashesIn(path: string): number {
  * content) are interchangeable: only the first offers choices. A message to a crashed replica can
  * only be lost, so it offers a drop alone.
  */
-export function choicesIn(world: World, crashesLeft: number): string[] {
+export function choicesIn(world: World, crashesLeft: number, network: ExploreNetwork = 'exact'): string[] {
   const out: string[] = [];
   const seen = new Set<number>();
   for (const record of liveMessages(world)) {
@@ -108,6 +132,10 @@ export function choicesIn(world: World, crashesLeft: number): string[] {
     const to = record.to;
     const down = isReplicaId(to) && world.replicas[to] === null;
     const paused = isReplicaId(to) && world.paused[to] === 1;
+    if (network === 'set') {
+      if (!down && !paused) out.push(`k${record.id}`);
+      continue;
+    }
     if (!down && !paused) out.push(`d${record.id}`);
     out.push(`x${record.id}`);
     if (!down) out.push(`u${record.id}`);
@@ -130,11 +158,11 @@ export function choicesIn(world: World, crashesLeft: number): string[] {
 export function replayPath(start: World, path: string): { world: World; actions: Action[] } {
   const world = start.clone(null);
   const actions: Action[] = [];
-  for (const choice of pathChoices(path)) {
-    const action = choiceAction(choice, world);
-    actions.push(action);
-    world.act(action);
-  }
+  for (const choice of pathChoices(path))
+    for (const action of choiceActions(choice, world)) {
+      actions.push(action);
+      world.act(action);
+    }
   return { world, actions };
 }
 

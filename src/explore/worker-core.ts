@@ -12,13 +12,14 @@
 import type { World } from '../sim/world.ts';
 import { fingerprint } from './fingerprint.ts';
 import {
-  choiceAction,
+  choiceActions,
   choicesIn,
   crashesIn,
   extendPath,
   replayPath,
   startWorld,
   type ExploreJob,
+  type ExploreNetwork,
 } from './state-space.ts';
 
 /** A violation found on a path. */
@@ -47,6 +48,7 @@ export class ExploreCore {
   private readonly visited = new Set<number>();
   private frontier: string[] = [];
   private readonly startViolations: number;
+  private readonly network: ExploreNetwork;
 
   constructor(
     readonly job: ExploreJob,
@@ -55,7 +57,8 @@ export class ExploreCore {
   ) {
     this.start = startWorld(job);
     this.startViolations = this.start.violations.length;
-    const startPrint = fingerprint(this.start, 0);
+    this.network = job.network ?? 'exact';
+    const startPrint = fingerprint(this.start, 0, this.network === 'set');
     if (this.owner(startPrint) === index) {
       this.visited.add(startPrint);
       if (!this.start.halted) this.frontier.push('');
@@ -86,9 +89,9 @@ export class ExploreCore {
       if (stopped()) break;
       const { world } = replayPath(this.start, path);
       const crashesUsed = crashesIn(path);
-      for (const choice of choicesIn(world, this.job.crashes - crashesUsed)) {
+      for (const choice of choicesIn(world, this.job.crashes - crashesUsed, this.network)) {
         const next = world.clone(null);
-        next.act(choiceAction(choice, world));
+        for (const action of choiceActions(choice, world)) next.act(action);
         generated++;
         const nextPath = extendPath(path, choice);
         if (next.violations.length > this.startViolations) {
@@ -96,7 +99,7 @@ export class ExploreCore {
           violations.push({ path: nextPath, checker: violation.checker, message: violation.message });
           continue;
         }
-        const print = fingerprint(next, crashesUsed + (choice[0] === 'c' ? 1 : 0));
+        const print = fingerprint(next, crashesUsed + (choice[0] === 'c' ? 1 : 0), this.network === 'set');
         const owner = this.owner(print);
         if (owner === this.index && this.visited.has(print)) continue;
         const bucket = local[owner];

@@ -6,6 +6,7 @@
  * Every request gets exactly one reply; `progress` messages may come before an `expanded` reply.
  */
 import type { Scenario } from '../sim/scenario-types.ts';
+import type { ExploreNetwork } from './state-space.ts';
 import { ExploreCore, type Batch, type FoundViolation } from './worker-core.ts';
 
 export type ToWorker =
@@ -15,6 +16,7 @@ export type ToWorker =
       readonly at: number;
       readonly depth: number;
       readonly crashes: number;
+      readonly network: ExploreNetwork;
       readonly index: number;
       readonly count: number;
     }
@@ -48,8 +50,8 @@ export function handleToWorker(
   try {
     switch (message.type) {
       case 'init': {
-        const { scenario, at, depth, crashes, index, count } = message;
-        const core = new ExploreCore({ scenario, at, depth, crashes }, index, count);
+        const { scenario, at, depth, crashes, network, index, count } = message;
+        const core = new ExploreCore({ scenario, at, depth, crashes, network }, index, count);
         state.core = core;
         return post({ type: 'ready', violation: core.startViolation(), frontier: core.frontierSize });
       }

@@ -16,16 +16,23 @@ import {
   type ExploreProgress,
   type ExploreResult,
 } from '../explore/coordinator.ts';
-import { exploreCrashesMax, exploreDepthMax, type ExploreJob } from '../explore/state-space.ts';
+import {
+  exploreCrashesMax,
+  exploreDepthMax,
+  exploreNetworks,
+  type ExploreJob,
+  type ExploreNetwork,
+} from '../explore/state-space.ts';
 import type { FromWorker, ToWorker } from '../explore/worker-protocol.ts';
 import { scenarioToJson, ScenarioError } from '../scenario/schema.ts';
-import { integerOption, parseCommandLine, usageExit, UsageError } from './args.ts';
+import { choiceOption, integerOption, parseCommandLine, usageExit, UsageError } from './args.ts';
 import { failureLink } from './failure-link.ts';
 import { readScenarioArg, type CliIo } from './run-command.ts';
 
 const workersMax = 64;
 
-const usage = `usage: sim explore <scenario.json|-> --at T [--depth D] [--crashes K] [--workers W] [--json]
+const usage = `usage: sim explore <scenario.json|-> --at T [--depth D] [--crashes K] [--network exact|set]
+                   [--workers W] [--json]
   explores every choice of the network from the scenario's state at T ms: the delivery order of the
   messages in flight, dropping or duplicating any one, firing any pending timer early, up to K
   crashes (each may be followed by a restart), up to D choices deep; every state is checked by the
@@ -34,6 +41,10 @@ const usage = `usage: sim explore <scenario.json|-> --at T [--depth D] [--crashe
                    is controlled (required)
   --depth D        the longest path of choices, 1 to ${exploreDepthMax} (default 8)
   --crashes K      the most crashes on one path, 0 to ${exploreCrashesMax} (default 0)
+  --network N      exact (default): each message in flight is delivered once, dropped or
+                   duplicated, each a choice; set: every message sent stays available and a
+                   choice delivers a copy (loss is never delivering it), which finds every
+                   violation exact finds within the same depth and merges far more states
   --workers W      worker threads, 1 to ${workersMax} (default 1)
   --json           print one JSON object: { ok, verdict, states, generated, depth, exhausted,
                    counterexample: { length, checker, message, path, scenario } | null }
@@ -86,12 +97,13 @@ export async function runExplore(
   job: ExploreJob,
   workers: number,
   onProgress: (progress: ExploreProgress) => void = () => {},
+  stopped: () => boolean = () => false,
 ): Promise<ExploreResult> {
   const endpoints = Array.from({ length: workers }, () =>
     workers === 1 ? inProcessEndpoint() : threadEndpoint(() => {}),
   );
   try {
-    return await explore(job, endpoints, { onProgress, now: () => performance.now() });
+    return await explore(job, endpoints, { onProgress, stopped, now: () => performance.now() });
   } finally {
     for (const endpoint of endpoints) endpoint.terminate();
   }
@@ -103,6 +115,7 @@ interface ExploreArgs {
   readonly depth: number;
   readonly crashes: number;
   readonly workers: number;
+  readonly network: ExploreNetwork;
   readonly json: boolean;
 }
 
@@ -114,6 +127,7 @@ function parseExploreArgs(args: string[]): ExploreArgs {
       depth: { type: 'string' },
       crashes: { type: 'string' },
       workers: { type: 'string' },
+      network: { type: 'string' },
       json: { type: 'boolean' },
     },
     true,
@@ -129,6 +143,7 @@ function parseExploreArgs(args: string[]): ExploreArgs {
     depth: integerOption('depth', values.depth, 1, exploreDepthMax, 8),
     crashes: integerOption('crashes', values.crashes, 0, exploreCrashesMax, 0),
     workers: integerOption('workers', values.workers, 1, workersMax, 1),
+    network: choiceOption('network', values.network, exploreNetworks, 'exact'),
     json: values.json === true,
   };
 }
@@ -145,7 +160,13 @@ export async function exploreCommand(args: string[], io: CliIo): Promise<number>
     const scenario = readScenarioArg(options.file, io);
     if (options.at > scenario.until)
       throw new ScenarioError('', `--at ${options.at} is after the scenario's end (until ${scenario.until})`);
-    job = { scenario, at: options.at, depth: options.depth, crashes: options.crashes };
+    job = {
+      scenario,
+      at: options.at,
+      depth: options.depth,
+      crashes: options.crashes,
+      network: options.network,
+    };
   } catch (error) {
     if (error instanceof ScenarioError) io.stderr(`invalid scenario: ${error.message}\n`);
     else io.stderr(`cannot read ${options.file}: ${(error as Error).message}\n`);

@@ -15,7 +15,7 @@ const usage = `usage: sim <command> [options]        (sim <command> --help for i
                                      run swarm scenarios of seeds S..S+N-1 with every checker,
                                      liveness and linearizability; stop at the first failure and
                                      print it with a #s= link for the app
-  explore <scenario.json|-> --at T [--depth D] [--crashes K] [--workers W] [--json]
+  explore <scenario.json|-> --at T [--depth D] [--crashes K] [--network exact|set] [--workers W] [--json]
                                      explore every choice of the network from the state at T
                                      (breadth first, bounded); print a shortest counterexample
   shrink <scenario.json|-> [--out F] [--max-runs N]

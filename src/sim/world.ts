@@ -570,9 +570,8 @@ export class World {
   }
 
   private duplicateInFlight(id: number): void {
-    const found = this.queue.items().find((event) => event.kind === 'deliver' && event.message!.id === id);
-    if (found === undefined) return;
-    const original = found.message!;
+    const original = this.queue.queuedMessages(deliverCode).find((record) => record.id === id);
+    if (original === undefined) return;
     const delay = original.deliverAt - original.sentAt;
     this.recordMessage(
       original.from,
