@@ -75,3 +75,64 @@ function requireCore(state: WorkerState): ExploreCore {
   if (state.core === null) throw new Error('explorer worker: init must come first');
   return state.core;
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isBatch(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.fingerprints) &&
+    Array.isArray(value.paths) &&
+    value.fingerprints.length === value.paths.length &&
+    value.fingerprints.every(isCount) &&
+    value.paths.every((path) => typeof path === 'string')
+  );
+}
+
+function isFound(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.path === 'string' &&
+    typeof value.checker === 'string' &&
+    typeof value.message === 'string'
+  );
+}
+
+/**
+ * A worker's reply as data crossing a boundary: its shape is checked before it is trusted, and a
+ * malformed one is named (the page stops exploring and says why).
+ */
+export function checkFromWorker(value: unknown): FromWorker | string {
+  if (!isRecord(value) || typeof value.type !== 'string') return 'not a reply';
+  switch (value.type) {
+    case 'ready':
+      return (value.violation === null || isFound(value.violation)) && isCount(value.frontier)
+        ? (value as FromWorker)
+        : 'a malformed ready';
+    case 'progress':
+      return isCount(value.expanded) ? (value as FromWorker) : 'a malformed progress';
+    case 'expanded':
+      return Array.isArray(value.batches) &&
+        value.batches.every(isBatch) &&
+        Array.isArray(value.violations) &&
+        value.violations.every(isFound) &&
+        isCount(value.expanded) &&
+        isCount(value.generated)
+        ? (value as FromWorker)
+        : 'a malformed expansion';
+    case 'admitted':
+      return isCount(value.added) && isCount(value.frontier)
+        ? (value as FromWorker)
+        : 'a malformed admission';
+    case 'error':
+      return typeof value.message === 'string' ? (value as FromWorker) : 'a malformed error';
+    default:
+      return `an unknown reply '${value.type}'`;
+  }
+}
