@@ -47,6 +47,18 @@ const notableSearchChunk = 4000;
 /** Events scanned at most while looking for the next notable event. */
 const notableSearchMax = 200_000;
 
+/** A change to the run's scenario (Session.onScenarioChange). */
+export type ScenarioChange =
+  | {
+      readonly kind: 'fork';
+      readonly before: Scenario;
+      readonly after: Scenario;
+      readonly at: number;
+      readonly actions: readonly Action[];
+    }
+  | { readonly kind: 'edit'; readonly scenario: Scenario }
+  | { readonly kind: 'new'; readonly scenario: Scenario };
+
 export class Session {
   run: Run;
   readonly store: AppStore;
@@ -60,6 +72,12 @@ export class Session {
   private speedWindow = { wall: 0, virtual: 0 };
   /** Told whenever newRun() replaces the run (the share module records browser history). */
   onNewRun: ((scenario: Scenario) => void) | null = null;
+  /**
+   * Told of every change to the run's scenario, for the Branches panel (branches.ts): acting in the
+   * past forks (the dropped future stays on the branch it was on), other changes edit, newRun starts
+   * over. While it is set, acting in the past says it forked rather than that it discarded.
+   */
+  onScenarioChange: ((change: ScenarioChange) => void) | null = null;
 
   constructor(store: AppStore, scenario: Scenario, options: SessionOptions = {}) {
     this.store = store;
@@ -371,11 +389,28 @@ export class Session {
     }
     const droppedActions = run.scenario.actions.length - kept.length;
     const droppedEvents = run.head.eventCount - run.eventCountAt(at - 1);
-    run.setActions([...kept, ...actions.map((action) => ({ ...action, at }) as Action)]);
+    const before = run.scenario;
+    const taken = actions.map((action) => ({ ...action, at }) as Action);
+    run.setActions([...kept, ...taken]);
+    const forked = droppedEvents > 0 || droppedActions > 0;
+    this.onScenarioChange?.(
+      forked
+        ? { kind: 'fork', before, after: run.scenario, at, actions: taken }
+        : { kind: 'edit', scenario: run.scenario },
+    );
     this.forgetFuture();
     if (run.head.eventCount < state.cursor.event) run.extendBy(state.cursor.event - run.head.eventCount);
     const extra = this.forkPatch(state);
-    if (droppedEvents > 0 || droppedActions > 0) {
+    if (forked && this.onScenarioChange !== null)
+      Object.assign(
+        extra,
+        withNotice(
+          state,
+          'info',
+          `You changed the past at ${formatTime(at)}: a new branch starts there, and the future you left stays on its branch (Branches panel).`,
+        ),
+      );
+    else if (forked) {
       const parts = [];
       if (droppedEvents > 0) parts.push(`${droppedEvents} computed event${droppedEvents === 1 ? '' : 's'}`);
       if (droppedActions > 0) parts.push(`${droppedActions} later action${droppedActions === 1 ? '' : 's'}`);
@@ -414,6 +449,7 @@ export class Session {
     // Message ids are handed out in order, so a recomputed past renumbers the messages these meant.
     const renumbered = edited.actions.some((a) => a.at >= changedAt && namesMessageById(a));
     run.setActions(edited.actions);
+    this.onScenarioChange?.({ kind: 'edit', scenario: run.scenario });
     this.forgetFuture();
     const time = Math.min(state.cursor.time, run.scenario.until);
     if (run.head.now < time && !run.head.halted) run.extendTo(Math.floor(time));
@@ -468,6 +504,7 @@ export class Session {
       },
     );
     this.onNewRun?.(scenario);
+    this.onScenarioChange?.({ kind: 'new', scenario });
   }
 
   /** Computes the run ahead of the cursor by up to `count` events (the cursor does not move). */

@@ -1,6 +1,7 @@
 /** The debugging views under the cluster view: violation explorer, space-time diagram, linearizability. */
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './debug-views.css';
+import { BranchesPanel } from './BranchesPanel.tsx';
 import { ExplorePanel } from './ExplorePanel.tsx';
 import { FuzzPanel } from './FuzzPanel.tsx';
 import { LinearizabilityView } from './LinearizabilityView.tsx';
@@ -17,6 +18,7 @@ export function DebugViews() {
       <StateDiff />
       <FuzzPanel />
       <ExplorePanel />
+      <BranchesPanel />
     </section>
   );
 }

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { describeResult, type ExploreProgress, type ExploreResult } from '../../explore/coordinator.ts';
 import { exploreCrashesMax, type ExploreJob, type ExploreNetwork } from '../../explore/state-space.ts';
-import { session } from '../controller.ts';
+import { openAsBranch } from '../branch-store.ts';
 import { formatTime } from '../format.ts';
 import { useApp } from '../store.ts';
 import { exploreWorkerCount, jobAt, startExploration, type Exploration } from './explore-run.ts';
@@ -157,10 +157,14 @@ function ExploreOutcome({ result, job }: { readonly result: ExploreResult; reado
         {`${sentence} `}
         <button
           type="button"
-          onClick={() => {
-            session().newRun(counterexample.scenario, false);
-            session().goToTime(counterexample.scenario.until);
-          }}
+          onClick={() =>
+            openAsBranch(
+              counterexample.scenario,
+              job.at,
+              `explored: ${counterexample.violation.checker} in ${counterexample.length} choices at ${formatTime(job.at)}`,
+              counterexample.scenario.until,
+            )
+          }
         >
           Open the counterexample
         </button>
