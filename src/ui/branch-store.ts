@@ -36,14 +36,14 @@ function load(scenario: Scenario, time: number): void {
   session().goToTime(time);
 }
 
-/** Switches the session to branch `id`, at the moment it left its parent. */
-export function switchBranch(id: number, time?: number): void {
+/** Switches the session to branch `id`, at the cursor's time (branches share their past). */
+export function switchBranch(id: number): void {
   const tree = branchStore.getState();
   if (tree.current === id) return;
   const next = switched(tree, id);
-  const branch = currentBranch(next);
+  const time = session().store.getState().cursor.time;
   branchStore.setState(next, true);
-  load(branch.scenario, time ?? branch.forkAt ?? 0);
+  load(currentBranch(next).scenario, time);
 }
 
 /** Opens `scenario` as a new branch of the current one (an exploration's counterexample), at `time`. */
