@@ -67,20 +67,28 @@ function stringDigest(s: string): number {
   return h;
 }
 
-/** Per class, the fields to hash, in declaration order (every instance has the same). */
-const classFields = new Map<unknown, string[]>();
+/** The fields of an object to hash, in order, and their names' digests. */
+interface Fields {
+  readonly names: string[];
+  readonly digests: number[];
+}
 
-function fieldsOf(value: object): string[] {
+/** Per class, the fields to hash, in declaration order (every instance has the same). */
+const classFields = new Map<unknown, Fields>();
+
+function fieldsOf(value: object): Fields {
   const constructor = (value as { constructor?: unknown }).constructor;
-  if (constructor !== Object && constructor !== undefined) {
+  const isClass = constructor !== Object && constructor !== undefined;
+  if (isClass) {
     const known = classFields.get(constructor);
     if (known !== undefined) return known;
   }
-  const fields: string[] = [];
+  const names: string[] = [];
   for (const key in value)
     if (!skippedFields.has(key) && typeof (value as Record<string, unknown>)[key] !== 'function')
-      fields.push(key);
-  if (constructor !== Object && constructor !== undefined) classFields.set(constructor, fields);
+      names.push(key);
+  const fields = { names, digests: names.map(stringDigest) };
+  if (isClass) classFields.set(constructor, fields);
   return fields;
 }
 
@@ -90,10 +98,26 @@ function fieldsOf(value: object): string[] {
  */
 const frozenDigests = new WeakMap<object, number>();
 
+/** One reusable hasher per nesting depth of maps and sets: no allocation per entry. */
+const childHashers: Hasher[] = [];
+
+function childHasher(depth: number): Hasher {
+  while (childHashers.length <= depth) childHashers.push(new Hasher(childHashers.length));
+  return childHashers[depth];
+}
+
 /** Two 32-bit lanes mixed independently: 53 bits of the result are used. */
 class Hasher {
   h1 = 0x811c9dc5;
   h2 = 0x01000193;
+
+  /** How deeply nested in maps and sets this hasher works (its entries' hasher is one deeper). */
+  constructor(readonly depth = 0) {}
+
+  reset(): void {
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x01000193;
+  }
 
   int(x: number): void {
     this.h1 = Math.imul(this.h1 ^ x, m1);
@@ -147,19 +171,24 @@ class Hasher {
   }
 
   private object(value: object): void {
-    if (value instanceof Map) {
-      this.int(9);
-      return this.unordered(
-        value.size,
-        [...value].map(([key, item]) => digestOf([key, item])),
-      );
-    }
-    if (value instanceof Set) {
-      this.int(10);
-      return this.unordered(
-        value.size,
-        [...value].map((item) => digestOf(item)),
-      );
+    if (value instanceof Map || value instanceof Set) {
+      this.int(value instanceof Map ? 9 : 10);
+      this.int(value.size);
+      // Order does not count (it depends on the path): each entry is hashed on its own and the
+      // digests are added up.
+      let sum1 = 0;
+      let sum2 = 0;
+      const entry = childHasher(this.depth + 1);
+      for (const item of value.entries()) {
+        entry.reset();
+        entry.value(item[0]);
+        entry.value(item[1]);
+        sum1 = (sum1 + entry.h1) | 0;
+        sum2 = (sum2 + entry.h2) | 0;
+      }
+      this.int(sum1);
+      this.int(sum2);
+      return;
     }
     if (value instanceof AppendOnly) {
       this.int(14);
@@ -177,21 +206,13 @@ class Hasher {
       return;
     }
     const record = value as Record<string, unknown>;
-    const fields = fieldsOf(value);
+    const { names, digests } = fieldsOf(value);
     this.int(12);
-    this.int(fields.length);
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i];
-      this.int(stringDigest(field));
-      this.value(record[field]);
+    this.int(names.length);
+    for (let i = 0; i < names.length; i++) {
+      this.int(digests[i]);
+      this.value(record[names[i]]);
     }
-  }
-
-  /** A collection whose order does not count: its items' digests, sorted. */
-  private unordered(size: number, digests: number[]): void {
-    digests.sort((a, b) => a - b);
-    this.int(size);
-    for (const digest of digests) this.num(digest);
   }
 
   digest(): number {
