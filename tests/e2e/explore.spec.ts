@@ -50,3 +50,23 @@ test('exploring the correct protocol from the same state is clean, and Stop ends
     timeout: 60_000,
   });
 });
+
+test('prints the explorer’s speed in the browser on the view-change tour', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { viewChangeTour } = await import('../../src/scenario/tours/view-change.ts');
+  await page.goto(`/${encodeLink(viewChangeTour.scenario, 884)}`);
+  const panel = page.getByRole('region', { name: 'Explore from here' });
+  await panel.getByRole('spinbutton', { name: 'Depth d' }).fill('5');
+  await panel.getByRole('spinbutton', { name: 'Crashes k' }).fill('1');
+  await panel.getByRole('button', { name: 'Explore from here' }).click();
+  await expect(panel.getByLabel('Exploration result')).toContainText(
+    /^no violation in [\d,]+ states up to depth 5/,
+    {
+      timeout: 150_000,
+    },
+  );
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(
+    `browser explore (view-change tour from 885 ms, depth 5, 1 crash, ${cores} cores): ${await panel.getByRole('status').innerText()}`,
+  );
+});
