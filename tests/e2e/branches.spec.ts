@@ -54,3 +54,21 @@ test('acting in the past forks a branch; the panel switches, links and compares 
   );
   await expect(card(page, 0)).toContainText('crashed');
 });
+
+test('a mutated run is one click from its comparison with the correct protocol', async ({ page }) => {
+  const { mutationScenarios } = await import('../../src/scenario/mutation-scenarios.ts');
+  const { scenario } = mutationScenarios['longest-log-wins'];
+  await page.goto(`/${encodeLink(scenario, 3500)}`);
+  const panel = page.getByRole('region', { name: 'Branches' });
+  await panel.getByRole('button', { name: 'Compare with the correct protocol' }).click();
+  const tree = panel.getByRole('list', { name: 'Branch tree' });
+  await expect(tree.getByRole('listitem')).toHaveCount(2);
+  await expect(tree.getByRole('button', { name: /without longest-log-wins$/ })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  const comparison = panel.getByRole('region', { name: 'Branch comparison' });
+  await expect(comparison.getByLabel('First divergence')).toContainText(/first diverge at event #\d+/);
+  await expect(comparison.getByRole('img', { name: 'Stacked space-time diagram' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Violation' })).toHaveCount(0);
+});

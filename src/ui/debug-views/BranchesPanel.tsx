@@ -7,7 +7,7 @@
 import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Run } from '../../sim/run.ts';
-import { branchStore, switchBranch } from '../branch-store.ts';
+import { branchStore, openAsBranch, switchBranch } from '../branch-store.ts';
 import {
   branchLinkScenario,
   branchStateDiff,
@@ -26,6 +26,14 @@ export function BranchesPanel() {
   const [comparing, setComparing] = useState<number | null>(null);
   const rows = treeRows(tree);
   const other = tree.branches.find((branch) => branch.id === comparing && branch.id !== tree.current);
+  const current = currentBranch(tree);
+  const mutation = current.scenario.mutation;
+  /** One click: the same scenario with the correct protocol, as a branch, compared with this one. */
+  const compareWithCorrect = () => {
+    const time = session().store.getState().cursor.time;
+    openAsBranch({ ...current.scenario, mutation: 'none' }, 0, `${current.name}, without ${mutation}`, time);
+    setComparing(current.id);
+  };
   return (
     <section className="debug-panel" aria-label="Branches">
       <h2>Branches</h2>
@@ -65,7 +73,14 @@ export function BranchesPanel() {
           </li>
         ))}
       </ul>
-      {other !== undefined ? <BranchCompare a={currentBranch(tree)} b={other} /> : null}
+      {mutation !== 'none' ? (
+        <p>
+          <button type="button" onClick={compareWithCorrect}>
+            Compare with the correct protocol
+          </button>
+        </p>
+      ) : null}
+      {other !== undefined ? <BranchCompare a={current} b={other} /> : null}
     </section>
   );
 }
