@@ -70,9 +70,15 @@ function workerEndpoint(
 
 export interface Exploration {
   readonly done: Promise<ExploreResult>;
-  /** Stops after the level being expanded (the workers are then terminated). */
+  /**
+   * Stops: after the depth being expanded if it ends within half a second, or else at once (the
+   * workers are terminated, and the result counts what the last finished depth had checked).
+   */
   stop(): void;
 }
+
+/** How long Stop waits for the depth being expanded to end before it terminates the workers. */
+const stopGraceMs = 500;
 
 export function startExploration(
   job: ExploreJob,
@@ -82,18 +88,39 @@ export function startExploration(
   onProblem: (problem: string) => void,
 ): Exploration {
   let stopped = false;
+  let last: ExploreProgress | null = null;
+  let forceStop: (result: ExploreResult) => void = () => {};
+  const forced = new Promise<ExploreResult>((resolve) => {
+    forceStop = resolve;
+  });
   const endpoints = Array.from({ length: workers }, () => workerEndpoint(onExpanded, onProblem));
-  const done = explore(job, endpoints, {
-    onProgress,
+  const searched = explore(job, endpoints, {
+    onProgress: (progress) => {
+      last = progress;
+      onProgress(progress);
+    },
     stopped: () => stopped,
     now: () => performance.now(),
-  }).finally(() => {
+  });
+  const done = Promise.race([searched, forced]).finally(() => {
     for (const endpoint of endpoints) endpoint.terminate();
   });
   return {
     done,
     stop() {
       stopped = true;
+      setTimeout(() => {
+        const progress: ExploreProgress | null = last;
+        forceStop({
+          verdict: 'stopped',
+          states: progress?.unique ?? 1,
+          generated: progress?.generated ?? 0,
+          depth: progress?.depth ?? 0,
+          exhausted: false,
+          counterexample: null,
+          elapsedMs: progress?.elapsedMs ?? 0,
+        });
+      }, stopGraceMs);
     },
   };
 }
