@@ -1,4 +1,5 @@
-// Import boundaries: imports point down only (ui -> scenario -> sim -> protocol; node -> scenario/sim/protocol),
+// Import boundaries: imports point down only (ui -> scenario -> sim -> protocol; explore -> sim -> protocol;
+// ui and node -> explore; node -> scenario/sim/protocol),
 // and no file reaches itself through its imports, `import type` included. Tests may build inputs with the
 // scenario layer, and node's tests may check that what the command line writes is what the app reads (ui).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ const forbidden = {
   protocol: ['sim', 'scenario', 'ui', 'node'],
   sim: ['scenario', 'ui', 'node'],
   scenario: ['ui', 'node'],
+  explore: ['scenario', 'ui', 'node'],
   ui: ['node'],
   node: ['ui'],
 };

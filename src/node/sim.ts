@@ -1,6 +1,7 @@
 /** The `sim` command line: run scenarios, check histories, fuzz seeds, shrink failures (sim-cli.ts runs it). */
 import { writeFileSync } from 'node:fs';
 import { readTextBounded } from './bounded-read.ts';
+import { exploreCommand } from './explore-command.ts';
 import { fuzzCommand } from './fuzz-command.ts';
 import { runLincheck } from './lincheck-command.ts';
 import { mergeTracesCommand } from './merge-traces.ts';
@@ -14,6 +15,9 @@ const usage = `usage: sim <command> [options]        (sim <command> --help for i
                                      run swarm scenarios of seeds S..S+N-1 with every checker,
                                      liveness and linearizability; stop at the first failure and
                                      print it with a #s= link for the app
+  explore <scenario.json|-> --at T [--depth D] [--crashes K] [--network exact|set] [--workers W] [--json]
+                                     explore every choice of the network from the state at T
+                                     (breadth first, bounded); print a shortest counterexample
   shrink <scenario.json|-> [--out F] [--max-runs N]
                                      minimise a failing scenario while the same checker fails
   lincheck <file> [--format etcd|kv|trace] [--timeout S] [--json]
@@ -38,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(args, { ...nodeIo, writeFile });
     case 'fuzz':
       return fuzzCommand(args, nodeIo);
+    case 'explore':
+      return exploreCommand(args, nodeIo);
     case 'shrink':
       return shrinkCommand(args, { ...nodeIo, writeFile });
     case 'lincheck':

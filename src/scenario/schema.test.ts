@@ -65,7 +65,27 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'explode' }] },
-      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, got "explode"',
+      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, control, deliver, fire, got "explode"',
+    ],
+    [
+      { version: 1, actions: [{ at: 1, type: 'deliver' }] },
+      'actions[0].id: must be an integer, got undefined',
+    ],
+    [
+      { version: 1, actions: [{ at: 1, type: 'deliver', id: -1 }] },
+      'actions[0].id: must be from 0 to 9007199254740991, got -1',
+    ],
+    [
+      { version: 1, actions: [{ at: 1, type: 'fire', replica: 0, timer: 'alarm' }] },
+      'actions[0].timer: must be one of heartbeat, prepareRetry, viewChange, viewChangeResend, stateTransfer, recovery, got "alarm"',
+    ],
+    [
+      { version: 1, actions: [{ at: 1, type: 'fire', replica: 3, timer: 'heartbeat' }] },
+      'actions[0].replica: 3 is not a replica of a 3-replica cluster',
+    ],
+    [
+      { version: 1, actions: [{ at: 1, type: 'control', replica: 0 }] },
+      'actions[0].replica: unknown field (expected one of at, type)',
     ],
     [{ version: 1, network: { dropRate: 2 } }, 'network.dropRate: must be from 0 to 1, got 2'],
     [{ version: 1, network: { latencyMs: [50, 10] } }, 'network.latencyMs: min 50 must not exceed max 10'],

@@ -15,14 +15,17 @@ import {
   recoveryModes,
   replicasMax,
   stateMachineKinds,
+  timerKinds,
   validateOp,
   type MessageType,
   type NodeId,
+  type ReplicaTimer,
   type StateMachineKind,
   type Timing,
 } from '../protocol/index.ts';
 import {
   actionTypes,
+  controlActionTypes,
   type Action,
   type NetworkParams,
   type Scenario,
@@ -219,9 +222,13 @@ const actionFields: Record<Action['type'], readonly string[]> = {
   pause: ['replica'],
   resume: ['replica'],
   workload: ['requestsPerClient'],
+  control: [],
+  deliver: ['id'],
+  fire: ['replica', 'timer'],
 };
 
-export { actionTypes };
+export { actionTypes, controlActionTypes };
+const everyActionType: readonly string[] = [...actionTypes, ...controlActionTypes];
 
 function parseGroups(value: Json, path: string, cluster: Cluster): NodeId[][] {
   if (!Array.isArray(value) || value.length === 0)
@@ -251,7 +258,7 @@ function parseAction(value: Json, path: string, cluster: Cluster): Action {
   const raw = object(value, path);
   const type = raw.type;
   if (typeof type !== 'string' || !Object.hasOwn(actionFields, type))
-    fail(`${path}.type`, `must be one of ${actionTypes.join(', ')}, got ${describe(type)}`);
+    fail(`${path}.type`, `must be one of ${everyActionType.join(', ')}, got ${describe(type)}`);
   const actionType = type as Action['type'];
   knownKeys(raw, ['at', 'type', ...actionFields[actionType]], path);
   const at = integer(raw.at, `${path}.at`, 0, cluster.until);
@@ -299,6 +306,16 @@ function parseAction(value: Json, path: string, cluster: Cluster): Action {
         type: 'workload',
         requestsPerClient: integer(raw.requestsPerClient, field('requestsPerClient'), 0, 1_000_000_000),
       };
+    case 'control':
+      return { at, type: 'control' };
+    case 'deliver':
+      return { at, type: 'deliver', id: integer(raw.id, field('id'), 0, Number.MAX_SAFE_INTEGER) };
+    case 'fire': {
+      const replica = replicaOf(raw.replica, field('replica'), cluster);
+      if (typeof raw.timer !== 'string' || !(timerKinds as readonly string[]).includes(raw.timer))
+        fail(field('timer'), `must be one of ${timerKinds.join(', ')}, got ${describe(raw.timer)}`);
+      return { at, type: 'fire', replica, timer: raw.timer as ReplicaTimer };
+    }
     case 'network': {
       const action: {
         -readonly [K in keyof Extract<Action, { type: 'network' }>]: Extract<Action, { type: 'network' }>[K];

@@ -106,6 +106,12 @@ export function actionCaption(action: Action): string {
       return `network: ${[action.latencyMs && `latency ${action.latencyMs[0]}-${action.latencyMs[1]} ms`, action.dropRate !== undefined && `drop ${action.dropRate}`, action.duplicateRate !== undefined && `duplicate ${action.duplicateRate}`].filter(Boolean).join(', ')}`;
     case 'timeout':
       return `replica ${action.replica}'s view-change timer fired by hand`;
+    case 'control':
+      return 'network controlled: nothing arrives and no timer fires unless chosen';
+    case 'deliver':
+      return `message #${action.id} delivered by choice`;
+    case 'fire':
+      return `replica ${action.replica}'s ${action.timer} timer fired by choice`;
     case 'pause':
       return `replica ${action.replica} paused (its state stays; its timers fall due and its messages queue)`;
     case 'resume':

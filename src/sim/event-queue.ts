@@ -161,6 +161,59 @@ export class EventQueue {
     return copy;
   }
 
+  /** The messages of queued events of kind `kind` (a kindCode), in no particular order. */
+  queuedMessages(kind: number): MessageRecord[] {
+    const out: MessageRecord[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.heap[i];
+      if (this.kinds[slot] === kind) out.push(this.messages[slot]!);
+    }
+    return out;
+  }
+
+  /**
+   * Takes the queued delivery or loss of message `id` out of the queue (the controlled network's
+   * choices): returns its kind code and message, or null when it is not queued.
+   */
+  removeMessage(id: number): { kind: number; message: MessageRecord } | null {
+    const heap = this.heap;
+    let index = -1;
+    for (let i = 0; i < this.count; i++) {
+      const slot = heap[i];
+      if (this.kinds[slot] <= kindCode.lose && this.messages[slot]?.id === id) {
+        index = i;
+        break;
+      }
+    }
+    if (index < 0) return null;
+    const slot = heap[index];
+    const found = { kind: this.kinds[slot], message: this.messages[slot]! };
+    this.messages[slot] = undefined;
+    this.free[this.freeCount++] = slot;
+    const n = --this.count;
+    if (index === n) return found;
+    const last = heap[n];
+    // The last slot fills the hole, then moves up or down to where it belongs.
+    let i = index;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(last, heap[parent])) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && this.before(heap[right], heap[left]) ? right : left;
+      if (!this.before(heap[child], last)) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
+    return found;
+  }
+
   private before(a: number, b: number): boolean {
     const ta = this.times[a];
     const tb = this.times[b];

@@ -83,6 +83,11 @@ export class World {
    */
   stateless = 0;
   statelessMax = 0;
+  /**
+   * Controlled network mode (the `control` action): queued deliveries and timers wait for an
+   * explicit choice (`deliver`, `drop`, `duplicate`, `fire`); the clock moves only with actions.
+   */
+  controlled = false;
   private chain: CheckerChain;
   violations: Violation[] = [];
   halted = false;
@@ -134,6 +139,7 @@ export class World {
       this.pausedInbox = from.pausedInbox.map((inbox) => inbox.slice());
       this.stateless = from.stateless;
       this.statelessMax = from.statelessMax;
+      this.controlled = from.controlled;
       this.chain = from.chain.clone();
       this.violations = from.violations.slice();
       this.halted = from.halted;
@@ -192,7 +198,7 @@ export class World {
   /** Time of the next event (action or queued), or Infinity. Discards stale wake-ups on the way. */
   nextTime(): number {
     const actionAt = this.nextAction < this.actions.length ? this.actions[this.nextAction].at : Infinity;
-    return Math.min(actionAt, this.nextQueuedTime());
+    return Math.min(actionAt, this.controlled ? Infinity : this.nextQueuedTime());
   }
 
   private nextQueuedTime(): number {
@@ -210,7 +216,7 @@ export class World {
     const before = this.eventCount;
     // A wake-up whose timer was pushed back records nothing: keep going until something happens.
     while (!this.halted && this.eventCount === before) {
-      const queuedAt = this.nextQueuedTime();
+      const queuedAt = this.controlled ? Infinity : this.nextQueuedTime();
       const actionAt = this.nextAction < this.actions.length ? this.actions[this.nextAction].at : Infinity;
       // Actions at time t come before queued events at t: a live action and a replayed one then agree.
       if (actionAt <= queuedAt) {
@@ -344,6 +350,11 @@ export class World {
 
   private applyAction(action: Action): void {
     this.now = Math.max(this.now, action.at);
+    // A choice that is itself an event (a delivery, a loss, a timer) is published as that event.
+    if (action.type === 'deliver' && this.deliverChosen(action.id)) return;
+    if (action.type === 'fire' && this.fireChosen(action.replica, action.timer)) return;
+    if (action.type === 'drop' && action.id !== undefined && this.controlled && this.dropChosen(action.id))
+      return;
     const node = actionNode(action);
     const nodeIndex =
       node === null ? null : isReplicaId(node) ? node : this.replicaCount + this.clientIndexOf(node);
@@ -431,6 +442,18 @@ export class World {
         replica.forceViewChangeTimeout(this.now, out);
         return;
       }
+      case 'control':
+        return this.enterControlledMode(out);
+      case 'deliver':
+        return out.note({
+          kind: 'info',
+          text: `message #${action.id} is not in flight (or waits for a paused replica)`,
+        });
+      case 'fire':
+        return out.note({
+          kind: 'info',
+          text: `replica ${action.replica} has no ${action.timer} timer pending, or is not running`,
+        });
       case 'workload': {
         const queued = this.queue.items();
         for (let index = 0; index < this.clients.length; index++) {
@@ -461,6 +484,69 @@ export class World {
     for (const record of inbox) this.queue.add(this.now, this.nextSeq++, deliverCode, record.id, record);
   }
 
+  /**
+   * Enters controlled network mode: from now on only explicit choices deliver, lose or copy a
+   * message or fire a timer. Pending wake-ups and workload steps are dropped (a timer fires by
+   * `fire`), the messages in flight stay queued, and random drops and copies stop.
+   */
+  private enterControlledMode(out: StepOutbox): void {
+    if (this.controlled) return out.note({ kind: 'info', text: 'the network is already controlled' });
+    this.controlled = true;
+    this.network.params = { ...this.network.params, dropRate: 0, duplicateRate: 0 };
+    const messages = this.queue.items().filter((event) => event.kind === 'deliver' || event.kind === 'lose');
+    this.queue = new EventQueue(messages);
+    this.wakeAt.fill(Infinity);
+  }
+
+  /** Takes the queued delivery or loss of message `id` out of the queue, or returns null. */
+  private takeQueued(id: number): { kind: 'deliver' | 'lose'; record: MessageRecord } | null {
+    const found = this.queue.removeMessage(id);
+    if (found === null) return null;
+    return { kind: found.kind === deliverCode ? 'deliver' : 'lose', record: found.message };
+  }
+
+  /** `deliver {id}`: the message arrives now (a message the network loses is lost now instead). */
+  private deliverChosen(id: number): boolean {
+    const to = this.queuedMessage(id)?.to;
+    if (to === undefined || (isReplicaId(to) && this.paused[to] === 1)) return false;
+    const taken = this.takeQueued(id)!;
+    if (taken.kind === 'lose') this.lose(taken.record, taken.record.lossReason ?? 'network');
+    else this.deliver(taken.record);
+    return true;
+  }
+
+  /** The message with this id, if its delivery or loss is queued. */
+  private queuedMessage(id: number): MessageRecord | undefined {
+    return (
+      this.queue.queuedMessages(deliverCode).find((record) => record.id === id) ??
+      this.queue.queuedMessages(loseCode).find((record) => record.id === id)
+    );
+  }
+
+  /** `drop {id}` in controlled mode: the message is lost now, as one event. */
+  private dropChosen(id: number): boolean {
+    const taken = this.takeQueued(id);
+    if (taken === null) return false;
+    this.lose({ ...taken.record, lostAt: this.now, lossReason: 'by hand' }, 'by hand');
+    return true;
+  }
+
+  /** `fire {replica, timer}`: the timer fires now, however far its deadline is. */
+  private fireChosen(node: number, timer: ReplicaTimer): boolean {
+    const replica = this.replicas[node];
+    if (replica === null || this.paused[node] === 1 || replica.deadlines[timer] === Infinity) return false;
+    const out = this.beginStep();
+    try {
+      replica.onTimer(timer, this.now, out);
+    } catch (error) {
+      this.stepFailure = assertionMessage(error);
+    }
+    this.finishStep(node, node);
+    this.event.timerFired(node, timer);
+    this.publish();
+    return true;
+  }
+
   private unpause(replica: number): void {
     this.paused[replica] = 0;
     if (this.pausedInbox[replica].length > 0) this.pausedInbox[replica] = [];
@@ -484,9 +570,8 @@ export class World {
   }
 
   private duplicateInFlight(id: number): void {
-    const found = this.queue.items().find((event) => event.kind === 'deliver' && event.message!.id === id);
-    if (found === undefined) return;
-    const original = found.message!;
+    const original = this.queue.queuedMessages(deliverCode).find((record) => record.id === id);
+    if (original === undefined) return;
     const delay = original.deliverAt - original.sentAt;
     this.recordMessage(
       original.from,
@@ -606,6 +691,7 @@ export class World {
   }
 
   private scheduleWake(node: number): void {
+    if (this.controlled) return;
     const deadline =
       node < this.replicaCount
         ? (this.replicas[node]?.nextDeadline() ?? Infinity)
@@ -617,6 +703,7 @@ export class World {
   }
 
   private scheduleWorkload(index: number, at: number): void {
+    if (this.controlled) return;
     this.queue.add(at, this.nextSeq++, workloadCode, index, undefined);
   }
 
@@ -632,6 +719,11 @@ export class World {
     // Messages waiting for a paused replica have arrived but are not read yet.
     for (const inbox of this.pausedInbox) for (const record of inbox) out.push(record);
     return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Applies one action now (the explorer's choices), exactly as the scenario's action list would. */
+  act(action: Action): void {
+    this.applyAction(action);
   }
 
   // ---------------------------------------------------------------- time travel
@@ -674,6 +766,7 @@ function actionNode(action: Action): NodeId | null {
     case 'timeout':
     case 'pause':
     case 'resume':
+    case 'fire':
       return action.replica;
     default:
       return null;

@@ -10,6 +10,7 @@ import { breakRecoveryWithoutPrimaryTour } from './break-recovery-without-primar
 import { breakStartViewWithoutQuorumTour } from './break-start-view-without-quorum.ts';
 import { breakTruncateBeforeNewStateTour } from './break-truncate-before-new-state.ts';
 import { clientTableTour } from './client-table.ts';
+import { exploreHereTour } from './explore-here.ts';
 import { latestViewLogTour } from './latest-view-log.ts';
 import { lostMessagesTour } from './lost-messages.ts';
 import { normalOperationTour } from './normal-operation.ts';
@@ -36,6 +37,7 @@ export const tours: readonly Tour[] = [
   partitionTour,
   pausedReplicaTour,
   lostMessagesTour,
+  exploreHereTour,
   breakCommitWithoutQuorumTour,
   breakStartViewWithoutQuorumTour,
   breakRecoveryWithoutPrimaryTour,

@@ -113,6 +113,8 @@ function isFault(action: Action): boolean {
     case 'drop':
     case 'duplicate':
     case 'timeout':
+    case 'control':
+    case 'fire':
       return true;
     case 'network':
       return action.dropRate !== undefined && action.dropRate > 0;
@@ -132,7 +134,10 @@ export function faultFreeWindows(scenario: Scenario): FaultFreeWindow[] {
   const cuts = new Set<string>();
   let partitioned = false;
   let dropping = scenario.network.dropRate > 0;
-  const clean = () => down.size === 0 && paused.size === 0 && cuts.size === 0 && !partitioned && !dropping;
+  // Controlled network mode never ends: time stands still, so nothing is promised after it.
+  let controlled = false;
+  const clean = () =>
+    down.size === 0 && paused.size === 0 && cuts.size === 0 && !partitioned && !dropping && !controlled;
   const windows: FaultFreeWindow[] = [];
   let start: number | null = clean() ? 0 : null;
   const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
@@ -170,6 +175,9 @@ export function faultFreeWindows(scenario: Scenario): FaultFreeWindow[] {
         break;
       case 'network':
         if (action.dropRate !== undefined) dropping = action.dropRate > 0;
+        break;
+      case 'control':
+        controlled = true;
         break;
       default:
         break;

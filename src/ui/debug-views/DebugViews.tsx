@@ -2,6 +2,7 @@
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './debug-views.css';
 import { BranchesPanel } from '../branches/BranchesPanel.tsx';
+import { ExplorePanel } from './ExplorePanel.tsx';
 import { FuzzPanel } from './FuzzPanel.tsx';
 import { LinearizabilityView } from './LinearizabilityView.tsx';
 import { SpaceTimeDiagram } from './SpaceTime.tsx';
@@ -16,6 +17,7 @@ export function DebugViews() {
       <LinearizabilityView />
       <StateDiff />
       <FuzzPanel />
+      <ExplorePanel />
       <BranchesPanel />
     </section>
   );
