@@ -66,8 +66,20 @@ export const notAnObject: Message = (issue) => `must be an object, got ${describ
 
 /** strictRecord without its plain-object check, for the options of a v.variant (which makes one). */
 export function strictFields<const E extends v.ObjectEntries>(entries: E, notObject: Message = notAnObject) {
+  return v.strictObject(entries, fieldsMessage(entries, notObject));
+}
+
+/** An object with these fields, and others that are ignored (a format's room to grow). */
+export function looseRecord<const E extends v.ObjectEntries>(entries: E, notObject: Message = notAnObject) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, notObject),
+    v.looseObject(entries, fieldsMessage(entries, notObject)),
+  );
+}
+
+function fieldsMessage(entries: v.ObjectEntries, notObject: Message): Message {
   const fields = Object.keys(entries);
-  const message: Message = (issue) => {
+  return (issue) => {
     if (issue.expected === 'never') return `unknown field (expected one of ${fields.join(', ')})`;
     const key = issue.path?.at(-1)?.key;
     if (typeof key === 'string' && Object.hasOwn(entries, key)) {
@@ -76,7 +88,6 @@ export function strictFields<const E extends v.ObjectEntries>(entries: E, notObj
     }
     return notObject(issue);
   };
-  return v.strictObject(entries, message);
 }
 
 /** A whole number from min to max. */

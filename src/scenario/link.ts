@@ -5,8 +5,10 @@
  */
 // lz-string is CommonJS: its default export works both in Vite and in Node (the e2e tests encode links).
 import lzString from 'lz-string';
+import * as v from 'valibot';
 import type { Scenario } from '../sim/scenario-types.ts';
-import { parseScenario, scenarioBytesMax, ScenarioError } from './schema.ts';
+import { check, isPlainObject, looseRecord, problemLine } from './format.ts';
+import { scenarioBytesMax, scenarioSchema } from './schema.ts';
 
 export const linkVersion = 1;
 /** A link hash longer than this is refused before decompression. */
@@ -33,8 +35,22 @@ export interface LinkPayload {
   readonly time: number;
 }
 
+/**
+ * The link's JSON, defined once: `v` its version, the scenario, `t` the cursor time (a bad one
+ * reads as 0). Fields a later version adds are ignored.
+ */
+export const linkPayloadSchema = looseRecord({
+  v: v.literal(
+    linkVersion,
+    (issue) => `unknown link version ${quote(issue.input)}: this build reads version ${linkVersion}`,
+  ),
+  scenario: scenarioSchema,
+  t: v.fallback(v.pipe(v.number(), v.finite()), 0),
+});
+
 export function encodeLink(scenario: Scenario, time: number): string {
-  const json = JSON.stringify({ v: linkVersion, scenario, t: Math.floor(time) });
+  const payload: v.InferInput<typeof linkPayloadSchema> = { v: linkVersion, scenario, t: Math.floor(time) };
+  const json = JSON.stringify(payload);
   return prefix + lzString.compressToEncodedURIComponent(json);
 }
 
@@ -69,23 +85,13 @@ export function decodeLink(hash: string): DecodedLink | null {
   } catch {
     return { ok: false, problem: 'the link is truncated or corrupted (not JSON)' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { ok: false, problem: 'the link does not hold a scenario' };
-  const record = value as Record<string, unknown>;
-  if (record.v !== linkVersion)
-    return {
-      ok: false,
-      problem: `unknown link version ${quote(record.v)}: this build reads version ${linkVersion}`,
-    };
-  try {
-    const scenario = parseScenario(record.scenario);
-    const t =
-      typeof record.t === 'number' && Number.isFinite(record.t)
-        ? Math.max(0, Math.min(record.t, scenario.until))
-        : 0;
-    return { ok: true, payload: { scenario, time: t } };
-  } catch (error) {
-    if (error instanceof ScenarioError) return { ok: false, problem: `scenario ${error.message}` };
-    return { ok: false, problem: 'the link could not be read' };
+  if (!isPlainObject(value)) return { ok: false, problem: 'the link does not hold a scenario' };
+  const result = check(linkPayloadSchema, value);
+  if (!result.ok) {
+    if (result.path === 'v') return { ok: false, problem: result.rule };
+    const path = result.path.replace(/^scenario\.?/, '');
+    return { ok: false, problem: `scenario ${problemLine({ path, rule: result.rule })}` };
   }
+  const { scenario, t } = result.value;
+  return { ok: true, payload: { scenario, time: Math.max(0, Math.min(t, scenario.until)) } };
 }

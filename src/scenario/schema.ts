@@ -29,7 +29,7 @@ import {
   notAnObject,
   strictFields,
   strictRecord,
-  text,
+  text as textOf,
 } from './format.ts';
 
 export { actionTypes };
@@ -109,10 +109,10 @@ const timing = v.pipe(
   }),
   v.forward(
     v.check(
-      (timing) => timing.viewChangeTimeoutMs > timing.heartbeatMs,
+      (given) => given.viewChangeTimeoutMs > given.heartbeatMs,
       (issue) => {
-        const timing = issue.input as Timing;
-        return `must exceed heartbeatMs (${timing.heartbeatMs}), got ${timing.viewChangeTimeoutMs}`;
+        const given = issue.input as Timing;
+        return `must exceed heartbeatMs (${given.heartbeatMs}), got ${given.viewChangeTimeoutMs}`;
       },
     ),
     ['viewChangeTimeoutMs'],
@@ -231,9 +231,9 @@ export function actionOf(cluster: Cluster) {
   const link = <const T extends string>(type: T) =>
     strictFields({ at, type: v.literal(type), from: node, to: node });
   const op = v.pipe(
-    text(opBytesMax),
+    textOf(opBytesMax),
     v.check(
-      (op) => validateOp(cluster.stateMachine, op) === null,
+      (given) => validateOp(cluster.stateMachine, given) === null,
       (issue) =>
         `${validateOp(cluster.stateMachine, issue.input as string)} (state machine ${cluster.stateMachine})`,
     ),
@@ -297,7 +297,7 @@ const scenarioFields = strictRecord({
       ? `is required (this is format version ${scenarioVersion})`
       : `unknown version ${describe(issue.input)}: this build reads version ${scenarioVersion}`,
   ),
-  name: v.optional(text(200), scenarioDefaults.name),
+  name: v.optional(textOf(200), scenarioDefaults.name),
   seed: v.optional(integer(0, 0xffffffff), scenarioDefaults.seed),
   replicas: v.optional(
     v.pipe(
