@@ -81,7 +81,7 @@ const latency = v.pipe(
     (value) => Array.isArray(value) && value.length === 2,
     (issue) => `must be [min, max] in ms, got ${describe(issue.input)}`,
   ),
-  v.tuple([integer(1, latencyMsMax), integer(1, latencyMsMax)]),
+  v.strictTuple([integer(1, latencyMsMax), integer(1, latencyMsMax)]),
   v.check(
     ([min, max]) => min <= max,
     (issue) => {
@@ -290,8 +290,8 @@ export function actionOf(cluster: Cluster) {
   );
 }
 
-/** Every field of a scenario but its actions, which are checked against these. */
-const scenarioFields = strictRecord({
+/** Every field of a scenario; its actions are then checked against the others. */
+const scenarioEntries = {
   version: v.literal(scenarioVersion, (issue) =>
     issue.input === undefined
       ? `is required (this is format version ${scenarioVersion})`
@@ -327,6 +327,25 @@ const scenarioFields = strictRecord({
     ),
     () => [],
   ),
+};
+const scenarioFields = strictRecord(scenarioEntries);
+
+/** The cluster that admits every action any scenario may hold: for the published JSON Schema. */
+const widestCluster: Cluster = {
+  replicas: replicasMax,
+  clients: clientsMax,
+  stateMachine: 'kv',
+  until: untilMsMax,
+};
+
+/**
+ * The scenario document as one schema, every action against the widest cluster: what
+ * schemas/scenario.schema.json is generated from. Its rules that depend on other fields (a
+ * replica of this cluster, an op of this state machine) are checked only by scenarioSchema.
+ */
+export const scenarioDocumentSchema = strictRecord({
+  ...scenarioEntries,
+  actions: v.optional(v.array(actionOf(widestCluster))),
 });
 
 /**

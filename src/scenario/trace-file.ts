@@ -241,6 +241,24 @@ export interface TraceFile {
   readonly warnings: readonly string[];
 }
 
+/**
+ * The trace document as one schema, for schemas/trace.schema.json: the records against the widest
+ * lanes. Their cross-references (ids in order, a message's sender event) only checkTraceFile checks.
+ */
+export function traceDocumentSchema() {
+  const widest: TraceShape = {
+    replicas: replicasMax,
+    events: Number.MAX_SAFE_INTEGER,
+    messages: Number.MAX_SAFE_INTEGER,
+    clients: new Set(),
+  };
+  return v.looseObject({
+    ...traceFields.pipe[1].entries,
+    events: v.array(eventOf(widest)),
+    messages: v.array(messageRecordOf(widest)),
+  });
+}
+
 /** A trace file as written: what every writer's output must be assignable to. */
 export type TraceFileJson = v.InferInput<typeof traceFields>;
 
