@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultTiming } from '../protocol/index.ts';
 import { BasicSafetyChecker } from './checkers/basic.ts';
 import { checkOperations, logModel } from './checkers/linearizability/index.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import {
   checkHistory,
   extractHistory,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTiming } from '../protocol/index.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 import { scenarioSize, shrinkScenario, type FailureTest } from './shrink.ts';
 import { swarmScenario } from './swarm.ts';

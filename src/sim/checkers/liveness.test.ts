@@ -4,7 +4,7 @@ import type { Action, Scenario } from '../scenario-types.ts';
 import { swarmScenario } from '../swarm.ts';
 import { World } from '../world.ts';
 import { faultFreeWindows, faultsEndOf, livenessBoundMs, runAndCheckLiveness } from './liveness.ts';
-import { checkScenario } from './verdict.ts';
+import { checkScenario } from '../verdict.ts';
 
 function scenario(actions: Action[], fields: Partial<Scenario> = {}): Scenario {
   return {
