@@ -423,23 +423,17 @@ export function validateMessage(value: Json, context: WireContext, path = 'messa
 
 // ---------------------------------------------------------------- frames
 
-const wireId = v.custom<string>(
-  (value) =>
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= wireIdBytesMax &&
-    wireIdPattern.test(value),
-  got(`must be 1-${wireIdBytesMax} letters, digits or ._-`),
-);
+/** A name of 1 to `lengthMax` characters from a pattern's alphabet. */
+function token(alphabet: RegExp, lengthMax: number, characters: string) {
+  return v.custom<string>(
+    (value) =>
+      typeof value === 'string' && value.length > 0 && value.length <= lengthMax && alphabet.test(value),
+    got(`must be 1-${lengthMax} ${characters}`),
+  );
+}
 
-const incarnation = v.custom<string>(
-  (value) =>
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= incarnationBytesMax &&
-    incarnationPattern.test(value),
-  got(`must be 1-${incarnationBytesMax} lowercase letters or digits`),
-);
+const wireId = token(wireIdPattern, wireIdBytesMax, 'letters, digits or ._-');
+const incarnation = token(incarnationPattern, incarnationBytesMax, 'lowercase letters or digits');
 
 function pattern(expected: RegExp, rule: string) {
   return v.custom<string>(
