@@ -6,8 +6,9 @@
  */
 import * as v from 'valibot';
 
-/** A JSON value as quoted in a problem: cut short, never echoed whole. */
-export function describe(value: unknown): string {
+/** A JSON value as quoted in a problem: cut short, never echoed whole. `nothing` names a missing one. */
+export function describe(value: unknown, nothing = 'undefined'): string {
+  if (value === undefined) return nothing;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { messageTypes, noteKinds, replicasMax } from '../protocol/index.ts';
 import type { MessageRecord, TraceEvent } from '../sim/trace.ts';
-import { check, isPlainObject, looseRecord, pathOf, problemLine } from './format.ts';
+import { check, describe, isPlainObject, looseRecord, pathOf, problemLine } from './format.ts';
 
 export const traceFormat = 'vsr-scope-trace';
 export const traceVersion = 1;
@@ -32,14 +32,9 @@ export function clip(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** A value as quoted in a problem (like the scenario schema's describe()). */
+/** A value as quoted in a problem; a missing one is "nothing". */
 export function quote(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(clip(value));
-  return clip(String(value));
+  return describe(value, 'nothing');
 }
 
 type Message = (issue: v.BaseIssue<unknown>) => string;

@@ -56,7 +56,7 @@ import {
   type ReplicaStatus,
   type StateMachineKind,
 } from '../../protocol/index.ts';
-import { isPlainObject, pathOf } from '../../scenario/format.ts';
+import { describe as describeValue, isPlainObject, pathOf } from '../../scenario/format.ts';
 
 export const wireVersion = 2;
 /** Frames longer than this are refused from their header: a start_view of ~100k ops fits. */
@@ -104,13 +104,9 @@ export class WireError extends Error {
 type Json = unknown;
 type Message_ = (issue: v.BaseIssue<unknown>) => string;
 
+/** A value as quoted in a problem; a missing one is "nothing". */
 function describe(value: Json): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
+  return describeValue(value, 'nothing');
 }
 
 const got =
