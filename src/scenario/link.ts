@@ -8,7 +8,7 @@ import lzString from 'lz-string';
 import * as v from 'valibot';
 import type { Scenario } from '../sim/scenario-types.ts';
 import { check, isPlainObject, looseRecord, problemLine } from './format.ts';
-import { scenarioBytesMax, scenarioSchema } from './schema.ts';
+import { parseScenario, scenarioBytesMax, ScenarioError, scenarioSchema } from './schema.ts';
 
 export const linkVersion = 1;
 /** A link hash longer than this is refused before decompression. */
@@ -29,11 +29,53 @@ function quote(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/** An ancestor of a branch, as a link names it: where the branch left it, and its own actions. */
+export interface LinkAncestor {
+  readonly label: string;
+  readonly forkAt: number;
+  readonly actions: Scenario['actions'];
+}
+
+/** Which branch a link opens: its name and the branches it forked from, nearest first. */
+export interface LinkBranch {
+  readonly label: string;
+  readonly ancestors: readonly LinkAncestor[];
+}
+
 export interface LinkPayload {
   readonly scenario: Scenario;
   /** Cursor time in virtual ms. */
   readonly time: number;
+  /** Present when the link opens a branch of a tree (the app's Branches panel). */
+  readonly branch?: LinkBranch;
 }
+
+/** A link names at most this many ancestors of its branch. */
+export const linkAncestorsMax = 8;
+const branchLabelMax = 200;
+
+const branchName = () => `must be a branch name of at most ${branchLabelMax} characters`;
+const name = v.pipe(v.string(branchName), v.maxLength(branchLabelMax, branchName));
+const mustBeObject = () => 'must be an object';
+
+/**
+ * `b`, the branch a link opens: `n` its name, `a` its ancestors (nearest first), each with its name,
+ * the moment the branch below it left it (`at`) and its actions. Those two are checked against the
+ * link's scenario once it is read (readBranch).
+ */
+const linkBranchSchema = looseRecord(
+  {
+    n: name,
+    a: v.pipe(
+      v.array(
+        looseRecord({ n: name, at: v.optional(v.unknown()), actions: v.optional(v.unknown()) }, mustBeObject),
+        () => `must be a list of at most ${linkAncestorsMax} ancestors`,
+      ),
+      v.maxLength(linkAncestorsMax, () => `must be a list of at most ${linkAncestorsMax} ancestors`),
+    ),
+  },
+  mustBeObject,
+);
 
 /**
  * The link's JSON, defined once: `v` its version, the scenario, `t` the cursor time (a bad one
@@ -46,12 +88,38 @@ export const linkPayloadSchema = looseRecord({
   ),
   scenario: scenarioSchema,
   t: v.fallback(v.pipe(v.number(), v.finite()), 0),
+  b: v.optional(linkBranchSchema),
 });
 
-export function encodeLink(scenario: Scenario, time: number): string {
+export function encodeLink(scenario: Scenario, time: number, branch?: LinkBranch): string {
   const payload: v.InferInput<typeof linkPayloadSchema> = { v: linkVersion, scenario, t: Math.floor(time) };
+  if (branch !== undefined)
+    payload.b = {
+      n: branch.label.slice(0, branchLabelMax),
+      a: branch.ancestors
+        .slice(0, linkAncestorsMax)
+        .map((a) => ({ n: a.label.slice(0, branchLabelMax), at: a.forkAt, actions: [...a.actions] })),
+    };
   const json = JSON.stringify(payload);
   return prefix + lzString.compressToEncodedURIComponent(json);
+}
+
+/** The ancestors' fork moments and actions, checked against the link's scenario; a problem is one line. */
+function readBranch(branch: v.InferOutput<typeof linkBranchSchema>, scenario: Scenario): LinkBranch | string {
+  const ancestors: LinkAncestor[] = [];
+  for (const [i, ancestor] of branch.a.entries()) {
+    const at = ancestor.at;
+    if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at > scenario.until)
+      return `b.a[${i}].at: must be a whole number of ms within the run (0 to ${scenario.until})`;
+    try {
+      const { actions } = parseScenario({ ...scenario, actions: ancestor.actions });
+      ancestors.push({ label: ancestor.n, forkAt: at, actions });
+    } catch (error) {
+      if (error instanceof ScenarioError) return `b.a[${i}].${error.message}`;
+      throw error;
+    }
+  }
+  return { label: branch.n, ancestors };
 }
 
 export type DecodedLink =
@@ -89,9 +157,15 @@ export function decodeLink(hash: string): DecodedLink | null {
   const result = check(linkPayloadSchema, value);
   if (!result.ok) {
     if (result.path === 'v') return { ok: false, problem: result.rule };
+    if (result.path === 'b' || result.path.startsWith('b.'))
+      return { ok: false, problem: `branch ${problemLine(result)}` };
     const path = result.path.replace(/^scenario\.?/, '');
     return { ok: false, problem: `scenario ${problemLine({ path, rule: result.rule })}` };
   }
-  const { scenario, t } = result.value;
-  return { ok: true, payload: { scenario, time: Math.max(0, Math.min(t, scenario.until)) } };
+  const { scenario, t, b } = result.value;
+  const time = Math.max(0, Math.min(t, scenario.until));
+  if (b === undefined) return { ok: true, payload: { scenario, time } };
+  const branch = readBranch(b, scenario);
+  if (typeof branch === 'string') return { ok: false, problem: `branch ${branch}` };
+  return { ok: true, payload: { scenario, time, branch } };
 }

@@ -174,14 +174,13 @@ export function checkModelHistory(
   return { history: modelled, result };
 }
 
-/** Checks a history against the scenario's state machine; null where the view has no drawing for it ('log'). */
+/** Checks a history against the scenario's state machine (refused commands left out). */
 export function checkHistory(
   history: readonly HistoryOperation[],
   scenario: Scenario,
   options: CheckOptions = {},
-): CheckResult | null {
-  if (scenario.stateMachine !== 'kv') return null;
-  return checkOperations(kvModel, kvOperations(history), options);
+): CheckResult {
+  return checkModelHistory(history, scenario, options).result;
 }
 
 /** Whether the run's client history is linearizable, or null when the search gave up. */

@@ -92,6 +92,11 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     };
   }
   const stateMachine = rng.chance(0.7) ? 'kv' : 'log';
+  // Requests were drawn before the state machine (so drawing it later moved no other seed): put
+  // each into the state machine's own words, or the scenario would not load in the app.
+  actions = actions.map((action) =>
+    action.type === 'request' ? { ...action, op: opFor(stateMachine, action.op) } : action,
+  );
   const requestsPerClient = rng.int(3, 25);
   const base: Scenario = {
     version: 1,
@@ -118,6 +123,18 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     2 * plan.latencyMsMax +
     timing.prepareRetryMs;
   return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel, pattern };
+}
+
+/**
+ * A request drawn in the kv store's words (or `len`), said to the chosen state machine: the kv
+ * store has no `len`, and the log has no keys.
+ */
+export function opFor(stateMachine: 'kv' | 'log', op: string): string {
+  const [verb, key, ...value] = op.split(' ');
+  if (stateMachine === 'kv') return verb === 'len' ? 'put k0 y' : op;
+  if (verb === 'get') return 'read 0';
+  if (verb === 'put' || verb === 'append') return `append ${value.join(' ') || key}`;
+  return op;
 }
 
 /** A LAN most of the time; a WAN sometimes; links seconds long now and then. */

@@ -62,6 +62,16 @@ export interface ReplicaFrame {
   readonly clientTable: readonly ClientTableRowFrame[];
   readonly tallies: readonly Tally[];
   readonly nonce: number;
+  /** The incarnation it knows of every replica (crash-vector recovery), or null (the paper's recovery). */
+  readonly crashVector: readonly number[] | null;
+  /** How long it waits for its primary before it suspects it (grows on slow links). */
+  readonly primaryTimeoutMs: number;
+  /** Steps of view-change backoff: each doubles how long it waits for a view change. */
+  readonly viewChangeBackoff: number;
+  /** Paused (a GC pause, a stopped VM): its timers fall due but do not fire, its messages wait. */
+  readonly paused: boolean;
+  /** Messages waiting for it while it is paused. */
+  readonly waiting: number;
   /** Identity for reuse between frames. */
   readonly key: string;
 }
@@ -110,8 +120,11 @@ export interface Frame {
   readonly halted: boolean;
 }
 
-function replicaKey(replica: Replica): string {
+function replicaKey(replica: Replica, pause: PauseState): string {
   return [
+    pause.paused ? `paused ${pause.waiting}` : '',
+    replica.primaryTimeoutDoublings,
+    replica.viewChangeBackoff,
     replica.status,
     replica.view,
     replica.lastNormalView,
@@ -206,7 +219,20 @@ function stateRows(contents: Record<string, string> | string[]): {
   return { rows: keys.slice(0, stateRowsMax).map((key) => [key, contents[key]] as const), size: keys.length };
 }
 
-export function replicaFrame(replica: Replica | null, id: number, stateKind: StateMachineKind): ReplicaFrame {
+/** Whether a replica is paused, and how many messages wait for it. */
+export interface PauseState {
+  readonly paused: boolean;
+  readonly waiting: number;
+}
+
+const running: PauseState = { paused: false, waiting: 0 };
+
+export function replicaFrame(
+  replica: Replica | null,
+  id: number,
+  stateKind: StateMachineKind,
+  pause: PauseState = running,
+): ReplicaFrame {
   if (replica === null)
     return Object.freeze({
       id,
@@ -224,6 +250,11 @@ export function replicaFrame(replica: Replica | null, id: number, stateKind: Sta
       clientTable: [],
       tallies: [],
       nonce: 0,
+      crashVector: null,
+      primaryTimeoutMs: 0,
+      viewChangeBackoff: 0,
+      paused: false,
+      waiting: 0,
       key: 'crashed',
     });
   const firstOp = Math.max(1, replica.opNumber - logCellsMax + 1);
@@ -247,7 +278,12 @@ export function replicaFrame(replica: Replica | null, id: number, stateKind: Sta
     clientTable,
     tallies: tallies(replica),
     nonce: replica.status === 'recovering' ? replica.nonce : 0,
-    key: replicaKey(replica),
+    crashVector: replica.crashVectors ? [...replica.crashVector] : null,
+    primaryTimeoutMs: replica.primaryTimeoutMs(),
+    viewChangeBackoff: replica.viewChangeBackoff,
+    paused: pause.paused,
+    waiting: pause.waiting,
+    key: replicaKey(replica, pause),
   });
 }
 
@@ -308,11 +344,13 @@ export function buildFrame(
   const stateKind = world.scenario.stateMachine;
   const replicas = world.replicas.map((replica, id) => {
     const before = reuse?.replicas[id];
+    const pause: PauseState =
+      world.paused[id] === 1 ? { paused: true, waiting: world.pausedInbox[id].length } : running;
     if (before !== undefined) {
       if (replica === null && before.status === 'crashed') return before;
-      if (replica !== null && before.key === replicaKey(replica)) return before;
+      if (replica !== null && before.key === replicaKey(replica, pause)) return before;
     }
-    return replicaFrame(replica, id, stateKind);
+    return replicaFrame(replica, id, stateKind, pause);
   });
   const clients = world.clients.map((_, index) => {
     const fresh = clientFrame(world, index);

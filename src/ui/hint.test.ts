@@ -3,7 +3,7 @@ import type { ReplicaFrame } from './frame.ts';
 import { hintText } from './hint.ts';
 
 function replicas(...statuses: ReplicaFrame['status'][]): ReplicaFrame[] {
-  return statuses.map((status, id) => ({ id, status }) as ReplicaFrame);
+  return statuses.map((status, id) => ({ id, status, crashVector: null }) as ReplicaFrame);
 }
 
 describe('hint', () => {
@@ -32,5 +32,14 @@ describe('hint', () => {
   it('explains recovery and view changes while they happen', () => {
     expect(hintText(replicas('recovering', 'normal', 'normal'), 1)).toMatch(/Replica 0 is recovering.*nonce/);
     expect(hintText(replicas('crashed', 'view-change', 'normal'), null)).toMatch(/view change is under way/);
+  });
+
+  it('names the crash-vector step of recovery when the run uses it', () => {
+    const withVectors = replicas('recovering', 'normal', 'normal').map((r) => ({
+      ...r,
+      crashVector: [1, 0, 0],
+    }));
+    expect(hintText(withVectors, 1)).toMatch(/Replica 0 is recovering: it first learns .* incarnation/);
+    expect(hintText(replicas('recovering', 'normal', 'normal'), 1)).not.toMatch(/incarnation/);
   });
 });

@@ -9,7 +9,9 @@ export function hintText(replicas: readonly ReplicaFrame[], primary: number | nu
   const f = Math.floor((replicas.length - 1) / 2);
   const list = (ids: readonly number[]) => ids.join(', ');
   if (recovering.length > 0)
-    return `Replica ${list(recovering)} is recovering: it asks every replica for the state with a fresh nonce and rejoins after f + 1 answers, one from the primary (§4.3).`;
+    return replicas.some((r) => r.status === 'recovering' && r.crashVector !== null)
+      ? `Replica ${list(recovering)} is recovering: it first learns from f + 1 replicas which incarnation it is now (its crash vector), then asks for the state with a fresh nonce and rejoins after f + 1 answers, one from the primary (§4.3 with crash vectors).`
+      : `Replica ${list(recovering)} is recovering: it asks every replica for the state with a fresh nonce and rejoins after f + 1 answers, one from the primary (§4.3).`;
   if (changing)
     return 'A view change is under way: backups that stopped hearing from the primary agree on the next view, whose primary takes the most up-to-date log (§4.2).';
   if (down.length > 0 && primary === null)

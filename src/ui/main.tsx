@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { defaultScenario } from '../scenario/builtin.ts';
+import { installBranches } from './branches/branch-store.ts';
 import { App } from './components/App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { setSession } from './controller.ts';
@@ -20,6 +21,7 @@ const store = createAppStore(scenario, link?.ok !== true && !prefersReducedMotio
 setAppStore(store);
 const session = new Session(store, scenario);
 setSession(session);
+installBranches(session, store, link?.ok === true ? link.payload : null);
 if (link?.ok === true) session.goToTime(link.payload.time);
 if (link?.ok === false) store.setState({ linkProblem: link.problem });
 installDebug(session);

@@ -29,6 +29,16 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An action as a person asks for it: the session stamps the time. */
 export type UserAction = DistributiveOmit<Action, 'at'>;
 
+/** A change of the past: the run's scenario before and after, and what changed, when. */
+export interface Fork {
+  readonly before: Scenario;
+  readonly after: Scenario;
+  /** Virtual ms of the change (where the two futures part). */
+  readonly at: number;
+  /** What started the new future, e.g. "replica 2 crashed at 1.234 s". */
+  readonly label: string;
+}
+
 export interface SessionOptions {
   /** Events between the run's checkpoints: bounds the replay of a seek. */
   readonly checkpointEvery?: number;
@@ -60,6 +70,13 @@ export class Session {
   private speedWindow = { wall: 0, virtual: 0 };
   /** Told whenever newRun() replaces the run (the share module records browser history). */
   onNewRun: ((scenario: Scenario) => void) | null = null;
+  /** Told whenever newRun() replaces the run, for the branch tree (which starts again). */
+  onReplaced: ((scenario: Scenario) => void) | null = null;
+  /**
+   * Told when a change to the past forked the run. Without it, the future after the change is
+   * discarded; with it (the Branches panel), that future is kept as the branch it was.
+   */
+  onFork: ((fork: Fork) => void) | null = null;
 
   constructor(store: AppStore, scenario: Scenario, options: SessionOptions = {}) {
     this.store = store;
@@ -338,9 +355,10 @@ export class Session {
 
   /**
    * Applies a person's action at the cursor: it becomes a scenario action at the cursor's time + 1 ms
-   * (after everything already shown). Acting in the past drops the future: later actions and the
-   * computed trace after that time are discarded and recomputed. When paused, the cursor then moves
-   * to that millisecond so the action's effect is visible.
+   * (after everything already shown). Acting in the past changes the future: later actions and the
+   * computed trace after that time go from this run and are recomputed (with onFork set, the branch
+   * tree keeps the old future as a branch). When paused, the cursor then moves to that millisecond so
+   * the action's effect is visible.
    */
   act(userAction: UserAction | readonly UserAction[]): boolean {
     const state = this.state;
@@ -371,11 +389,29 @@ export class Session {
     }
     const droppedActions = run.scenario.actions.length - kept.length;
     const droppedEvents = run.head.eventCount - run.eventCountAt(at - 1);
-    run.setActions([...kept, ...actions.map((action) => ({ ...action, at }) as Action)]);
+    const before = run.scenario;
+    const added = actions.map((action) => ({ ...action, at }) as Action);
+    run.setActions([...kept, ...added]);
     this.forgetFuture();
     if (run.head.eventCount < state.cursor.event) run.extendBy(state.cursor.event - run.head.eventCount);
     const extra = this.forkPatch(state);
-    if (droppedEvents > 0 || droppedActions > 0) {
+    const changedPast = droppedEvents > 0 || droppedActions > 0;
+    if (changedPast && this.onFork !== null) {
+      this.onFork({
+        before,
+        after: run.scenario,
+        at,
+        label: `${actionCaption(added[0])} at ${formatTime(at)}`,
+      });
+      Object.assign(
+        extra,
+        withNotice(
+          state,
+          'info',
+          `You changed the past at ${formatTime(at)}: this is a new branch, and the future you left is kept (Branches).`,
+        ),
+      );
+    } else if (changedPast) {
       const parts = [];
       if (droppedEvents > 0) parts.push(`${droppedEvents} computed event${droppedEvents === 1 ? '' : 's'}`);
       if (droppedActions > 0) parts.push(`${droppedActions} later action${droppedActions === 1 ? '' : 's'}`);
@@ -413,11 +449,18 @@ export class Session {
     const edited = editActions(run.scenario.actions, index, target);
     // Message ids are handed out in order, so a recomputed past renumbers the messages these meant.
     const renumbered = edited.actions.some((a) => a.at >= changedAt && namesMessageById(a));
+    const before = run.scenario;
     run.setActions(edited.actions);
+    const what = actionCaption(action);
+    this.onFork?.({
+      before,
+      after: run.scenario,
+      at: changedAt,
+      label: target === null ? `without "${what}"` : `"${what}" moved to ${formatTime(target)}`,
+    });
     this.forgetFuture();
     const time = Math.min(state.cursor.time, run.scenario.until);
     if (run.head.now < time && !run.head.halted) run.extendTo(Math.floor(time));
-    const what = actionCaption(action);
     const extra: StatePatch = {
       ...this.forkPatch(state),
       ...withNotice(
@@ -451,15 +494,34 @@ export class Session {
 
   /** Replaces the run with a new scenario, from time 0. */
   newRun(scenario: Scenario, playing = true): void {
-    this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.replaceRun(new Run(scenario, { checkpointEvery: this.options.checkpointEvery }), 0, playing);
+    this.onNewRun?.(scenario);
+    this.onReplaced?.(scenario);
+  }
+
+  /**
+   * Shows another branch of the run's tree at `time`, paused: its own run when one is kept (the
+   * switch is then instant), or its scenario replayed. The tree is not told: it asked for this.
+   */
+  showBranch(scenario: Scenario, time: number, kept?: Run): void {
+    const run =
+      kept?.scenario === scenario
+        ? kept
+        : new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    run.extendTo(Math.floor(Math.min(time, scenario.until)));
+    this.replaceRun(run, Math.min(time, run.head.now), false);
+  }
+
+  private replaceRun(run: Run, time: number, playing: boolean): void {
+    this.run = run;
     this.generation++;
     this.cached = null;
     this.markerIndex.reset();
     this.lastWall = null;
     this.publish(
-      { event: 0, time: 0 },
+      { event: time === 0 ? 0 : run.eventCountAt(time), time },
       {
-        scenario,
+        scenario: run.scenario,
         generation: this.generation,
         playing,
         stop: null,
@@ -467,7 +529,6 @@ export class Session {
         effectiveSpeed: 0,
       },
     );
-    this.onNewRun?.(scenario);
   }
 
   /** Computes the run ahead of the cursor by up to `count` events (the cursor does not move). */

@@ -8,6 +8,7 @@ const settings = {
   stateMachine: 'kv' as const,
   workload: true,
   mutation: 'none' as const,
+  recovery: 'crash-vectors' as const,
 };
 
 describe('settings form', () => {

@@ -5,6 +5,7 @@ import {
   replicasMax,
   validateOp,
   type Mutation,
+  type RecoveryMode,
   type StateMachineKind,
 } from '../protocol/index.ts';
 import { check } from '../scenario/format.ts';
@@ -19,6 +20,7 @@ export interface SettingsDraft {
   readonly stateMachine: StateMachineKind;
   readonly workload: boolean;
   readonly mutation: Mutation;
+  readonly recovery: RecoveryMode;
 }
 
 /** A form field as a number: blank is not zero. */

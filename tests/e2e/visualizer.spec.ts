@@ -90,7 +90,12 @@ test('a restarted replica goes through recovering back to normal', async ({ page
   await card(page, 2).getByRole('button', { name: 'Restart replica 2' }).click();
   await page.getByRole('button', { name: 'Step forward', exact: true }).click();
   await expect(card(page, 2)).toContainText('recovering');
-  await expect(card(page, 2)).toContainText('recovery_response');
+  // With crash vectors it first learns its own incarnation from f+1 others, then asks for the state.
+  await expect(card(page, 2)).toContainText('crash_vector_response');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+    await expect(card(page, 2)).toContainText('recovery_response', { timeout: 100 });
+  }).toPass({ timeout: 20_000, intervals: [20] });
   await shot(page, 'replica-recovering');
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(card(page, 2)).toContainText('normal', { timeout: 10_000 });
@@ -387,4 +392,37 @@ test('a steady workload can be switched on and off as a scenario action', async 
   const lanes = page.getByRole('group', { name: 'Fault lanes' });
   await expect(lanes.getByRole('button', { name: /^steady workload on/ })).toHaveCount(1);
   await expect(lanes.getByRole('button', { name: /^steady workload off/ })).toHaveCount(1);
+});
+
+test('Settings chooses the recovery; cards show crash vectors, and a replica can be paused and resumed', async ({
+  page,
+}) => {
+  await open(page);
+  await expect(card(page, 2)).toContainText('crash vector [0,0,0,0,0]');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByLabel('Recovery after a crash').selectOption('paper');
+  await expect(settings).toContainText('can start without an op it acknowledged');
+  await settings.getByRole('button', { name: 'New run' }).click();
+  await expect(settings).toBeHidden();
+  // The paper's recovery keeps no crash vector.
+  await expect(card(page, 2)).toContainText('view 0');
+  await expect(card(page, 2)).not.toContainText('crash vector');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(settings.getByLabel('Recovery after a crash')).toHaveValue('paper');
+  await settings.getByLabel('Recovery after a crash').selectOption('crash-vectors');
+  await settings.getByRole('button', { name: 'New run' }).click();
+  await setSpeed(page, 1);
+  await expect(card(page, 2)).toContainText(/commit [1-9]/, { timeout: 10_000 });
+  await card(page, 2).getByRole('button', { name: 'Crash replica 2' }).click();
+  await card(page, 2).getByRole('button', { name: 'Restart replica 2' }).click();
+  await expect(card(page, 2)).toContainText('normal', { timeout: 10_000 });
+  // Its own incarnation went up by one with the restart.
+  await expect(card(page, 2)).toContainText('crash vector [0,0,1,0,0]');
+  await card(page, 1).getByRole('button', { name: 'Pause replica 1' }).click();
+  await expect(card(page, 1)).toContainText('paused');
+  await expect(card(page, 1)).toContainText(/[1-9]\d* messages? waiting for it/, { timeout: 10_000 });
+  await card(page, 1).getByRole('button', { name: 'Resume replica 1' }).click();
+  await expect(card(page, 1)).not.toContainText('paused');
+  await expect(card(page, 1).getByRole('button', { name: 'Pause replica 1' })).toBeVisible();
 });

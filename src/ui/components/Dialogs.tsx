@@ -8,9 +8,11 @@ import {
   messageTypes,
   mutationDescriptions,
   mutations,
+  recoveryModes,
   replicasMax,
   stateMachineKinds,
   type Mutation,
+  type RecoveryMode,
   type StateMachineKind,
 } from '../../protocol/index.ts';
 import { parseScenario, ScenarioError } from '../../scenario/schema.ts';
@@ -133,6 +135,11 @@ export function SettingsDialog() {
   );
 }
 
+const recoveryLabels: Record<RecoveryMode, string> = {
+  'crash-vectors': 'crash vectors (safe; the default)',
+  paper: "the paper's (§4.3; can lose a write)",
+};
+
 function SettingsForm({ onDone }: { readonly onDone: () => void }) {
   const scenario = useApp((s) => s.scenario);
   const [draft, setDraft] = useState<{ -readonly [K in keyof SettingsDraft]: SettingsDraft[K] }>({
@@ -142,6 +149,7 @@ function SettingsForm({ onDone }: { readonly onDone: () => void }) {
     stateMachine: scenario.stateMachine,
     workload: scenario.workload !== null && scenario.workload.requestsPerClient > 0,
     mutation: scenario.mutation,
+    recovery: scenario.recovery,
   });
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
@@ -162,6 +170,7 @@ function SettingsForm({ onDone }: { readonly onDone: () => void }) {
         timing: scenario.timing,
         workload: draft.workload ? { requestsPerClient: 100_000, keys: scenario.workload?.keys ?? 4 } : null,
         mutation: draft.mutation,
+        recovery: draft.recovery,
         until: scenario.until,
         actions: [],
       });
@@ -240,6 +249,27 @@ function SettingsForm({ onDone }: { readonly onDone: () => void }) {
           ))}
         </select>
       </label>
+      <label>
+        Recovery after a crash
+        <select
+          value={draft.recovery}
+          onChange={(e) => update({ recovery: e.target.value as RecoveryMode })}
+          title="The paper's recovery keeps nothing on disk and can lose an acknowledged write; crash vectors (Michael et al., DISC 2017) close that hole."
+        >
+          {recoveryModes.map((mode) => (
+            <option key={mode} value={mode}>
+              {recoveryLabels[mode]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {draft.recovery === 'paper' ? (
+        <p className="muted">
+          The paper&apos;s recovery: a replica that crashed forgets the view-change votes it sent, so a later
+          view can start without an op it acknowledged. The tour &ldquo;The paper&apos;s recovery has a
+          hole&rdquo; shows it.
+        </p>
+      ) : null}
       {draft.mutation !== 'none' ? (
         <p className="muted">{`This run breaks a rule on purpose: ${mutationDescriptions[draft.mutation]}. The checkers should catch the damage.`}</p>
       ) : null}

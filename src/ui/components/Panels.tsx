@@ -7,7 +7,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { messageTypes } from '../../protocol/index.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
-import { encodeLink, linkBytesMax } from '../link.ts';
+import { currentLink } from '../branches/branch-store.ts';
+import { linkBytesMax } from '../link.ts';
 import { markerKindLabels, type MarkerKind } from '../notable.ts';
 import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp, withNotice } from '../store.ts';
@@ -279,7 +280,7 @@ export function LinkProblem() {
 /** Puts the scenario and the cursor in the URL hash and copies the link. */
 export function shareLink(): void {
   const state = appStore().getState();
-  const hash = encodeLink(state.scenario, state.cursor.time);
+  const hash = currentLink(state.scenario, state.cursor.time);
   if (hash.length > linkBytesMax) {
     appStore().setState((s) =>
       withNotice(

@@ -18,6 +18,7 @@ export function ReplicaCards() {
   const replicas = useApp((s) => s.panelFrame?.replicas ?? noReplicas);
   const selectedId = useApp((s) => (s.selection?.kind === 'replica' ? s.selection.id : -1));
   const replicaCount = replicas.length;
+  const timeoutBaseMs = useApp((s) => s.scenario.timing.viewChangeTimeoutMs);
   const current = clusterPrimary(replicas);
   return (
     <div className="cards">
@@ -27,6 +28,7 @@ export function ReplicaCards() {
           replica={replica}
           selected={replica.id === selectedId}
           replicaCount={replicaCount}
+          timeoutBaseMs={timeoutBaseMs}
           stale={replica.actingPrimary && current !== null && current !== replica.id}
         />
       ))}
@@ -52,11 +54,14 @@ const ReplicaCard = memo(function ReplicaCard({
   replica,
   selected,
   replicaCount,
+  timeoutBaseMs,
   stale,
 }: {
   readonly replica: ReplicaFrame;
   readonly selected: boolean;
   readonly replicaCount: number;
+  /** The scenario's view-change timeout: the primary timeout a replica starts from. */
+  readonly timeoutBaseMs: number;
   /** Still normal primary of an older view: it has not heard of the new one. */
   readonly stale: boolean;
 }) {
@@ -91,6 +96,14 @@ const ReplicaCard = memo(function ReplicaCard({
         >
           {style.label}
         </span>
+        {replica.paused ? (
+          <span
+            className="badge paused"
+            title="Paused, as in a GC pause or a stopped VM: it keeps its state, its timers fall due without firing, and messages wait for it. Resume it to see whether it disrupts a healthy primary."
+          >
+            paused
+          </span>
+        ) : null}
       </header>
       {crashed ? (
         <p className="numbers">crashed: everything in memory is lost; restart it to recover.</p>
@@ -101,6 +114,18 @@ const ReplicaCard = memo(function ReplicaCard({
           <span>{`commit ${replica.commitNumber}`}</span>
           <span>{`last normal view ${replica.lastNormalView}`}</span>
           {replica.nonce !== 0 ? <span>{`nonce ${replica.nonce.toString(16)}`}</span> : null}
+          {replica.paused ? <span>{`${plural(replica.waiting, 'message')} waiting for it`}</span> : null}
+          {replica.crashVector !== null ? (
+            <span
+              title={`Its crash vector: the incarnation it knows of replica 0, 1, …; its own is ${replica.crashVector[id]} (one more per restart). A quorum never counts a vote from an incarnation older than one it knows of.`}
+            >{`crash vector [${replica.crashVector.join(',')}]`}</span>
+          ) : null}
+          {replica.primaryTimeoutMs !== timeoutBaseMs ? (
+            <span title="Each time it suspected a primary that was in fact alive (heartbeats came late), it doubled how long it waits.">{`waits ${replica.primaryTimeoutMs} ms for its primary`}</span>
+          ) : null}
+          {replica.viewChangeBackoff > 1 ? (
+            <span title="Each view change that does not complete doubles how long it waits for the next one, with jitter, so replicas stop racing each other (as Raft's randomized timeouts).">{`view-change backoff ×${2 ** (replica.viewChangeBackoff - 1)}`}</span>
+          ) : null}
         </p>
       )}
       {crashed ? null : <LogStrip replica={replica} />}
@@ -154,6 +179,21 @@ const ReplicaCard = memo(function ReplicaCard({
           title="Fire its view-change timer now: it starts a view change to the next view (§4.2)."
         >
           {`Fire timeout of replica ${id}`}
+        </button>
+        <button
+          type="button"
+          disabled={crashed}
+          onClick={() => {
+            session().act({ type: replica.paused ? 'resume' : 'pause', replica: id });
+            focusCard(id);
+          }}
+          title={
+            replica.paused
+              ? 'Resume it: its overdue timers fire first, then the messages that waited arrive. PreVote keeps it from deposing a primary the others still hear.'
+              : 'Pause it, as a GC pause or a stopped VM would: it keeps its state but does nothing until resumed.'
+          }
+        >
+          {replica.paused ? `Resume replica ${id}` : `Pause replica ${id}`}
         </button>
         <button
           type="button"

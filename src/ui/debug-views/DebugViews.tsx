@@ -1,6 +1,7 @@
 /** The debugging views under the cluster view: violation explorer, space-time diagram, linearizability. */
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './debug-views.css';
+import { BranchesPanel } from '../branches/BranchesPanel.tsx';
 import { FuzzPanel } from './FuzzPanel.tsx';
 import { LinearizabilityView } from './LinearizabilityView.tsx';
 import { SpaceTimeDiagram } from './SpaceTime.tsx';
@@ -15,6 +16,7 @@ export function DebugViews() {
       <LinearizabilityView />
       <StateDiff />
       <FuzzPanel />
+      <BranchesPanel />
     </section>
   );
 }

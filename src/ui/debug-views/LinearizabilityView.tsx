@@ -5,7 +5,13 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { checkHistory, extractHistory, kvOperations, type HistoryOperation } from '../../sim/history.ts';
+import {
+  checkHistory,
+  extractHistory,
+  kvOperations,
+  logOperations,
+  type HistoryOperation,
+} from '../../sim/history.ts';
 import type { CheckResult } from '../../sim/checkers/linearizability/index.ts';
 import { Run } from '../../sim/run.ts';
 import { session } from '../controller.ts';
@@ -65,14 +71,16 @@ export function fitLabel(text: string, px: number): string {
 function analyse(pastViolation: boolean, stamp: string): Analysis {
   const run = pastViolation ? runPastViolation() : session().run;
   const all = extractHistory(run.journal);
-  // kvOperations drops refused commands: keep the ones it keeps, in order, so indices line up.
+  // The models drop refused commands: keep the ones they keep, in order, so indices line up. The
+  // log has one object, so its operations share one row.
+  const kind = run.scenario.stateMachine;
   const history: HistoryOperation[] = [];
   const keys: string[] = [];
   for (const h of all) {
-    const ops = kvOperations([h]);
-    if (ops.length === 0) continue;
+    const key = kind === 'kv' ? kvOperations([h])[0]?.input.key : logOperations([h])[0] && 'log';
+    if (key === undefined) continue;
     history.push(h);
-    keys.push(ops[0].input.key);
+    keys.push(key);
   }
   const result = checkHistory(history, run.scenario, {
     timeoutMs: checkTimeoutMs,
@@ -91,12 +99,11 @@ export function describeOperation(h: HistoryOperation): string {
 }
 
 export function LinearizabilityView() {
-  const { events, generation, kind, cursor, halted } = useApp(
+  const { events, generation, cursor, halted } = useApp(
     useShallow((s) => ({
       halted: s.panelFrame?.halted ?? false,
       events: s.head.events,
       generation: s.generation,
-      kind: s.scenario.stateMachine,
       cursor: s.panelFrame?.time ?? 0,
     })),
   );
@@ -121,13 +128,6 @@ export function LinearizabilityView() {
     measure();
     return () => observer.disconnect();
   }, []);
-  if (kind !== 'kv')
-    return (
-      <section className="debug-panel lin-view" aria-label="Linearizability">
-        <h2>Linearizability</h2>
-        <p>The linearizability check applies to the key-value state machine only.</p>
-      </section>
-    );
   if (analysis === null) return <div ref={box} />;
   const width = Math.max(linMinWidth, boxWidth);
   const { history, keys, result, illegal } = analysis;

@@ -8,6 +8,7 @@ import type { Scenario } from '../../sim/scenario-types.ts';
 import { defaultScenario } from '../../scenario/builtin.ts';
 import type { Session } from '../session.ts';
 import { appStore, withNotice, type AppStore } from '../store.ts';
+import { adoptLinkedTree } from '../branches/branch-store.ts';
 import { decodeLink, encodeLink, linkBytesMax } from '../link.ts';
 import { prefersReducedMotion } from '../motion.ts';
 
@@ -83,6 +84,7 @@ export function loadLinkHash(session: Session, store: AppStore, hash: string): v
   withoutHistory(() => {
     if (link?.ok === true) {
       session.newRun(link.payload.scenario, false);
+      adoptLinkedTree(link.payload);
       session.goToTime(link.payload.time);
     } else session.newRun(defaultScenario, false);
     store.setState({ linkProblem: null });

@@ -7,7 +7,7 @@
  * A tour being walked owns the address bar (`#tour=...&step=N`); the tour store says whether one
  * is, not the hash, so that closing or finishing a tour hands the address bar back at once.
  */
-import { encodeLink } from '../link.ts';
+import { currentLink } from '../branches/branch-store.ts';
 import type { AppState, AppStore } from '../store.ts';
 import { tourStore, type TourState } from '../tours/tour-store.ts';
 import { replaceHash } from './history.ts';
@@ -16,7 +16,7 @@ import { replaceHash } from './history.ts';
 export const urlSyncDelayMs = 400;
 
 function linkOf(state: AppState): string {
-  return encodeLink(state.scenario, state.cursor.time);
+  return currentLink(state.scenario, state.cursor.time);
 }
 
 /** Whether a tour is showing a step (a finished tour's run belongs to the learner). */
