@@ -7,13 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  casRegisterModel,
-  checkOperations,
-  kvModel,
-  parseJepsenEtcd,
-  parseKvEdn,
-} from '../src/sim/checkers/linearizability/index.ts';
+import { parseJepsenEtcd, parseKvEdn } from '../src/node/history-parse.ts';
+import { casRegisterModel, checkOperations, kvModel } from '../src/sim/checkers/linearizability/index.ts';
 
 const conformanceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/conformance/porcupine');
 

@@ -30,6 +30,9 @@ function profile(until, dir) {
       `--callgrind-out-file=${dir}/cg.${until}.%p`,
       process.execPath,
       '--single-threaded',
+      // Fixed seeds: V8's hash and random seeds otherwise move the count by a few percent run to run.
+      '--hash-seed=1',
+      '--random-seed=1',
       '--initial-old-space-size=256',
       '--perf-basic-prof',
       // --perf-basic-prof also starts V8's log: keep it out of the working directory.

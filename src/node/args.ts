@@ -67,11 +67,7 @@ export function integerOption(
   max: number,
   fallback: number,
 ): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
-  return value;
+  return rangeOption(name, text, min, max, fallback, 'an integer', Number.isInteger);
 }
 
 export function numberOption(
@@ -81,10 +77,23 @@ export function numberOption(
   max: number,
   fallback: number,
 ): number {
+  return rangeOption(name, text, min, max, fallback, 'a number', Number.isFinite);
+}
+
+/** An option's number from min to max, or `fallback` when it is not given. */
+function rangeOption(
+  name: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+  what: string,
+  isKind: (value: number) => boolean,
+): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${text}'`);
+  if (text.trim() === '' || !isKind(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be ${what} from ${min} to ${max}, got '${text}'`);
   return value;
 }
 

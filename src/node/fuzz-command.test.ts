@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mutations, type Mutation } from '../protocol/index.ts';
 import { parseScenario, scenarioToJson } from '../scenario/schema.ts';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { checkScenario } from '../sim/verdict.ts';
 import { fuzzCommand, parseFuzzArgs, runFuzz, shardRange } from './fuzz-command.ts';
 import type { CliIo } from './run-command.ts';
 

@@ -27,7 +27,7 @@ import { HelpRequested, parseCommandLine, usageExit, UsageError } from './args.t
 import { failureLink } from './failure-link.ts';
 import { defaultCheckers } from '../sim/checkers/index.ts';
 import { latencyMsMaxOf } from '../sim/checkers/liveness.ts';
-import { checkScenario, type Verdict } from '../sim/checkers/verdict.ts';
+import { checkScenario, type Verdict } from '../sim/verdict.ts';
 import { CoverageCounts, CoverageRecorder, type CoverageData, type CoverageRow } from '../sim/coverage.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
 import { swarmScenario, type SwarmScenario } from '../sim/swarm.ts';

@@ -8,13 +8,10 @@ import { HelpRequested, numberOption, parseCommandLine, UsageError } from './arg
 import {
   casRegisterModel,
   checkOperations,
-  HistoryParseError,
   InvalidOperationError,
   kvModel,
-  parseJepsenEtcd,
-  parseKvEdn,
-  parseKvTrace,
 } from '../sim/checkers/linearizability/index.ts';
+import { HistoryParseError, parseJepsenEtcd, parseKvEdn, parseKvTrace } from './history-parse.ts';
 import type { CheckResult, Model, Operation } from '../sim/checkers/linearizability/index.ts';
 
 export interface LincheckIo {

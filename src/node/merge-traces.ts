@@ -67,13 +67,16 @@ import {
 } from '../protocol/index.ts';
 import type { Action } from '../sim/scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent } from '../sim/trace.ts';
+import { isPlainObject } from '../scenario/format.ts';
+import { traceFormat, traceVersion, type TraceFileJson } from '../scenario/trace-file.ts';
 import { parseCommandLine, usageExit, UsageError } from './args.ts';
 import type { CliIo } from './run-command.ts';
 import { traceLineKinds, type StartMode, type TraceLine } from './tcp/trace-file.ts';
 import { clientIdPattern, validateMessage, WireError } from './tcp/wire-schema.ts';
 
-export const mergedTraceFormat = 'vsr-scope-trace';
-export const mergedTraceVersion = 1;
+// A merged TCP trace is a trace file like the simulator's (src/scenario/trace-file.ts).
+export const mergedTraceFormat = traceFormat;
+export const mergedTraceVersion = traceVersion;
 /**
  * Trace files larger than this are refused before they are read (a long run at full speed writes
  * ~100 MB per minute; one JavaScript string holds at most about 512 MB).
@@ -129,13 +132,9 @@ export class TraceMergeError extends Error {
 
 type Json = unknown;
 
-function isObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Checks the parts of a line the merge relies on; the message itself against the wire schema. */
 function checkLine(value: Json, replicaCount: number | null): string | null {
-  if (!isObject(value)) return 'not a JSON object';
+  if (!isPlainObject(value)) return 'not a JSON object';
   if (typeof value.t !== 'number' || !Number.isFinite(value.t)) return 't must be a number';
   const node = value.node;
   if (
@@ -169,7 +168,7 @@ function checkLine(value: Json, replicaCount: number | null): string | null {
       return null;
     }
     case 'note':
-      return isObject(value.note) && typeof value.note.kind === 'string'
+      return isPlainObject(value.note) && typeof value.note.kind === 'string'
         ? null
         : 'note must be a note object';
     default:
@@ -212,7 +211,7 @@ function readInputs(inputs: readonly TraceInput[], warnings: string[]): Map<stri
       if (!line.includes('"kind":"start"')) continue;
       try {
         const value = JSON.parse(line) as Json;
-        if (isObject(value) && value.kind === 'start' && typeof value.replicas === 'number') {
+        if (isPlainObject(value) && value.kind === 'start' && typeof value.replicas === 'number') {
           if (replicaCount !== null && replicaCount !== value.replicas)
             throw new TraceMergeError(
               `${input.name}: a process of a ${value.replicas}-replica cluster, others have ${replicaCount}`,
@@ -647,7 +646,7 @@ export function mergeTraces(inputs: readonly TraceInput[]): MergedTrace {
 
   const endTime = events.length === 0 ? 0 : events[events.length - 1].time;
   processes.sort((a, b) => a.startedAt - b.startedAt);
-  return {
+  const merged: MergedTrace & TraceFileJson = {
     format: mergedTraceFormat,
     version: mergedTraceVersion,
     source: 'tcp',
@@ -662,6 +661,7 @@ export function mergeTraces(inputs: readonly TraceInput[]): MergedTrace {
     messages,
     warnings,
   };
+  return merged;
 }
 
 // ---------------------------------------------------------------- the command

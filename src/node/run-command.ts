@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseScenarioText, scenarioBytesMax, ScenarioError } from '../scenario/schema.ts';
 import { traceJson } from '../scenario/trace-export.ts';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { checkScenario } from '../sim/verdict.ts';
 import { Run, summarizeClients, summarizeReplicas, type Scenario } from '../sim/index.ts';
 import { parseCommandLine, usageExit, UsageError } from './args.ts';
 

@@ -4,7 +4,7 @@
  * Exit 0 when a scenario was written, 1 when the input passes every checker, 2 on bad input.
  */
 import { parseScenario, scenarioToJson, ScenarioError } from '../scenario/schema.ts';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { checkScenario } from '../sim/verdict.ts';
 import type { Scenario, Violation } from '../sim/index.ts';
 import { scenarioSize, shrinkScenario, type FailureTest } from '../sim/shrink.ts';
 import { integerOption, parseCommandLine, usageExit, UsageError } from './args.ts';

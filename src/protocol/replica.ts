@@ -1064,16 +1064,19 @@ export class Replica {
    * truncating first could lose a committed op if another view change happens meanwhile (§5.2).
    */
   private learnOfLaterView(view: number, via: 'prepare' | 'commit', now: number, out: Outbox): void {
-    if (this.breaks('truncate-before-new-state')) {
-      this.log.truncate(this.commitNumber);
-      this.recomputeLatestRequests();
-      const previous = this.status;
-      this.view = view;
-      this.transitionToNormal(previous, now, out);
-    }
+    if (this.breaks('truncate-before-new-state')) this.truncateAndAdoptView(view, now, out);
     if (this.pendingTransfer !== null && this.pendingTransfer.view >= view)
       return out.ignore(via, `waiting for the state of view ${this.pendingTransfer.view}`);
     this.requestState(view, this.commitNumber, `heard of later view ${view}`, now, out);
+  }
+
+  /** The mutation truncate-before-new-state: drop the uncommitted suffix and join `view` at once. */
+  private truncateAndAdoptView(view: number, now: number, out: Outbox): void {
+    this.log.truncate(this.commitNumber);
+    this.recomputeLatestRequests();
+    const previous = this.status;
+    this.view = view;
+    this.transitionToNormal(previous, now, out);
   }
 
   private requestState(view: number, fromOp: number, reason: string, now: number, out: Outbox): void {

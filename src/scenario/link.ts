@@ -5,8 +5,10 @@
  */
 // lz-string is CommonJS: its default export works both in Vite and in Node (the e2e tests encode links).
 import lzString from 'lz-string';
+import * as v from 'valibot';
 import type { Scenario } from '../sim/scenario-types.ts';
-import { parseScenario, scenarioBytesMax, ScenarioError } from './schema.ts';
+import { check, isPlainObject, looseRecord, problemLine } from './format.ts';
+import { parseScenario, scenarioBytesMax, ScenarioError, scenarioSchema } from './schema.ts';
 
 export const linkVersion = 1;
 /** A link hash longer than this is refused before decompression. */
@@ -52,49 +54,72 @@ export interface LinkPayload {
 export const linkAncestorsMax = 8;
 const branchLabelMax = 200;
 
+const branchName = () => `must be a branch name of at most ${branchLabelMax} characters`;
+const name = v.pipe(v.string(branchName), v.maxLength(branchLabelMax, branchName));
+const mustBeObject = () => 'must be an object';
+
+/**
+ * `b`, the branch a link opens: `n` its name, `a` its ancestors (nearest first), each with its name,
+ * the moment the branch below it left it (`at`) and its actions. Those two are checked against the
+ * link's scenario once it is read (readBranch).
+ */
+const linkBranchSchema = looseRecord(
+  {
+    n: name,
+    a: v.pipe(
+      v.array(
+        looseRecord({ n: name, at: v.optional(v.unknown()), actions: v.optional(v.unknown()) }, mustBeObject),
+        () => `must be a list of at most ${linkAncestorsMax} ancestors`,
+      ),
+      v.maxLength(linkAncestorsMax, () => `must be a list of at most ${linkAncestorsMax} ancestors`),
+    ),
+  },
+  mustBeObject,
+);
+
+/**
+ * The link's JSON, defined once: `v` its version, the scenario, `t` the cursor time (a bad one
+ * reads as 0). Fields a later version adds are ignored.
+ */
+export const linkPayloadSchema = looseRecord({
+  v: v.literal(
+    linkVersion,
+    (issue) => `unknown link version ${quote(issue.input)}: this build reads version ${linkVersion}`,
+  ),
+  scenario: scenarioSchema,
+  t: v.fallback(v.pipe(v.number(), v.finite()), 0),
+  b: v.optional(linkBranchSchema),
+});
+
 export function encodeLink(scenario: Scenario, time: number, branch?: LinkBranch): string {
-  const payload: Record<string, unknown> = { v: linkVersion, scenario, t: Math.floor(time) };
+  const payload: v.InferInput<typeof linkPayloadSchema> = { v: linkVersion, scenario, t: Math.floor(time) };
   if (branch !== undefined)
     payload.b = {
       n: branch.label.slice(0, branchLabelMax),
       a: branch.ancestors
         .slice(0, linkAncestorsMax)
-        .map((a) => ({ n: a.label.slice(0, branchLabelMax), at: a.forkAt, actions: a.actions })),
+        .map((a) => ({ n: a.label.slice(0, branchLabelMax), at: a.forkAt, actions: [...a.actions] })),
     };
-  return prefix + lzString.compressToEncodedURIComponent(JSON.stringify(payload));
+  const json = JSON.stringify(payload);
+  return prefix + lzString.compressToEncodedURIComponent(json);
 }
 
-/** The branch part of a link (`b`), checked against the link's scenario; a problem is one line. */
-function readBranch(value: unknown, scenario: Scenario): LinkBranch | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'b: must be an object';
-  const record = value as Record<string, unknown>;
-  if (typeof record.n !== 'string' || record.n.length > branchLabelMax)
-    return `b.n: must be a branch name of at most ${branchLabelMax} characters`;
-  if (!Array.isArray(record.a) || record.a.length > linkAncestorsMax)
-    return `b.a: must be a list of at most ${linkAncestorsMax} ancestors`;
+/** The ancestors' fork moments and actions, checked against the link's scenario; a problem is one line. */
+function readBranch(branch: v.InferOutput<typeof linkBranchSchema>, scenario: Scenario): LinkBranch | string {
   const ancestors: LinkAncestor[] = [];
-  for (const [i, entry] of (record.a as unknown[]).entries()) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-      return `b.a[${i}]: must be an object`;
-    const ancestor = entry as Record<string, unknown>;
-    if (typeof ancestor.n !== 'string' || ancestor.n.length > branchLabelMax)
-      return `b.a[${i}].n: must be a branch name of at most ${branchLabelMax} characters`;
-    if (
-      typeof ancestor.at !== 'number' ||
-      !Number.isInteger(ancestor.at) ||
-      ancestor.at < 0 ||
-      ancestor.at > scenario.until
-    )
+  for (const [i, ancestor] of branch.a.entries()) {
+    const at = ancestor.at;
+    if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at > scenario.until)
       return `b.a[${i}].at: must be a whole number of ms within the run (0 to ${scenario.until})`;
     try {
       const { actions } = parseScenario({ ...scenario, actions: ancestor.actions });
-      ancestors.push({ label: ancestor.n, forkAt: ancestor.at, actions });
+      ancestors.push({ label: ancestor.n, forkAt: at, actions });
     } catch (error) {
       if (error instanceof ScenarioError) return `b.a[${i}].${error.message}`;
       throw error;
     }
   }
-  return { label: record.n, ancestors };
+  return { label: branch.n, ancestors };
 }
 
 export type DecodedLink =
@@ -128,26 +153,19 @@ export function decodeLink(hash: string): DecodedLink | null {
   } catch {
     return { ok: false, problem: 'the link is truncated or corrupted (not JSON)' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { ok: false, problem: 'the link does not hold a scenario' };
-  const record = value as Record<string, unknown>;
-  if (record.v !== linkVersion)
-    return {
-      ok: false,
-      problem: `unknown link version ${quote(record.v)}: this build reads version ${linkVersion}`,
-    };
-  try {
-    const scenario = parseScenario(record.scenario);
-    const t =
-      typeof record.t === 'number' && Number.isFinite(record.t)
-        ? Math.max(0, Math.min(record.t, scenario.until))
-        : 0;
-    if (record.b === undefined) return { ok: true, payload: { scenario, time: t } };
-    const branch = readBranch(record.b, scenario);
-    if (typeof branch === 'string') return { ok: false, problem: `branch ${branch}` };
-    return { ok: true, payload: { scenario, time: t, branch } };
-  } catch (error) {
-    if (error instanceof ScenarioError) return { ok: false, problem: `scenario ${error.message}` };
-    return { ok: false, problem: 'the link could not be read' };
+  if (!isPlainObject(value)) return { ok: false, problem: 'the link does not hold a scenario' };
+  const result = check(linkPayloadSchema, value);
+  if (!result.ok) {
+    if (result.path === 'v') return { ok: false, problem: result.rule };
+    if (result.path === 'b' || result.path.startsWith('b.'))
+      return { ok: false, problem: `branch ${problemLine(result)}` };
+    const path = result.path.replace(/^scenario\.?/, '');
+    return { ok: false, problem: `scenario ${problemLine({ path, rule: result.rule })}` };
   }
+  const { scenario, t, b } = result.value;
+  const time = Math.max(0, Math.min(t, scenario.until));
+  if (b === undefined) return { ok: true, payload: { scenario, time } };
+  const branch = readBranch(b, scenario);
+  if (typeof branch === 'string') return { ok: false, problem: `branch ${branch}` };
+  return { ok: true, payload: { scenario, time, branch } };
 }

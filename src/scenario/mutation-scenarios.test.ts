@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mutations } from '../protocol/index.ts';
 import { BasicSafetyChecker } from '../sim/checkers/basic.ts';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { checkScenario } from '../sim/verdict.ts';
 import { Run } from '../sim/run.ts';
 import { mutationScenarios, type BrokenMutation } from './mutation-scenarios.ts';
 import { parseScenario, scenarioToJson } from './schema.ts';

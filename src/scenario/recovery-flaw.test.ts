@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScenario } from '../sim/checkers/verdict.ts';
+import { checkScenario } from '../sim/verdict.ts';
 import { World } from '../sim/world.ts';
 import { recoveryFlawCommitAt, recoveryFlawLostOp, recoveryFlawScenario } from './recovery-flaw.ts';
 

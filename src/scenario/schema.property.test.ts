@@ -1,12 +1,19 @@
 /**
  * Every scenario the schema accepts runs without an exception, whatever its fields: the schema is
- * the only gate between a link, a file or a command line and the simulator.
+ * the only gate between a link, a file or a command line and the simulator. And what is written
+ * reads back the same: scenario -> link -> scenario, scenario -> JSON -> scenario, and a run's
+ * trace -> trace file -> trace.
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultCheckers } from '../sim/checkers/index.ts';
+import { Run } from '../sim/run.ts';
+import type { Scenario } from '../sim/scenario-types.ts';
 import { World } from '../sim/world.ts';
-import { parseScenario, ScenarioError } from './schema.ts';
+import { decodeLink, encodeLink } from './link.ts';
+import { parseScenario, parseScenarioText, ScenarioError, scenarioToJson } from './schema.ts';
+import { traceJson } from './trace-export.ts';
+import { checkTraceFile } from './trace-file.ts';
 
 const node = fc.oneof(fc.integer({ min: -1, max: 9 }), fc.constantFrom('c0', 'c1', 'c2', 'c9', 'x'));
 const replica = fc.integer({ min: -1, max: 9 });
@@ -102,5 +109,67 @@ describe('every scenario the schema accepts', () => {
       { numRuns: 300 },
     );
     expect(accepted).toBeGreaterThan(30);
+  });
+});
+
+/** Only the scenarios the schema accepts, as it resolves them. */
+const accepted = scenario
+  .map((raw) => {
+    try {
+      return parseScenario(raw);
+    } catch {
+      return null;
+    }
+  })
+  .filter((parsed): parsed is Scenario => parsed !== null);
+
+/** What JSON keeps of a value: what a file or a link can hold. */
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('what is written reads back the same', () => {
+  it('scenario -> link -> scenario, with the cursor time', () => {
+    fc.assert(
+      fc.property(accepted, fc.nat(4000), (parsed, time) => {
+        const decoded = decodeLink(encodeLink(parsed, time));
+        expect(decoded).toEqual({
+          ok: true,
+          payload: { scenario: parsed, time: Math.min(time, parsed.until) },
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scenario -> JSON file -> scenario', () => {
+    fc.assert(
+      fc.property(accepted, (parsed) => {
+        expect(parseScenarioText(scenarioToJson(parsed))).toEqual(parsed);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a run's trace -> trace file -> trace", () => {
+    fc.assert(
+      fc.property(accepted, (parsed) => {
+        const run = new Run(parsed);
+        run.extendTo(parsed.until);
+        const read = checkTraceFile(JSON.parse(traceJson(run, parsed)));
+        if (!read.ok) throw new Error(read.problem);
+        const journal = run.journal;
+        const count = Math.min(run.head.eventCount, journal.eventCount);
+        const events = Array.from({ length: count }, (_, index) => journal.event(index));
+        // The file adds the event's type and message beside the journal's fields.
+        const withoutAdded = read.trace.events.map((event) => {
+          const { type: _type, message: _message, ...rest } = event as unknown as Record<string, unknown>;
+          return rest;
+        });
+        expect(withoutAdded).toEqual(asJson(events));
+        expect(read.trace.messages).toEqual(asJson([...journal.messages(0, read.trace.messages.length)]));
+        expect(read.trace.replicas).toBe(parsed.replicas);
+        expect(parseScenario(read.trace.scenario)).toEqual(parsed);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -3,11 +3,10 @@
  * default. Validation runs at every boundary (file, URL, CLI) and reports the first problem as one
  * line naming the field's path and the rule: `actions[3].replica: 7 is not a replica of a 5-replica cluster`.
  */
+import * as v from 'valibot';
 import {
   clientsMax,
   defaultTiming,
-  isMutation,
-  isRecoveryMode,
   messageTypes,
   mutations,
   opBytesMax,
@@ -17,9 +16,7 @@ import {
   stateMachineKinds,
   timerKinds,
   validateOp,
-  type MessageType,
   type NodeId,
-  type ReplicaTimer,
   type StateMachineKind,
   type Timing,
 } from '../protocol/index.ts';
@@ -29,8 +26,21 @@ import {
   type Action,
   type NetworkParams,
   type Scenario,
-  type Workload,
 } from '../sim/scenario-types.ts';
+import {
+  check,
+  describe,
+  integer,
+  oneOf,
+  isPlainObject,
+  notAnObject,
+  strictFields,
+  strictRecord,
+  text as textOf,
+} from './format.ts';
+
+export { actionTypes, controlActionTypes };
+const everyActionType: readonly string[] = [...actionTypes, ...controlActionTypes];
 
 export const scenarioVersion = 1;
 /** A scenario file or decoded link larger than this is refused before parsing. */
@@ -67,329 +77,326 @@ export class ScenarioError extends Error {
 
 type Json = unknown;
 
-function fail(path: string, rule: string): never {
-  throw new ScenarioError(path, rule);
-}
+const rate = v.pipe(
+  v.number((issue) => `must be a number from 0 to 1, got ${describe(issue.input)}`),
+  v.finite((issue) => `must be a number from 0 to 1, got ${describe(issue.input)}`),
+  v.minValue(0, (issue) => `must be from 0 to 1, got ${String(issue.input)}`),
+  v.maxValue(1, (issue) => `must be from 0 to 1, got ${String(issue.input)}`),
+);
 
-function describe(value: Json): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+const latency = v.pipe(
+  v.custom<readonly [unknown, unknown]>(
+    (value) => Array.isArray(value) && value.length === 2,
+    (issue) => `must be [min, max] in ms, got ${describe(issue.input)}`,
+  ),
+  v.strictTuple([integer(1, latencyMsMax), integer(1, latencyMsMax)]),
+  v.check(
+    ([min, max]) => min <= max,
+    (issue) => {
+      const [min, max] = issue.input as [number, number];
+      return `min ${min} must not exceed max ${max}`;
+    },
+  ),
+  v.readonly(),
+);
 
-function isObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const network = strictRecord({
+  latencyMs: v.optional(latency, () => scenarioDefaults.network.latencyMs),
+  dropRate: v.optional(rate, scenarioDefaults.network.dropRate),
+  duplicateRate: v.optional(rate, scenarioDefaults.network.duplicateRate),
+});
 
-function object(value: Json, path: string): Record<string, Json> {
-  if (!isObject(value)) fail(path, `must be an object, got ${describe(value)}`);
-  return value;
-}
+const timingMs = (key: keyof Timing) => v.optional(integer(1, timingMsMax), defaultTiming[key]);
+const timing = v.pipe(
+  strictRecord({
+    heartbeatMs: timingMs('heartbeatMs'),
+    viewChangeTimeoutMs: timingMs('viewChangeTimeoutMs'),
+    prepareRetryMs: timingMs('prepareRetryMs'),
+    recoveryRetryMs: timingMs('recoveryRetryMs'),
+    clientRetryMs: timingMs('clientRetryMs'),
+  }),
+  v.forward(
+    v.check(
+      (given) => given.viewChangeTimeoutMs > given.heartbeatMs,
+      (issue) => {
+        const given = issue.input as Timing;
+        return `must exceed heartbeatMs (${given.heartbeatMs}), got ${given.viewChangeTimeoutMs}`;
+      },
+    ),
+    ['viewChangeTimeoutMs'],
+  ),
+);
 
-function knownKeys(value: Record<string, Json>, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(value))
-    if (!allowed.includes(key))
-      fail(path === '' ? key : `${path}.${key}`, `unknown field (expected one of ${allowed.join(', ')})`);
-}
+const workload = strictRecord({
+  requestsPerClient: v.optional(integer(0, requestsPerClientMax), 10),
+  keys: v.optional(integer(1, 1000), 3),
+});
 
-function integer(value: Json, path: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    fail(path, `must be an integer, got ${describe(value)}`);
-  if (value < min || value > max) fail(path, `must be from ${min} to ${max}, got ${value}`);
-  return value;
-}
-
-function rate(value: Json, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    fail(path, `must be a number from 0 to 1, got ${describe(value)}`);
-  if (value < 0 || value > 1) fail(path, `must be from 0 to 1, got ${value}`);
-  return value;
-}
-
-function stringField(value: Json, path: string, maxLength: number): string {
-  if (typeof value !== 'string') fail(path, `must be a string, got ${describe(value)}`);
-  if (value.length > maxLength) fail(path, `must be at most ${maxLength} characters, got ${value.length}`);
-  return value;
-}
-
-function latency(value: Json, path: string): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2)
-    fail(path, `must be [min, max] in ms, got ${describe(value)}`);
-  const min = integer(value[0], `${path}[0]`, 1, latencyMsMax);
-  const max = integer(value[1], `${path}[1]`, 1, latencyMsMax);
-  if (min > max) fail(path, `min ${min} must not exceed max ${max}`);
-  return [min, max];
-}
-
-function parseNetwork(value: Json, path: string): NetworkParams {
-  const defaults = scenarioDefaults.network;
-  if (value === undefined) return defaults;
-  const raw = object(value, path);
-  knownKeys(raw, ['latencyMs', 'dropRate', 'duplicateRate'], path);
-  return {
-    latencyMs: raw.latencyMs === undefined ? defaults.latencyMs : latency(raw.latencyMs, `${path}.latencyMs`),
-    dropRate: raw.dropRate === undefined ? defaults.dropRate : rate(raw.dropRate, `${path}.dropRate`),
-    duplicateRate:
-      raw.duplicateRate === undefined
-        ? defaults.duplicateRate
-        : rate(raw.duplicateRate, `${path}.duplicateRate`),
-  };
-}
-
-const timingKeys: readonly (keyof Timing)[] = [
-  'heartbeatMs',
-  'viewChangeTimeoutMs',
-  'prepareRetryMs',
-  'recoveryRetryMs',
-  'clientRetryMs',
-];
-
-function parseTiming(value: Json, path: string): Timing {
-  if (value === undefined) return defaultTiming;
-  const raw = object(value, path);
-  knownKeys(raw, timingKeys, path);
-  const timing = { ...defaultTiming };
-  for (const key of timingKeys)
-    if (raw[key] !== undefined) timing[key] = integer(raw[key], `${path}.${key}`, 1, timingMsMax);
-  if (timing.viewChangeTimeoutMs <= timing.heartbeatMs)
-    fail(
-      `${path}.viewChangeTimeoutMs`,
-      `must exceed heartbeatMs (${timing.heartbeatMs}), got ${timing.viewChangeTimeoutMs}`,
-    );
-  return timing;
-}
-
-function parseWorkload(value: Json, path: string): Workload | null {
-  if (value === undefined || value === null) return null;
-  const raw = object(value, path);
-  knownKeys(raw, ['requestsPerClient', 'keys'], path);
-  return {
-    requestsPerClient:
-      raw.requestsPerClient === undefined
-        ? 10
-        : integer(raw.requestsPerClient, `${path}.requestsPerClient`, 0, requestsPerClientMax),
-    keys: raw.keys === undefined ? 3 : integer(raw.keys, `${path}.keys`, 1, 1000),
-  };
-}
-
-interface Cluster {
+/** What the actions of a scenario are checked against: its cluster, its state machine, its length. */
+export interface Cluster {
   readonly replicas: number;
   readonly clients: number;
   readonly stateMachine: StateMachineKind;
   readonly until: number;
 }
 
-function replicaOf(value: Json, path: string, cluster: Cluster): number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    fail(path, `must be a replica index, got ${describe(value)}`);
-  if (value < 0 || value >= cluster.replicas)
-    fail(path, `${value} is not a replica of a ${cluster.replicas}-replica cluster`);
-  return value;
+function replicaOf(cluster: Cluster) {
+  const notReplica = (issue: v.BaseIssue<unknown>) =>
+    `${String(issue.input)} is not a replica of a ${cluster.replicas}-replica cluster`;
+  const shape = (issue: v.BaseIssue<unknown>) => `must be a replica index, got ${describe(issue.input)}`;
+  return v.pipe(
+    v.number(shape),
+    v.integer(shape),
+    v.minValue(0, notReplica),
+    v.maxValue(cluster.replicas - 1, notReplica),
+  );
 }
 
-function clientOf(value: Json, path: string, cluster: Cluster): number {
-  const index = typeof value === 'string' && /^c\d+$/.test(value) ? Number(value.slice(1)) : value;
-  if (typeof index !== 'number' || !Number.isInteger(index))
-    fail(path, `must be a client index or name like "c0", got ${describe(value)}`);
-  if (index < 0 || index >= cluster.clients)
-    fail(
-      path,
-      `${describe(value)} is not a client of this scenario (it has ${cluster.clients} client${cluster.clients === 1 ? '' : 's'})`,
-    );
-  return index;
+const clientShape = (issue: v.BaseIssue<unknown>) =>
+  `must be a client index or name like "c0", got ${describe(issue.input)}`;
+const clientIndex = (value: number | string): number =>
+  typeof value === 'string' ? Number(value.slice(1)) : value;
+
+/** A client by index (`0`) or by name (`"c0"`), as its index. */
+function clientIndexOf(cluster: Cluster) {
+  return v.pipe(
+    v.union([v.number(), v.pipe(v.string(), v.regex(/^c\d+$/))], clientShape),
+    v.check((value) => Number.isInteger(clientIndex(value)), clientShape),
+    v.check(
+      (value) => clientIndex(value) >= 0 && clientIndex(value) < cluster.clients,
+      (issue) =>
+        `${describe(issue.input)} is not a client of this scenario (it has ${cluster.clients} client${cluster.clients === 1 ? '' : 's'})`,
+    ),
+    v.transform(clientIndex),
+  );
 }
 
-function nodeOf(value: Json, path: string, cluster: Cluster): NodeId {
-  if (typeof value === 'number') return replicaOf(value, path, cluster);
-  if (typeof value === 'string') return `c${clientOf(value, path, cluster)}`;
-  return fail(path, `must be a replica index or a client name like "c0", got ${describe(value)}`);
+/** A node: a replica index, or a client by name. */
+function nodeOf(cluster: Cluster) {
+  const clientName = v.pipe(
+    v.string(),
+    v.regex(/^c\d+$/, clientShape),
+    v.check(
+      (value) => clientIndex(value) < cluster.clients,
+      (issue) =>
+        `${describe(issue.input)} is not a client of this scenario (it has ${cluster.clients} client${cluster.clients === 1 ? '' : 's'})`,
+    ),
+    v.transform((value): NodeId => `c${clientIndex(value)}`),
+  );
+  return v.union(
+    [replicaOf(cluster), clientName],
+    (issue) => `must be a replica index or a client name like "c0", got ${describe(issue.input)}`,
+  );
 }
 
-const actionFields: Record<Action['type'], readonly string[]> = {
-  request: ['client', 'op'],
-  crash: ['replica'],
-  restart: ['replica'],
-  partition: ['groups'],
-  heal: [],
-  cut: ['from', 'to'],
-  mend: ['from', 'to'],
-  drop: ['from', 'to', 'message', 'count', 'id'],
-  duplicate: ['id'],
-  network: ['latencyMs', 'dropRate', 'duplicateRate'],
-  timeout: ['replica'],
-  pause: ['replica'],
-  resume: ['replica'],
-  workload: ['requestsPerClient'],
-  control: [],
-  deliver: ['id'],
-  fire: ['replica', 'timer'],
+function groupsOf(cluster: Cluster) {
+  const notGroups = (issue: v.BaseIssue<unknown>) =>
+    `must be a non-empty array of groups, got ${describe(issue.input)}`;
+  return v.pipe(
+    v.array(
+      v.array(nodeOf(cluster), (issue) => `must be an array of nodes, got ${describe(issue.input)}`),
+      notGroups,
+    ),
+    v.minLength(1, notGroups),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const groups = dataset.value;
+      const seen = new Set<NodeId>();
+      for (const [g, group] of groups.entries())
+        for (const [i, node] of group.entries()) {
+          if (seen.has(node)) {
+            const inner = { type: 'array', origin: 'value', input: group, value: node } as const;
+            addIssue({
+              message: `${describe(node)} is in more than one group`,
+              path: [
+                { ...inner, input: groups, key: g, value: group },
+                { ...inner, key: i },
+              ],
+            });
+            return;
+          }
+          seen.add(node);
+        }
+      for (let replica = 0; replica < cluster.replicas; replica++)
+        if (!seen.has(replica)) {
+          addIssue({ message: `replica ${replica} must be in exactly one group` });
+          return;
+        }
+    }),
+  );
+}
+
+const messageType = oneOf(messageTypes);
+const messageId = integer(0, Number.MAX_SAFE_INTEGER);
+
+/** One timed action of a scenario run on `cluster`. */
+export function actionOf(cluster: Cluster) {
+  const at = integer(0, cluster.until);
+  const replica = replicaOf(cluster);
+  const node = nodeOf(cluster);
+  const replicaAction = <const T extends string>(type: T) =>
+    strictFields({ at, type: v.literal(type), replica });
+  const link = <const T extends string>(type: T) =>
+    strictFields({ at, type: v.literal(type), from: node, to: node });
+  const op = v.pipe(
+    textOf(opBytesMax),
+    v.check(
+      (given) => validateOp(cluster.stateMachine, given) === null,
+      (issue) =>
+        `${validateOp(cluster.stateMachine, issue.input as string)} (state machine ${cluster.stateMachine})`,
+    ),
+  );
+  const unknownType = (issue: v.BaseIssue<unknown>) =>
+    issue.path === undefined
+      ? `must be an object, got ${describe(issue.input)}`
+      : `must be one of ${everyActionType.join(', ')}, got ${describe(issue.input)}`;
+  const variant = v.variant(
+    'type',
+    [
+      strictFields({ at, type: v.literal('request'), client: clientIndexOf(cluster), op }),
+      replicaAction('crash'),
+      replicaAction('restart'),
+      strictFields({ at, type: v.literal('partition'), groups: groupsOf(cluster) }),
+      strictFields({ at, type: v.literal('heal') }),
+      link('cut'),
+      link('mend'),
+      strictFields({
+        at,
+        type: v.literal('drop'),
+        from: v.optional(node),
+        to: v.optional(node),
+        message: v.optional(messageType),
+        count: v.optional(integer(1, 1_000_000)),
+        id: v.optional(messageId),
+      }),
+      strictFields({ at, type: v.literal('duplicate'), id: messageId }),
+      strictFields({
+        at,
+        type: v.literal('network'),
+        latencyMs: v.optional(latency),
+        dropRate: v.optional(rate),
+        duplicateRate: v.optional(rate),
+      }),
+      replicaAction('timeout'),
+      replicaAction('pause'),
+      replicaAction('resume'),
+      strictFields({ at, type: v.literal('workload'), requestsPerClient: integer(0, 1_000_000_000) }),
+      // The controlled network mode (the explorer's choices, written out as actions).
+      strictFields({ at, type: v.literal('control') }),
+      strictFields({ at, type: v.literal('deliver'), id: messageId }),
+      strictFields({ at, type: v.literal('fire'), replica, timer: oneOf(timerKinds) }),
+    ],
+    unknownType,
+  );
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, notAnObject),
+    variant,
+    v.forward(
+      v.check(
+        (action) =>
+          !('from' in action && 'to' in action) || action.type === 'drop' || action.from !== action.to,
+        'a link joins two different nodes',
+      ),
+      ['to'],
+    ),
+  );
+}
+
+/** Every field of a scenario; its actions are then checked against the others. */
+const scenarioEntries = {
+  version: v.literal(scenarioVersion, (issue) =>
+    issue.input === undefined
+      ? `is required (this is format version ${scenarioVersion})`
+      : `unknown version ${describe(issue.input)}: this build reads version ${scenarioVersion}`,
+  ),
+  name: v.optional(textOf(200), scenarioDefaults.name),
+  seed: v.optional(integer(0, 0xffffffff), scenarioDefaults.seed),
+  replicas: v.optional(
+    v.pipe(
+      integer(1, replicasMax),
+      v.check(
+        (replicas) => replicas % 2 === 1,
+        (issue) => `must be an odd number from 1 to ${replicasMax}, got ${String(issue.input)}`,
+      ),
+    ),
+    scenarioDefaults.replicas,
+  ),
+  clients: v.optional(integer(0, clientsMax), scenarioDefaults.clients),
+  stateMachine: v.optional(oneOf(stateMachineKinds), scenarioDefaults.stateMachine),
+  network: v.optional(network, () => ({ ...scenarioDefaults.network })),
+  timing: v.optional(timing, () => ({ ...defaultTiming })),
+  workload: v.nullish(workload, null),
+  mutation: v.optional(oneOf(mutations), scenarioDefaults.mutation),
+  recovery: v.optional(oneOf(recoveryModes), scenarioDefaults.recovery),
+  until: v.optional(integer(1, untilMsMax), scenarioDefaults.until),
+  actions: v.optional(
+    v.pipe(
+      v.array(v.unknown(), (issue) => `must be an array, got ${describe(issue.input)}`),
+      v.maxLength(
+        actionsMax,
+        (issue) => `at most ${actionsMax} actions, got ${(issue.input as unknown[]).length}`,
+      ),
+    ),
+    () => [],
+  ),
+};
+const scenarioFields = strictRecord(scenarioEntries);
+
+/** The cluster that admits every action any scenario may hold: for the published JSON Schema. */
+const widestCluster: Cluster = {
+  replicas: replicasMax,
+  clients: clientsMax,
+  stateMachine: 'kv',
+  until: untilMsMax,
 };
 
-export { actionTypes, controlActionTypes };
-const everyActionType: readonly string[] = [...actionTypes, ...controlActionTypes];
+/**
+ * The scenario document as one schema, every action against the widest cluster: what
+ * schemas/scenario.schema.json is generated from. Its rules that depend on other fields (a
+ * replica of this cluster, an op of this state machine) are checked only by scenarioSchema.
+ */
+export const scenarioDocumentSchema = strictRecord({
+  ...scenarioEntries,
+  actions: v.optional(v.array(actionOf(widestCluster))),
+});
 
-function parseGroups(value: Json, path: string, cluster: Cluster): NodeId[][] {
-  if (!Array.isArray(value) || value.length === 0)
-    fail(path, `must be a non-empty array of groups, got ${describe(value)}`);
-  const seen = new Set<NodeId>();
-  const groups = value.map((group, g) => {
-    if (!Array.isArray(group)) fail(`${path}[${g}]`, `must be an array of nodes, got ${describe(group)}`);
-    return group.map((node, i) => {
-      const parsed = nodeOf(node, `${path}[${g}][${i}]`, cluster);
-      if (seen.has(parsed)) fail(`${path}[${g}][${i}]`, `${describe(node)} is in more than one group`);
-      seen.add(parsed);
-      return parsed;
-    });
-  });
-  for (let replica = 0; replica < cluster.replicas; replica++)
-    if (!seen.has(replica)) fail(path, `replica ${replica} must be in exactly one group`);
-  return groups;
-}
-
-function parseMessageType(value: Json, path: string): MessageType {
-  if (typeof value !== 'string' || !(messageTypes as readonly string[]).includes(value))
-    fail(path, `must be one of ${messageTypes.join(', ')}, got ${describe(value)}`);
-  return value as MessageType;
-}
-
-function parseAction(value: Json, path: string, cluster: Cluster): Action {
-  const raw = object(value, path);
-  const type = raw.type;
-  if (typeof type !== 'string' || !Object.hasOwn(actionFields, type))
-    fail(`${path}.type`, `must be one of ${everyActionType.join(', ')}, got ${describe(type)}`);
-  const actionType = type as Action['type'];
-  knownKeys(raw, ['at', 'type', ...actionFields[actionType]], path);
-  const at = integer(raw.at, `${path}.at`, 0, cluster.until);
-  const field = (name: string) => `${path}.${name}`;
-  switch (actionType) {
-    case 'request': {
-      const op = stringField(raw.op, field('op'), opBytesMax);
-      const problem = validateOp(cluster.stateMachine, op);
-      if (problem !== null) fail(field('op'), `${problem} (state machine ${cluster.stateMachine})`);
-      return { at, type: 'request', client: clientOf(raw.client, field('client'), cluster), op };
+/**
+ * Scenario format v1, defined once: the fields, then every action checked against the cluster the
+ * fields describe. The output has every default filled in, its keys in the documented order.
+ */
+export const scenarioSchema = v.pipe(
+  scenarioFields,
+  v.rawTransform(({ dataset, addIssue, NEVER }): Scenario => {
+    const { actions: rawActions, ...fields } = dataset.value;
+    const cluster: Cluster = fields;
+    const action = actionOf(cluster);
+    const actions: Action[] = [];
+    for (const [index, raw] of rawActions.entries()) {
+      const result = v.safeParse(action, raw, { abortEarly: true });
+      if (!result.success) {
+        const issue = result.issues[0];
+        const here = { type: 'array', origin: 'value', input: rawActions, key: index, value: raw } as const;
+        const field = {
+          type: 'object',
+          origin: 'value',
+          input: dataset.value,
+          key: 'actions',
+          value: rawActions,
+        };
+        addIssue({ message: issue.message, path: [field, here, ...(issue.path ?? [])] as never });
+        return NEVER;
+      }
+      actions.push(result.output);
     }
-    case 'crash':
-    case 'restart':
-    case 'timeout':
-    case 'pause':
-    case 'resume':
-      return { at, type: actionType, replica: replicaOf(raw.replica, field('replica'), cluster) };
-    case 'partition':
-      return { at, type: 'partition', groups: parseGroups(raw.groups, field('groups'), cluster) };
-    case 'heal':
-      return { at, type: 'heal' };
-    case 'cut':
-    case 'mend': {
-      const from = nodeOf(raw.from, field('from'), cluster);
-      const to = nodeOf(raw.to, field('to'), cluster);
-      if (from === to) fail(field('to'), 'a link joins two different nodes');
-      return { at, type: actionType, from, to };
-    }
-    case 'drop': {
-      const action: {
-        -readonly [K in keyof Extract<Action, { type: 'drop' }>]: Extract<Action, { type: 'drop' }>[K];
-      } = { at, type: 'drop' };
-      if (raw.from !== undefined) action.from = nodeOf(raw.from, field('from'), cluster);
-      if (raw.to !== undefined) action.to = nodeOf(raw.to, field('to'), cluster);
-      if (raw.message !== undefined) action.message = parseMessageType(raw.message, field('message'));
-      if (raw.count !== undefined) action.count = integer(raw.count, field('count'), 1, 1_000_000);
-      if (raw.id !== undefined) action.id = integer(raw.id, field('id'), 0, Number.MAX_SAFE_INTEGER);
-      return action;
-    }
-    case 'duplicate':
-      return { at, type: 'duplicate', id: integer(raw.id, field('id'), 0, Number.MAX_SAFE_INTEGER) };
-    case 'workload':
-      return {
-        at,
-        type: 'workload',
-        requestsPerClient: integer(raw.requestsPerClient, field('requestsPerClient'), 0, 1_000_000_000),
-      };
-    case 'control':
-      return { at, type: 'control' };
-    case 'deliver':
-      return { at, type: 'deliver', id: integer(raw.id, field('id'), 0, Number.MAX_SAFE_INTEGER) };
-    case 'fire': {
-      const replica = replicaOf(raw.replica, field('replica'), cluster);
-      if (typeof raw.timer !== 'string' || !(timerKinds as readonly string[]).includes(raw.timer))
-        fail(field('timer'), `must be one of ${timerKinds.join(', ')}, got ${describe(raw.timer)}`);
-      return { at, type: 'fire', replica, timer: raw.timer as ReplicaTimer };
-    }
-    case 'network': {
-      const action: {
-        -readonly [K in keyof Extract<Action, { type: 'network' }>]: Extract<Action, { type: 'network' }>[K];
-      } = { at, type: 'network' };
-      if (raw.latencyMs !== undefined) action.latencyMs = latency(raw.latencyMs, field('latencyMs'));
-      if (raw.dropRate !== undefined) action.dropRate = rate(raw.dropRate, field('dropRate'));
-      if (raw.duplicateRate !== undefined)
-        action.duplicateRate = rate(raw.duplicateRate, field('duplicateRate'));
-      return action;
-    }
-  }
-}
-
-const topLevelKeys = [
-  'version',
-  'name',
-  'seed',
-  'replicas',
-  'clients',
-  'stateMachine',
-  'network',
-  'timing',
-  'workload',
-  'mutation',
-  'recovery',
-  'until',
-  'actions',
-];
+    return { ...fields, actions };
+  }),
+);
 
 /** Validates parsed JSON and fills in every default. Throws ScenarioError with the first problem. */
 export function parseScenario(value: Json): Scenario {
-  const raw = object(value, '');
-  if (raw.version === undefined) fail('version', `is required (this is format version ${scenarioVersion})`);
-  if (raw.version !== scenarioVersion)
-    fail('version', `unknown version ${describe(raw.version)}: this build reads version ${scenarioVersion}`);
-  knownKeys(raw, topLevelKeys, '');
-  const replicas =
-    raw.replicas === undefined
-      ? scenarioDefaults.replicas
-      : integer(raw.replicas, 'replicas', 1, replicasMax);
-  if (replicas % 2 === 0) fail('replicas', `must be an odd number from 1 to ${replicasMax}, got ${replicas}`);
-  const clients =
-    raw.clients === undefined ? scenarioDefaults.clients : integer(raw.clients, 'clients', 0, clientsMax);
-  const stateMachine = raw.stateMachine === undefined ? scenarioDefaults.stateMachine : raw.stateMachine;
-  if (typeof stateMachine !== 'string' || !(stateMachineKinds as readonly string[]).includes(stateMachine))
-    fail('stateMachine', `must be one of ${stateMachineKinds.join(', ')}, got ${describe(stateMachine)}`);
-  const mutation = raw.mutation === undefined ? scenarioDefaults.mutation : raw.mutation;
-  if (typeof mutation !== 'string' || !isMutation(mutation))
-    fail('mutation', `must be one of ${mutations.join(', ')}, got ${describe(mutation)}`);
-  const recovery = raw.recovery === undefined ? scenarioDefaults.recovery : raw.recovery;
-  if (!isRecoveryMode(recovery))
-    fail('recovery', `must be one of ${recoveryModes.join(', ')}, got ${describe(recovery)}`);
-  const until = raw.until === undefined ? scenarioDefaults.until : integer(raw.until, 'until', 1, untilMsMax);
-  const cluster: Cluster = { replicas, clients, stateMachine: stateMachine as StateMachineKind, until };
-  if (raw.actions !== undefined && !Array.isArray(raw.actions))
-    fail('actions', `must be an array, got ${describe(raw.actions)}`);
-  const rawActions = (raw.actions ?? []) as Json[];
-  if (rawActions.length > actionsMax)
-    fail('actions', `at most ${actionsMax} actions, got ${rawActions.length}`);
-  return {
-    version: 1,
-    name: raw.name === undefined ? scenarioDefaults.name : stringField(raw.name, 'name', 200),
-    seed: raw.seed === undefined ? scenarioDefaults.seed : integer(raw.seed, 'seed', 0, 0xffffffff),
-    replicas,
-    clients,
-    stateMachine: cluster.stateMachine,
-    network: parseNetwork(raw.network, 'network'),
-    timing: parseTiming(raw.timing, 'timing'),
-    workload: parseWorkload(raw.workload, 'workload'),
-    mutation,
-    recovery,
-    until,
-    actions: rawActions.map((action, index) => parseAction(action, `actions[${index}]`, cluster)),
-  };
+  const result = check(scenarioSchema, value);
+  if (!result.ok) throw new ScenarioError(result.path, result.rule);
+  return result.value;
 }
 
 /**

@@ -6,8 +6,9 @@
 import type { Run } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario-types.ts';
 
-export const traceFormat = 'vsr-scope-trace';
-export const traceVersion = 1;
+import { traceFormat, traceVersion, type TraceFileJson } from './trace-file.ts';
+
+export { traceFormat, traceVersion };
 
 /** The run's trace so far: the simulator's events and messages, plus `type` and `message` per event. */
 export function traceJson(run: Run, scenario: Scenario): string {
@@ -21,7 +22,7 @@ export function traceJson(run: Run, scenario: Scenario): string {
     shown.push({ ...event, type: event.kind, ...(message === undefined ? {} : { message }) });
   }
   const sent = shown.length === 0 ? 0 : shown.at(-1)!.firstSent + shown.at(-1)!.sentCount;
-  return JSON.stringify({
+  const file: TraceFileJson = {
     format: traceFormat,
     version: traceVersion,
     source: 'simulator',
@@ -32,5 +33,6 @@ export function traceJson(run: Run, scenario: Scenario): string {
     events: shown,
     messages: [...journal.messages(0, sent)],
     warnings: [],
-  });
+  };
+  return JSON.stringify(file);
 }

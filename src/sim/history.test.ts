@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTiming } from '../protocol/index.ts';
+import { parseScenario } from '../scenario/schema.ts';
 import { BasicSafetyChecker } from './checkers/basic.ts';
 import { checkOperations, logModel } from './checkers/linearizability/index.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import {
   checkHistory,
   extractHistory,
@@ -15,19 +15,10 @@ import { Run } from './run.ts';
 import type { Scenario } from './scenario-types.ts';
 
 function scenario(fields: Partial<Scenario> = {}): Scenario {
+  const header = { version: 1, name: 'history', seed: 11, replicas: 3, clients: 3, until: 8000 };
+  const network = { latencyMs: [5, 40], dropRate: 0.05, duplicateRate: 0.05 };
   return {
-    version: 1,
-    name: 'history',
-    seed: 11,
-    replicas: 3,
-    clients: 3,
-    stateMachine: 'kv',
-    network: { latencyMs: [5, 40], dropRate: 0.05, duplicateRate: 0.05 },
-    timing: defaultTiming,
-    workload: { requestsPerClient: 15, keys: 2 },
-    mutation: 'none',
-    recovery: 'crash-vectors',
-    until: 8000,
+    ...parseScenario({ ...header, network, workload: { requestsPerClient: 15, keys: 2 } }),
     actions: [
       { at: 700, type: 'crash', replica: 0 },
       { at: 2500, type: 'restart', replica: 0 },

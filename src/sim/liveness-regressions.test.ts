@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/schema.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import { Run } from './run.ts';
 import type { Scenario } from './scenario-types.ts';
 import { World } from './world.ts';

@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTiming } from '../protocol/index.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { parseScenario } from '../scenario/schema.ts';
+import { checkScenario } from './verdict.ts';
 import type { Action, Scenario } from './scenario-types.ts';
 import { scenarioSize, shrinkScenario, type FailureTest } from './shrink.ts';
 import { swarmScenario } from './swarm.ts';
 import type { Violation } from './trace.ts';
 
 function base(actions: Action[]): Scenario {
-  return {
-    version: 1,
-    name: 'shrink',
-    seed: 1,
-    replicas: 7,
-    clients: 3,
-    stateMachine: 'kv',
-    network: { latencyMs: [5, 90], dropRate: 0.1, duplicateRate: 0.05 },
-    timing: defaultTiming,
-    workload: { requestsPerClient: 20, keys: 4 },
-    mutation: 'none',
-    recovery: 'crash-vectors',
-    until: 9000,
-    actions,
-  };
+  const header = { version: 1, name: 'shrink', seed: 1, replicas: 7, clients: 3, until: 9000 };
+  const network = { latencyMs: [5, 90], dropRate: 0.1, duplicateRate: 0.05 };
+  return { ...parseScenario({ ...header, network, workload: { requestsPerClient: 20, keys: 4 } }), actions };
 }
 
 const fake = (time: number): Violation => ({ checker: 'fake', time, event: 0, message: 'fails' });

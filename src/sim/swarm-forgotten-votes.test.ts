@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTiming, type RecoveryMode } from '../protocol/index.ts';
 import { parseScenario } from '../scenario/schema.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import { Rng } from './rng.ts';
 import type { Scenario } from './scenario-types.ts';
 import { swarmScenario } from './swarm.ts';

@@ -1,13 +1,17 @@
 /** Form validation for the controls and settings, pure so it is unit-tested without a browser. */
 import {
   clientsMax,
+  commandsOf,
   replicasMax,
   validateOp,
   type Mutation,
   type RecoveryMode,
   type StateMachineKind,
 } from '../protocol/index.ts';
-import { latencyMsMax } from '../scenario/schema.ts';
+import { check } from '../scenario/format.ts';
+import { latencyMsMax, scenarioSchema } from '../scenario/schema.ts';
+
+export { commandsOf };
 
 export interface SettingsDraft {
   readonly replicas: string;
@@ -19,27 +23,34 @@ export interface SettingsDraft {
   readonly recovery: RecoveryMode;
 }
 
-/** The first problem with the settings as one sentence, or null. */
-export function settingsProblem(draft: SettingsDraft): string | null {
-  const replicas = Number(draft.replicas);
-  if (draft.replicas.trim() === '' || !Number.isInteger(replicas) || replicas < 1 || replicas > replicasMax)
-    return `Cluster size must be a whole number from 1 to ${replicasMax}.`;
-  if (replicas % 2 === 0)
-    return `Cluster size must be odd (n = 2f + 1): ${replicas} replicas tolerate only ${(replicas - 2) / 2} failure${replicas === 4 ? '' : 's'}, the same as ${replicas - 1}; use ${replicas - 1} or ${replicas + 1}.`;
-  const clients = Number(draft.clients);
-  if (draft.clients.trim() === '' || !Number.isInteger(clients) || clients < 0 || clients > clientsMax)
-    return `Clients must be a whole number from 0 to ${clientsMax}.`;
-  const seed = Number(draft.seed);
-  if (draft.seed.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    return 'The seed must be a whole number from 0 to 4294967295.';
-  return null;
+/** A form field as a number: blank is not zero. */
+function numberOf(field: string): number {
+  return field.trim() === '' ? Number.NaN : Number(field);
 }
 
-export const kvCommands = ['put', 'get', 'append'] as const;
-export const logCommands = ['append', 'read', 'len'] as const;
-
-export function commandsOf(stateMachine: StateMachineKind): readonly string[] {
-  return stateMachine === 'kv' ? kvCommands : logCommands;
+/**
+ * The first problem with the settings as one sentence, or null. The rules are the scenario
+ * format's own: the form only says them in its words.
+ */
+export function settingsProblem(draft: SettingsDraft): string | null {
+  const replicas = numberOf(draft.replicas);
+  const checked = check(scenarioSchema, {
+    version: 1,
+    replicas,
+    clients: numberOf(draft.clients),
+    seed: numberOf(draft.seed),
+  });
+  if (checked.ok) return null;
+  switch (checked.path) {
+    case 'replicas':
+      return checked.rule.startsWith('must be an odd')
+        ? `Cluster size must be odd (n = 2f + 1): ${replicas} replicas tolerate only ${(replicas - 2) / 2} failure${replicas === 4 ? '' : 's'}, the same as ${replicas - 1}; use ${replicas - 1} or ${replicas + 1}.`
+        : `Cluster size must be a whole number from 1 to ${replicasMax}.`;
+    case 'clients':
+      return `Clients must be a whole number from 0 to ${clientsMax}.`;
+    default:
+      return 'The seed must be a whole number from 0 to 4294967295.';
+  }
 }
 
 /** Which fields a command takes: a key (a position for `read`) and a value. */
@@ -82,19 +93,13 @@ export function requestOp(
   return problem === null ? { op } : { error: `${problem}.` };
 }
 
-/** Validates the network form; returns the latency range or the problem. */
+/** Validates the network form against the scenario format's latency rule. */
 export function latencyProblem(min: string, max: string): string | null {
-  const low = Number(min);
-  const high = Number(max);
-  if (
-    min.trim() === '' ||
-    max.trim() === '' ||
-    !Number.isInteger(low) ||
-    !Number.isInteger(high) ||
-    low < 1 ||
-    high > latencyMsMax
-  )
-    return `Latency must be whole milliseconds from 1 to ${latencyMsMax}.`;
-  if (low > high) return `The minimum latency (${low} ms) must not exceed the maximum (${high} ms).`;
-  return null;
+  const low = numberOf(min);
+  const high = numberOf(max);
+  const checked = check(scenarioSchema, { version: 1, network: { latencyMs: [low, high] } });
+  if (checked.ok) return null;
+  if (checked.path === 'network.latencyMs')
+    return `The minimum latency (${low} ms) must not exceed the maximum (${high} ms).`;
+  return `Latency must be whole milliseconds from 1 to ${latencyMsMax}.`;
 }

@@ -44,21 +44,19 @@
  * `toString`): only own properties count. Who may speak is decided elsewhere: replicas prove a
  * cluster secret (auth.ts), and a replica admits connections by class (admission.ts).
  */
+import * as v from 'valibot';
 import {
   messageTypes,
   opBytesMax,
-  type CrashVector,
   type ClientId,
-  type ClientTableRow,
   type LogEntry,
   type Message,
   type MessageType,
   type NodeId,
   type ReplicaStatus,
-  type StateDelta,
   type StateMachineKind,
-  type StateTransfer,
 } from '../../protocol/index.ts';
+import { describe as describeValue, isPlainObject, pathOf } from '../../scenario/format.ts';
 
 export const wireVersion = 2;
 /** Frames longer than this are refused from their header: a start_view of ~100k ops fits. */
@@ -84,59 +82,6 @@ const incarnationPattern = /^[a-z0-9]+$/;
 export type ProcessStatus = ReplicaStatus | 'starting';
 export const processStatuses: readonly ProcessStatus[] = ['normal', 'view-change', 'recovering', 'starting'];
 
-export interface HelloFrame {
-  readonly kind: 'hello';
-  readonly version: typeof wireVersion;
-  readonly from: NodeId;
-  readonly replicas: number;
-  readonly incarnation: string;
-  readonly stateMachine: StateMachineKind | null;
-  readonly view: number | null;
-  readonly status: ProcessStatus | null;
-  readonly opNumber: number | null;
-  /** The sender's cluster incarnation id; null for clients and replicas that do not know it yet. */
-  readonly cluster: string | null;
-  readonly nonce: string;
-  /** Whether the sender authenticates with the cluster secret. */
-  readonly auth: boolean;
-}
-
-export interface AuthFrame {
-  readonly kind: 'auth';
-  readonly proof: string;
-}
-
-export interface MessageFrame {
-  readonly kind: 'message';
-  readonly id: string;
-  readonly message: Message;
-}
-
-export interface StatusRequestFrame {
-  readonly kind: 'status_request';
-}
-
-export interface StatusFrame {
-  readonly kind: 'status';
-  readonly replica: number;
-  readonly incarnation: string;
-  readonly status: ProcessStatus;
-  readonly view: number;
-  readonly primary: number;
-  readonly opNumber: number;
-  readonly commitNumber: number;
-  readonly digest: number;
-  /** Peers this replica can currently send to. */
-  readonly peers: readonly number[];
-  readonly uptimeMs: number;
-  /** The cluster incarnation this replica belongs to (null while it does not know yet). */
-  readonly cluster: string | null;
-  /** A plain sentence when the replica cannot make progress on its own (fewer than f+1 hold state). */
-  readonly problem: string | null;
-}
-
-export type Frame = HelloFrame | AuthFrame | MessageFrame | StatusRequestFrame | StatusFrame;
-
 /** What a receiver knows that a frame is checked against. */
 export interface WireContext {
   readonly replicaCount: number;
@@ -154,187 +99,166 @@ export class WireError extends Error {
   }
 }
 
-// ---------------------------------------------------------------- checks
+// ---------------------------------------------------------------- the vocabulary
 
 type Json = unknown;
-type Check<T> = (value: Json, path: string) => T;
+type Message_ = (issue: v.BaseIssue<unknown>) => string;
 
-function fail(path: string, rule: string): never {
-  throw new WireError(path, rule);
-}
-
+/** A value as quoted in a problem; a missing one is "nothing". */
 function describe(value: Json): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
+  return describeValue(value, 'nothing');
 }
 
-function isPlainObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const got =
+  (rule: string): Message_ =>
+  (issue) =>
+    `${rule}, got ${describe(issue.input)}`;
 
-const nat: Check<number> = (value, path) => {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-    fail(path, `must be a non-negative integer, got ${describe(value)}`);
-  return value;
-};
+const natRule = got('must be a non-negative integer');
+const nat = v.pipe(v.number(natRule), v.safeInteger(natRule), v.minValue(0, natRule));
 
-const uint32: Check<number> = (value, path) => {
-  const n = nat(value, path);
-  if (n > 0xffffffff) fail(path, `must fit in 32 bits, got ${n}`);
-  return n;
-};
+const uint32 = v.pipe(
+  nat,
+  v.maxValue(0xffffffff, (issue) => `must fit in 32 bits, got ${String(issue.input)}`),
+);
 
-function text(bytesMax: number): Check<string> {
-  return (value, path) => {
-    if (typeof value !== 'string') fail(path, `must be a string, got ${describe(value)}`);
+function text(bytesMax: number) {
+  return v.pipe(
+    v.string(got('must be a string')),
     // UTF-16 length bounds the UTF-8 length from below: skip the count for short strings.
-    if (value.length * 3 > bytesMax && Buffer.byteLength(value, 'utf8') > bytesMax)
-      fail(path, `must be at most ${bytesMax} bytes long`);
-    return value;
-  };
+    v.check(
+      (value) => value.length * 3 <= bytesMax || Buffer.byteLength(value, 'utf8') <= bytesMax,
+      `must be at most ${bytesMax} bytes long`,
+    ),
+  );
 }
 
 const anyText = text(frameBytesMax);
 const opText = text(opBytesMax);
 
-function literal<T extends string | number>(expected: T): Check<T> {
-  return (value, path) => {
-    if (value !== expected) fail(path, `must be ${JSON.stringify(expected)}, got ${describe(value)}`);
-    return expected;
-  };
+function literal<const T extends string | number>(expected: T) {
+  return v.literal(expected, got(`must be ${JSON.stringify(expected)}`));
 }
 
-function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
-  return (value, path) => {
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
-      fail(path, `must be one of ${allowed.join(', ')}, got ${describe(value)}`);
-    return value as T;
-  };
+function oneOf<const T extends string>(allowed: readonly T[]) {
+  return v.picklist(allowed, got(`must be one of ${allowed.join(', ')}`));
 }
 
-function replicaIdIn(replicaCount: number): Check<number> {
-  return (value, path) => {
-    const id = nat(value, path);
-    if (id >= replicaCount) fail(path, `${id} is not a replica of a ${replicaCount}-replica cluster`);
-    return id;
-  };
+function replicaIdIn(replicaCount: number) {
+  return v.pipe(
+    nat,
+    v.maxValue(
+      replicaCount - 1,
+      (issue) => `${String(issue.input)} is not a replica of a ${replicaCount}-replica cluster`,
+    ),
+  );
 }
 
-const clientId: Check<ClientId> = (value, path) => {
-  if (typeof value !== 'string' || !clientIdPattern.test(value))
-    fail(path, `must be a client id like "c7", got ${describe(value)}`);
-  return value;
-};
+const clientRule = got('must be a client id like "c7"');
+const clientId = v.custom<ClientId>(
+  (value) => typeof value === 'string' && clientIdPattern.test(value),
+  clientRule,
+);
 
-function nodeIdIn(replicaCount: number): Check<NodeId> {
-  const replica = replicaIdIn(replicaCount);
-  return (value, path) => (typeof value === 'number' ? replica(value, path) : clientId(value, path));
+function nodeIdIn(replicaCount: number) {
+  return v.union([replicaIdIn(replicaCount), clientId], clientRule);
 }
 
-function nullable<T>(check: Check<T>): Check<T | null> {
-  return (value, path) => (value === null ? null : check(value, path));
+function arrayOf<S extends v.GenericSchema>(item: S, itemsMax: number) {
+  return v.pipe(
+    v.array(item, got('must be an array')),
+    v.maxLength(
+      itemsMax,
+      (issue) => `must hold at most ${itemsMax} items, got ${(issue.input as unknown[]).length}`,
+    ),
+  );
 }
 
-function arrayOf<T>(item: Check<T>, itemsMax: number): Check<T[]> {
-  return (value, path) => {
-    if (!Array.isArray(value)) fail(path, `must be an array, got ${describe(value)}`);
-    if (value.length > itemsMax) fail(path, `must hold at most ${itemsMax} items, got ${value.length}`);
-    return value.map((element, index) => item(element, `${path}[${index}]`));
-  };
+function pair<A extends v.GenericSchema, B extends v.GenericSchema>(first: A, second: B) {
+  return v.pipe(
+    v.custom<readonly [unknown, unknown]>(
+      (value) => Array.isArray(value) && value.length === 2,
+      got('must be a pair [key, value]'),
+    ),
+    v.tuple([first, second]),
+    v.readonly(),
+  );
 }
 
-function pair<A, B>(first: Check<A>, second: Check<B>): Check<readonly [A, B]> {
-  return (value, path) => {
-    if (!Array.isArray(value) || value.length !== 2)
-      fail(path, `must be a pair [key, value], got ${describe(value)}`);
-    return [first(value[0], `${path}[0]`), second(value[1], `${path}[1]`)] as const;
-  };
-}
-
-type Shape<T> = { readonly [K in keyof T]-?: Check<T[K]> };
-
-/** Checks of fields that may be left out (record() skips them when absent). */
-const optionalChecks = new WeakSet<Check<unknown>>();
-
-function optional<T>(check: Check<T>): Check<T | undefined> {
-  const wrapped: Check<T | undefined> = (value, path) => check(value, path);
-  optionalChecks.add(wrapped);
-  return wrapped;
-}
-
-/** An object with exactly these keys, each checked: unknown and missing keys are refused. */
-function record<T>(shape: Shape<T>): Check<T> {
-  const keys = Object.keys(shape) as (keyof T & string)[];
-  return (value, path) => {
-    if (!isPlainObject(value)) fail(path, `must be an object, got ${describe(value)}`);
-    // Own properties only: "__proto__" or "toString" must be unknown fields, not inherited ones.
-    for (const key of Object.keys(value))
-      if (!Object.hasOwn(shape, key)) fail(path === '' ? key : `${path}.${key}`, 'is not a known field');
-    const out: Partial<T> = {};
-    for (const key of keys) {
-      const at = path === '' ? key : `${path}.${key}`;
-      if (!Object.hasOwn(value, key)) {
-        if (optionalChecks.has(shape[key] as Check<unknown>)) continue;
-        fail(at, 'is missing');
-      }
-      out[key] = shape[key](value[key], at);
-    }
-    return out as T;
-  };
+/**
+ * An object with exactly these keys, each checked: unknown keys are refused first, then missing
+ * ones. Own properties only: "__proto__" or "toString" must be unknown fields, not inherited ones.
+ */
+function record<const E extends v.ObjectEntries>(entries: E) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, got('must be an object')),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const value = dataset.value as Record<string, unknown>;
+      for (const key of Object.keys(value))
+        if (!Object.hasOwn(entries, key)) {
+          addIssue({
+            message: 'is not a known field',
+            path: [{ type: 'object', origin: 'key', input: value, key, value: value[key] }],
+          });
+          return;
+        }
+    }),
+    v.strictObject(entries, (issue) => (issue.expected === 'never' ? 'is not a known field' : 'is missing')),
+  );
 }
 
 // ---------------------------------------------------------------- protocol messages
 
 type MessageOf<K extends MessageType> = Extract<Message, { type: K }>;
-type MessageChecks = { readonly [K in MessageType]: Check<MessageOf<K>> };
+/** One schema per message type, each checked to produce exactly the protocol's message. */
+type MessageSchemas = { readonly [K in MessageType]: v.GenericSchema<unknown, MessageOf<K>> };
 
-function messageChecks(context: WireContext): MessageChecks {
+function messageSchemas(context: WireContext): MessageSchemas {
   const replica = replicaIdIn(context.replicaCount);
-  const crashVector = optional<CrashVector>((value, path) => {
-    if (!Array.isArray(value) || value.length !== context.replicaCount)
-      fail(path, `must be an array of ${context.replicaCount} incarnations, got ${describe(value)}`);
-    return value.map((item, index) => uint32(item, `${path}[${index}]`));
-  });
-  const logEntry = record<LogEntry>({ op: opText, client: clientId, request: nat, view: nat });
+  const crashVector = v.optional(
+    v.pipe(
+      v.custom<unknown[]>(
+        (value) => Array.isArray(value) && value.length === context.replicaCount,
+        got(`must be an array of ${context.replicaCount} incarnations`),
+      ),
+      v.array(uint32),
+      v.readonly(),
+    ),
+  );
+  const logEntry = record({ op: opText, client: clientId, request: nat, view: nat });
   const log = arrayOf(logEntry, logEntriesMax);
-  const kvDelta = record<Extract<StateDelta, { kind: 'kv' }>>({
+  const kvDelta = record({
     kind: literal('kv'),
     sinceCommit: nat,
     entries: arrayOf(pair(anyText, anyText), logEntriesMax),
   });
-  const logDelta = record<Extract<StateDelta, { kind: 'log' }>>({
+  const logDelta = record({
     kind: literal('log'),
     sinceCommit: nat,
     from: nat,
     entries: arrayOf(anyText, logEntriesMax),
   });
-  const delta: Check<StateDelta> = (value, path) => {
-    const kind = isPlainObject(value) ? value.kind : undefined;
-    const expected = context.stateMachine;
-    if (expected !== null && kind !== expected)
-      fail(`${path}.kind`, `must be "${expected}" (this cluster's state machine), got ${describe(kind)}`);
-    return kind === 'log' ? logDelta(value, path) : kvDelta(value, path);
-  };
-  const clientRow = record<ClientTableRow>({ client: clientId, request: nat, result: anyText, op: nat });
-  const transfer = record<StateTransfer>({ delta, clientTable: arrayOf(clientRow, logEntriesMax) });
-  const primaryState = record<NonNullable<MessageOf<'recovery_response'>['primaryState']>>({
-    log,
-    opNumber: nat,
-    commitNumber: nat,
-    state: transfer,
-  });
-  return {
-    request: record<MessageOf<'request'>>({
-      type: literal('request'),
-      client: clientId,
-      request: nat,
-      op: opText,
+  const expected = context.stateMachine;
+  const delta = v.pipe(
+    v.unknown(),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const kind = isPlainObject(dataset.value) ? dataset.value.kind : undefined;
+      if (expected !== null && kind !== expected)
+        addIssue({
+          message: `must be "${expected}" (this cluster's state machine), got ${describe(kind)}`,
+          path: [
+            { type: 'object', origin: 'value', input: dataset.value as never, key: 'kind', value: kind },
+          ],
+        });
     }),
-    prepare: record<MessageOf<'prepare'>>({
+    v.lazy((value) => (isPlainObject(value) && value.kind === 'log' ? logDelta : kvDelta)),
+  );
+  const clientRow = record({ client: clientId, request: nat, result: anyText, op: nat });
+  const transfer = record({ delta, clientTable: arrayOf(clientRow, logEntriesMax) });
+  const primaryState = record({ log, opNumber: nat, commitNumber: nat, state: transfer });
+  return {
+    request: record({ type: literal('request'), client: clientId, request: nat, op: opText }),
+    prepare: record({
       type: literal('prepare'),
       crashVector,
       view: nat,
@@ -342,33 +266,11 @@ function messageChecks(context: WireContext): MessageChecks {
       commitNumber: nat,
       entry: logEntry,
     }),
-    prepare_ok: record<MessageOf<'prepare_ok'>>({
-      type: literal('prepare_ok'),
-      crashVector,
-      view: nat,
-      opNumber: nat,
-      replica,
-    }),
-    reply: record<MessageOf<'reply'>>({
-      type: literal('reply'),
-      view: nat,
-      request: nat,
-      result: anyText,
-      replica,
-    }),
-    commit: record<MessageOf<'commit'>>({
-      type: literal('commit'),
-      crashVector,
-      view: nat,
-      commitNumber: nat,
-    }),
-    start_view_change: record<MessageOf<'start_view_change'>>({
-      type: literal('start_view_change'),
-      crashVector,
-      view: nat,
-      replica,
-    }),
-    do_view_change: record<MessageOf<'do_view_change'>>({
+    prepare_ok: record({ type: literal('prepare_ok'), crashVector, view: nat, opNumber: nat, replica }),
+    reply: record({ type: literal('reply'), view: nat, request: nat, result: anyText, replica }),
+    commit: record({ type: literal('commit'), crashVector, view: nat, commitNumber: nat }),
+    start_view_change: record({ type: literal('start_view_change'), crashVector, view: nat, replica }),
+    do_view_change: record({
       type: literal('do_view_change'),
       crashVector,
       view: nat,
@@ -378,7 +280,7 @@ function messageChecks(context: WireContext): MessageChecks {
       commitNumber: nat,
       replica,
     }),
-    start_view: record<MessageOf<'start_view'>>({
+    start_view: record({
       type: literal('start_view'),
       crashVector,
       view: nat,
@@ -386,7 +288,7 @@ function messageChecks(context: WireContext): MessageChecks {
       opNumber: nat,
       commitNumber: nat,
     }),
-    get_state: record<MessageOf<'get_state'>>({
+    get_state: record({
       type: literal('get_state'),
       crashVector,
       view: nat,
@@ -394,7 +296,7 @@ function messageChecks(context: WireContext): MessageChecks {
       commitNumber: nat,
       replica,
     }),
-    new_state: record<MessageOf<'new_state'>>({
+    new_state: record({
       type: literal('new_state'),
       crashVector,
       view: nat,
@@ -404,44 +306,40 @@ function messageChecks(context: WireContext): MessageChecks {
       commitNumber: nat,
       state: transfer,
     }),
-    recovery: record<MessageOf<'recovery'>>({
-      type: literal('recovery'),
-      crashVector,
-      replica,
-      nonce: uint32,
-    }),
-    pre_view_change: record<MessageOf<'pre_view_change'>>({
-      type: literal('pre_view_change'),
-      crashVector,
-      view: nat,
-      replica,
-    }),
-    pre_view_change_ok: record<MessageOf<'pre_view_change_ok'>>({
-      type: literal('pre_view_change_ok'),
-      crashVector,
-      view: nat,
-      replica,
-    }),
-    crash_vector_request: record<MessageOf<'crash_vector_request'>>({
-      type: literal('crash_vector_request'),
-      replica,
-      nonce: uint32,
-    }),
-    crash_vector_response: record<MessageOf<'crash_vector_response'>>({
+    recovery: record({ type: literal('recovery'), crashVector, replica, nonce: uint32 }),
+    pre_view_change: record({ type: literal('pre_view_change'), crashVector, view: nat, replica }),
+    pre_view_change_ok: record({ type: literal('pre_view_change_ok'), crashVector, view: nat, replica }),
+    crash_vector_request: record({ type: literal('crash_vector_request'), replica, nonce: uint32 }),
+    crash_vector_response: record({
       type: literal('crash_vector_response'),
       crashVector,
       nonce: uint32,
       replica,
     }),
-    recovery_response: record<MessageOf<'recovery_response'>>({
+    recovery_response: record({
       type: literal('recovery_response'),
       crashVector,
       view: nat,
       nonce: uint32,
       replica,
-      primaryState: nullable(primaryState),
+      primaryState: v.nullable(primaryState),
     }),
   };
+}
+
+/** Throws the first issue of a schema run as a WireError, its path below `path`. */
+function parseWith<S extends v.GenericSchema>(schema: S, value: Json, path: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const inner = pathOf(issue);
+  const at =
+    inner === '' || path === '' ? path + inner : inner.startsWith('[') ? path + inner : `${path}.${inner}`;
+  throw new WireError(at, issue.message);
+}
+
+function fail(path: string, rule: string): never {
+  throw new WireError(path, rule);
 }
 
 /** Relations between fields that every honest sender keeps; breaking one would trip a replica's assertions. */
@@ -496,16 +394,16 @@ function checkConsistent(message: Message, path: string): void {
   }
 }
 
-const checksByContext = new Map<string, MessageChecks>();
+const schemasByContext = new Map<string, { messages: MessageSchemas; frames: FrameSchemas }>();
 
-function checksFor(context: WireContext): MessageChecks {
+function schemasFor(context: WireContext) {
   const key = `${context.replicaCount}/${context.stateMachine ?? '-'}`;
-  let checks = checksByContext.get(key);
-  if (checks === undefined) {
-    checks = messageChecks(context);
-    checksByContext.set(key, checks);
+  let schemas = schemasByContext.get(key);
+  if (schemas === undefined) {
+    schemas = { messages: messageSchemas(context), frames: frameSchemas(context) };
+    schemasByContext.set(key, schemas);
   }
-  return checks;
+  return schemas;
 }
 
 /** Checks one protocol message: its type, every field, and the relations between fields. */
@@ -514,107 +412,108 @@ export function validateMessage(value: Json, context: WireContext, path = 'messa
   const type = value.type;
   if (typeof type !== 'string' || !(messageTypes as readonly string[]).includes(type))
     fail(`${path}.type`, `unknown message type ${describe(type)}`);
-  const message = checksFor(context)[type as MessageType](value, path) as Message;
+  const message = parseWith(schemasFor(context).messages[type as MessageType], value, path) as Message;
   checkConsistent(message, path);
   return message;
 }
 
 // ---------------------------------------------------------------- frames
 
-const wireId: Check<string> = (value, path) => {
-  if (
-    typeof value !== 'string' ||
-    value.length === 0 ||
-    value.length > wireIdBytesMax ||
-    !wireIdPattern.test(value)
-  )
-    fail(path, `must be 1-${wireIdBytesMax} letters, digits or ._-, got ${describe(value)}`);
-  return value;
-};
-
-const incarnation: Check<string> = (value, path) => {
-  if (
-    typeof value !== 'string' ||
-    value.length === 0 ||
-    value.length > incarnationBytesMax ||
-    !incarnationPattern.test(value)
-  )
-    fail(path, `must be 1-${incarnationBytesMax} lowercase letters or digits, got ${describe(value)}`);
-  return value;
-};
-
-function pattern(expected: RegExp, rule: string): Check<string> {
-  return (value, path) => {
-    if (typeof value !== 'string' || !expected.test(value))
-      fail(path, `must be ${rule}, got ${describe(value)}`);
-    return value;
-  };
+/** A name of 1 to `lengthMax` characters from a pattern's alphabet. */
+function token(alphabet: RegExp, lengthMax: number, characters: string) {
+  return v.custom<string>(
+    (value) =>
+      typeof value === 'string' && value.length > 0 && value.length <= lengthMax && alphabet.test(value),
+    got(`must be 1-${lengthMax} ${characters}`),
+  );
 }
 
-const boolean: Check<boolean> = (value, path) => {
-  if (typeof value !== 'boolean') fail(path, `must be true or false, got ${describe(value)}`);
-  return value;
-};
+const wireId = token(wireIdPattern, wireIdBytesMax, 'letters, digits or ._-');
+const incarnation = token(incarnationPattern, incarnationBytesMax, 'lowercase letters or digits');
+
+function pattern(expected: RegExp, rule: string) {
+  return v.custom<string>(
+    (value) => typeof value === 'string' && expected.test(value),
+    got(`must be ${rule}`),
+  );
+}
 
 const stateMachineKind = oneOf<StateMachineKind>(['kv', 'log']);
 const processStatus = oneOf<ProcessStatus>(processStatuses);
 
+/** Every frame, checked against the receiver's configuration. */
+function frameSchemas(context: WireContext) {
+  // A message's own problem, with its path below `message`, is thrown from validateMessage.
+  const message = v.pipe(
+    v.unknown(),
+    v.transform((value) => validateMessage(value, context)),
+  );
+  return {
+    hello: record({
+      kind: literal('hello'),
+      version: literal(wireVersion),
+      from: nodeIdIn(context.replicaCount),
+      replicas: v.pipe(
+        nat,
+        v.check(
+          (n) => n === context.replicaCount,
+          (issue) =>
+            `the sender's configuration has ${String(issue.input)} replicas, this one has ${context.replicaCount}`,
+        ),
+      ),
+      incarnation,
+      stateMachine: v.nullable(stateMachineKind),
+      view: v.nullable(nat),
+      status: v.nullable(processStatus),
+      opNumber: v.nullable(nat),
+      /** The sender's cluster incarnation id; null for clients and replicas that do not know it yet. */
+      cluster: v.nullable(incarnation),
+      nonce: pattern(noncePattern, '32 lowercase hex digits'),
+      /** Whether the sender authenticates with the cluster secret. */
+      auth: v.boolean(got('must be true or false')),
+    }),
+    auth: record({ kind: literal('auth'), proof: pattern(proofPattern, '64 lowercase hex digits') }),
+    message: record({ kind: literal('message'), id: wireId, message }),
+    status_request: record({ kind: literal('status_request') }),
+    status: record({
+      kind: literal('status'),
+      replica: replicaIdIn(context.replicaCount),
+      incarnation,
+      status: processStatus,
+      view: nat,
+      primary: replicaIdIn(context.replicaCount),
+      opNumber: nat,
+      commitNumber: nat,
+      digest: uint32,
+      /** Peers this replica can currently send to. */
+      peers: v.pipe(arrayOf(replicaIdIn(context.replicaCount), context.replicaCount), v.readonly()),
+      uptimeMs: nat,
+      /** The cluster incarnation this replica belongs to (null while it does not know yet). */
+      cluster: v.nullable(incarnation),
+      /** A plain sentence when the replica cannot make progress on its own (fewer than f+1 hold state). */
+      problem: v.nullable(text(statusProblemBytesMax)),
+    }),
+  };
+}
+
+type FrameSchemas = ReturnType<typeof frameSchemas>;
+type FrameOf<K extends keyof FrameSchemas> = Readonly<v.InferOutput<FrameSchemas[K]>>;
+
+export type HelloFrame = FrameOf<'hello'>;
+export type AuthFrame = FrameOf<'auth'>;
+export type MessageFrame = FrameOf<'message'>;
+export type StatusRequestFrame = FrameOf<'status_request'>;
+export type StatusFrame = FrameOf<'status'>;
+export type Frame = HelloFrame | AuthFrame | MessageFrame | StatusRequestFrame | StatusFrame;
+
 /** Checks one decoded frame body against the receiver's configuration. */
 export function validateFrame(value: Json, context: WireContext): Frame {
   if (!isPlainObject(value)) fail('', `a frame must be a JSON object, got ${describe(value)}`);
-  switch (value.kind) {
-    case 'hello':
-      return record<HelloFrame>({
-        kind: literal('hello'),
-        version: literal(wireVersion),
-        from: nodeIdIn(context.replicaCount),
-        replicas: (v, p) => {
-          const n = nat(v, p);
-          if (n !== context.replicaCount)
-            fail(p, `the sender's configuration has ${n} replicas, this one has ${context.replicaCount}`);
-          return n;
-        },
-        incarnation,
-        stateMachine: nullable(stateMachineKind),
-        view: nullable(nat),
-        status: nullable(processStatus),
-        opNumber: nullable(nat),
-        cluster: nullable(incarnation),
-        nonce: pattern(noncePattern, '32 lowercase hex digits'),
-        auth: boolean,
-      })(value, '');
-    case 'auth':
-      return record<AuthFrame>({
-        kind: literal('auth'),
-        proof: pattern(proofPattern, '64 lowercase hex digits'),
-      })(value, '');
-    case 'message':
-      return record<MessageFrame>({
-        kind: literal('message'),
-        id: wireId,
-        message: (v, p) => validateMessage(v, context, p),
-      })(value, '');
-    case 'status_request':
-      return record<StatusRequestFrame>({ kind: literal('status_request') })(value, '');
-    case 'status':
-      return record<StatusFrame>({
-        kind: literal('status'),
-        replica: replicaIdIn(context.replicaCount),
-        incarnation,
-        status: processStatus,
-        view: nat,
-        primary: replicaIdIn(context.replicaCount),
-        opNumber: nat,
-        commitNumber: nat,
-        digest: uint32,
-        peers: arrayOf(replicaIdIn(context.replicaCount), context.replicaCount),
-        uptimeMs: nat,
-        cluster: nullable(incarnation),
-        problem: nullable(text(statusProblemBytesMax)),
-      })(value, '');
-    default:
-      return fail('kind', `unknown frame kind ${describe(value.kind)}`);
-  }
+  const frames = schemasFor(context).frames;
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(frames, kind))
+    fail('kind', `unknown frame kind ${describe(kind)}`);
+  return parseWith(frames[kind as keyof FrameSchemas], value, '');
 }
 
 /** Parses and checks a frame body; broken JSON and schema violations both throw a WireError. */

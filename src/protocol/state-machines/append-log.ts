@@ -6,6 +6,8 @@ import type { StateDelta } from '../message.ts';
 import type { StateMachine } from '../state-machine.ts';
 
 export class AppendLog implements StateMachine {
+  /** The verbs of an op, as the request form offers them. */
+  static readonly commands = ['append', 'read', 'len'] as const;
   readonly kind = 'log' as const;
 
   constructor(

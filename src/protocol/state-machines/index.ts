@@ -11,3 +11,8 @@ export function createStateMachine(kind: StateMachineKind): StateMachine {
 export function validateOp(kind: StateMachineKind, op: string): string | null {
   return kind === 'kv' ? KeyValueStore.validate(op) : AppendLog.validate(op);
 }
+
+/** The verbs of an op for a state machine. */
+export function commandsOf(kind: StateMachineKind): readonly string[] {
+  return kind === 'kv' ? KeyValueStore.commands : AppendLog.commands;
+}

@@ -139,6 +139,8 @@ function parseKvCommandSlow(op: string): KvCommand | string {
 }
 
 export class KeyValueStore implements StateMachine {
+  /** The verbs of an op, as the request form offers them. */
+  static readonly commands = ['put', 'get', 'append'] as const;
   readonly kind = 'kv' as const;
   private cells: Map<string, Cell>;
   private digestSum: number;

@@ -151,3 +151,88 @@ describe("a replica's client table against a reference", () => {
     );
   });
 });
+
+/**
+ * The same machines driven by fast-check's commands: ops applied on a leader, a follower that lags
+ * and catches up by delta, and a clone taken at any moment (a checkpoint) that must not move when
+ * the original does. The model is a plain list of the ops applied, replayed by the references.
+ */
+describe('state machines as a leader, a lagging follower and checkpoints (commands)', () => {
+  interface Model {
+    ops: string[];
+    followerAt: number;
+    checkpoint: { at: number } | null;
+  }
+  interface Real {
+    leader: StateMachine;
+    follower: StateMachine;
+    checkpoint: StateMachine | null;
+  }
+
+  function machineCommands(
+    reference: (ops: readonly string[]) => { results: string[]; state: unknown },
+    ops: fc.Arbitrary<string>,
+  ) {
+    class Apply implements fc.Command<Model, Real> {
+      constructor(readonly op: string) {}
+      check = () => true;
+      run(model: Model, real: Real): void {
+        model.ops.push(this.op);
+        const result = real.leader.apply(this.op, model.ops.length);
+        expect(result).toBe(reference(model.ops).results.at(-1));
+        expect(real.leader.contents()).toEqual(reference(model.ops).state);
+      }
+      toString = () => `apply(${this.op})`;
+    }
+    class CatchUp implements fc.Command<Model, Real> {
+      check = (model: Readonly<Model>) => model.followerAt < model.ops.length;
+      run(model: Model, real: Real): void {
+        const delta = real.leader.delta(model.followerAt);
+        expect(real.follower.deltaProblem(delta)).toBeNull();
+        real.follower.applyDelta(delta, model.ops.length);
+        model.followerAt = model.ops.length;
+        expect(real.follower.contents()).toEqual(real.leader.contents());
+        expect(real.follower.digest()).toBe(real.leader.digest());
+      }
+      toString = () => 'catchUp';
+    }
+    class Checkpoint implements fc.Command<Model, Real> {
+      check = () => true;
+      run(model: Model, real: Real): void {
+        real.checkpoint = real.leader.clone();
+        model.checkpoint = { at: model.ops.length };
+      }
+      toString = () => 'checkpoint';
+    }
+    class CheckpointUnchanged implements fc.Command<Model, Real> {
+      check = (model: Readonly<Model>) => model.checkpoint !== null;
+      run(model: Model, real: Real): void {
+        const at = model.checkpoint!.at;
+        expect(real.checkpoint!.contents()).toEqual(reference(model.ops.slice(0, at)).state);
+      }
+      toString = () => 'checkpointUnchanged';
+    }
+    return [
+      ops.map((o) => new Apply(o)),
+      fc.constant(new CatchUp()),
+      fc.constant(new Checkpoint()),
+      fc.constant(new CheckpointUnchanged()),
+    ];
+  }
+
+  const cases = [
+    { name: 'the key-value store', make: () => new KeyValueStore(), reference: kvReference, op: kvOp },
+    { name: 'the append-only log', make: () => new AppendLog(), reference: logReference, op: logOp },
+  ];
+  for (const { name, make, reference, op } of cases)
+    it(`${name} keeps its follower and its checkpoints exact`, () => {
+      fc.assert(
+        fc.property(fc.commands(machineCommands(reference, op), { maxCommands: 60 }), (commands) => {
+          const model: Model = { ops: [], followerAt: 0, checkpoint: null };
+          const real: Real = { leader: make(), follower: make(), checkpoint: null };
+          fc.modelRun(() => ({ model, real }), commands);
+        }),
+        { numRuns: 200 },
+      );
+    });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mutations } from '../../protocol/index.ts';
-import { checkScenario } from '../../sim/checkers/verdict.ts';
+import { checkScenario } from '../../sim/verdict.ts';
 import { Run } from '../../sim/run.ts';
 import type { World } from '../../sim/world.ts';
 import { parseScenario } from '../schema.ts';

@@ -18,7 +18,7 @@ import { RecoveryChecker } from './recovery.ts';
 import { RequestChecker } from './requests.ts';
 import { ReplicaRolesChecker } from './roles.ts';
 import { sentRecord } from './sends.ts';
-import { checkScenario } from './verdict.ts';
+import { checkScenario } from '../verdict.ts';
 
 function scenario(fields: Partial<Scenario> = {}): Scenario {
   return {

@@ -20,7 +20,7 @@ export { forEachSent, sendsVisible, sentRecord } from './sends.ts';
  * - requests: only-issued, at-most-once, reply-matches, acknowledged-kept.
  * The rules that name a cause come before those that see its effect, so that when both object at the
  * same event the first violation says why. Liveness (liveness.ts) and linearizability (../history.ts)
- * judge a whole run; verdict.ts runs everything.
+ * judge a whole run; ../verdict.ts runs everything.
  */
 export function defaultCheckers(): Checker[] {
   return [new ReplicaRolesChecker(), new RecoveryChecker(), new BasicSafetyChecker(), new RequestChecker()];

@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTiming } from '../../protocol/index.ts';
+import { parseScenario } from '../../scenario/schema.ts';
 import type { Action, Scenario } from '../scenario-types.ts';
 import { swarmScenario } from '../swarm.ts';
 import { World } from '../world.ts';
 import { faultFreeWindows, faultsEndOf, livenessBoundMs, runAndCheckLiveness } from './liveness.ts';
-import { checkScenario } from './verdict.ts';
+import { checkScenario } from '../verdict.ts';
 
 function scenario(actions: Action[], fields: Partial<Scenario> = {}): Scenario {
-  return {
-    version: 1,
-    name: 'liveness',
-    seed: 3,
-    replicas: 3,
-    clients: 2,
-    stateMachine: 'kv',
-    network: { latencyMs: [5, 30], dropRate: 0, duplicateRate: 0 },
-    timing: defaultTiming,
-    workload: { requestsPerClient: 10, keys: 2 },
-    mutation: 'none',
-    recovery: 'crash-vectors',
-    until: 20_000,
-    actions,
-    ...fields,
-  };
+  const header = { version: 1, name: 'liveness', seed: 3, replicas: 3, clients: 2, until: 20_000 };
+  const load = { network: { latencyMs: [5, 30] }, workload: { requestsPerClient: 10, keys: 2 } };
+  return { ...parseScenario({ ...header, ...load }), actions, ...fields };
 }
 
 const outage: Action[] = [

@@ -3,7 +3,7 @@
  * One fuzzing worker: runs swarm scenarios for seeds start, start + stride, ... with every checker,
  * reporting progress and stopping at the first failure (the main thread terminates it to stop).
  */
-import { checkScenario } from '../../sim/checkers/verdict.ts';
+import { checkScenario } from '../../sim/verdict.ts';
 import { swarmScenario } from '../../sim/swarm.ts';
 import { checkFuzzJob, type FuzzReply } from './worker-messages.ts';
 

@@ -4,7 +4,7 @@
  * variants whose first violation comes from the same checker. Posts progress and the result.
  */
 import { parseScenario } from '../../scenario/schema.ts';
-import { checkScenario } from '../../sim/checkers/verdict.ts';
+import { checkScenario } from '../../sim/verdict.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { scenarioSize, shrinkScenario } from '../../sim/shrink.ts';

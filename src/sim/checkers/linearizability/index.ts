@@ -15,13 +15,4 @@ export type {
 } from './models.ts';
 export { checkOperations, InvalidOperationError } from './check.ts';
 export type { CheckOptions, CheckResult, IllegalReport } from './check.ts';
-export {
-  HistoryParseError,
-  MAX_HISTORY_CHARS,
-  MAX_OPERATIONS,
-  parseJepsenEtcd,
-  parseKvEdn,
-  parseKvTrace,
-} from './parse.ts';
-export type { KvOperation, RegisterOperation } from './parse.ts';
 export { BRUTE_FORCE_LIMIT, bruteForceLinearizable } from './brute.ts';

@@ -3,14 +3,14 @@
  * every fault-free stretch, and linearizability of the client history at the end. What fuzzing, shrinking and
  * the mutation tests run. Keeps no trace: the world has no journal, so memory stays flat.
  */
-import { checkModelHistory, HistoryRecorder, type ModelHistory } from '../history.ts';
-import type { Scenario } from '../scenario-types.ts';
-import type { Violation } from '../trace.ts';
-import { World } from '../world.ts';
-import type { Checker } from './checker.ts';
-import { defaultCheckers } from './index.ts';
-import type { CheckOptions } from './linearizability/index.ts';
-import { runAndCheckLiveness, type LivenessResult } from './liveness.ts';
+import type { Checker } from './checkers/checker.ts';
+import { defaultCheckers } from './checkers/index.ts';
+import type { CheckOptions } from './checkers/linearizability/index.ts';
+import { runAndCheckLiveness, type LivenessResult } from './checkers/liveness.ts';
+import { checkModelHistory, HistoryRecorder, type ModelHistory } from './history.ts';
+import type { Scenario } from './scenario-types.ts';
+import type { Violation } from './trace.ts';
+import { World } from './world.ts';
 
 export interface VerdictOptions {
   /** The safety checkers (default: defaultCheckers()). */

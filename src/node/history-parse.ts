@@ -8,8 +8,15 @@
  * - any other :fail definitely did not happen, and the operation is left out, except for a
  *   compare-and-set, whose :fail is the answer "the register did not hold FROM".
  */
-import type { Operation } from './model.ts';
-import type { KvInput, KvOp, KvOutput, RegisterInput, RegisterOutput } from './models.ts';
+import { isPlainObject } from '../scenario/format.ts';
+import type {
+  KvInput,
+  KvOp,
+  KvOutput,
+  Operation,
+  RegisterInput,
+  RegisterOutput,
+} from '../sim/checkers/linearizability/index.ts';
 
 /** Larger inputs are refused before any work is done. */
 export const MAX_HISTORY_CHARS = 64 * 1024 * 1024;
@@ -408,7 +415,7 @@ export function parseKvTrace(text: string): KvOperation[] {
   } catch (error) {
     throw new HistoryParseError(null, `not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isRecord(parsed) || !Array.isArray(parsed.history)) {
+  if (!isPlainObject(parsed) || !Array.isArray(parsed.history)) {
     throw new HistoryParseError(null, 'expected an object with a "history" array');
   }
   if (parsed.history.length > MAX_OPERATIONS) {
@@ -421,12 +428,12 @@ function traceOperation(entry: unknown, where: string): KvOperation {
   const fail = (problem: string): never => {
     throw new HistoryParseError(null, `${where}${problem}`);
   };
-  if (!isRecord(entry)) return fail(' must be an object');
+  if (!isPlainObject(entry)) return fail(' must be an object');
   const { client, input, output, call } = entry;
   const ret = entry.return;
   if (typeof client !== 'string' && typeof client !== 'number')
     return fail('.client must be a string or number');
-  if (!isRecord(input)) return fail('.input must be an object');
+  if (!isPlainObject(input)) return fail('.input must be an object');
   const { op, key, value } = input;
   if (op !== 'get' && op !== 'put' && op !== 'append')
     return fail('.input.op must be "get", "put" or "append"');
@@ -448,8 +455,4 @@ function traceOperation(entry: unknown, where: string): KvOperation {
     call,
     return: returnTime,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,13 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkOperations } from './check.ts';
-import { casRegisterModel, kvModel } from './models.ts';
-import { parseJepsenEtcd, parseKvEdn } from './parse.ts';
+import { casRegisterModel, checkOperations, kvModel } from '../sim/checkers/linearizability/index.ts';
+import { parseJepsenEtcd, parseKvEdn } from './history-parse.ts';
 
-const conformanceDir = fileURLToPath(
-  new URL('../../../../../shared/conformance/porcupine/', import.meta.url),
-);
+const conformanceDir = fileURLToPath(new URL('../../../shared/conformance/porcupine/', import.meta.url));
 
 interface Expected {
   readonly jepsen: Readonly<Record<string, boolean>>;
