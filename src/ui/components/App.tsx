@@ -1,9 +1,31 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, type CSSProperties, type MouseEvent } from 'react';
 import { session } from '../controller.ts';
-import { appStore } from '../store.ts';
+import { appStore, useApp } from '../store.ts';
+import {
+  alertViolation,
+  dockHeightMax,
+  dockHeightMin,
+  dockTabLabels,
+  resizeDock,
+  resizeSide,
+  showDock,
+  showSide,
+  sideTabLabels,
+  sideWidthMax,
+  sideWidthMin,
+  useWorkspace,
+  type DockTab,
+  type SideTab,
+} from '../workspace.ts';
 import { ClusterView, InFlightList } from './ClusterView.tsx';
 import { Controls } from './Controls.tsx';
-import { DebugViews } from '../debug-views/DebugViews.tsx';
+// oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
+import '../debug-views/debug-views.css';
+import { FuzzPanel } from '../debug-views/FuzzPanel.tsx';
+import { LinearizabilityView } from '../debug-views/LinearizabilityView.tsx';
+import { SpaceTimeDiagram } from '../debug-views/SpaceTime.tsx';
+import { StateDiff } from '../debug-views/StateDiff.tsx';
+import { ViolationPanel } from '../debug-views/ViolationPanel.tsx';
 import { FilteredEventLog } from '../debug-views/FilteredEventLog.tsx';
 import { DebugTrap } from './DebugTrap.tsx';
 import { HelpDialog, SettingsDialog } from './Dialogs.tsx';
@@ -16,16 +38,33 @@ import { ImportProblem, ShareMenu } from '../share/ShareMenu.tsx';
 import { TraceReplay } from '../share/TraceReplay.tsx';
 import { ToursButton, TourGallery } from '../tours/TourGallery.tsx';
 import { TourPanel } from '../tours/TourPanel.tsx';
+import { useTours } from '../tours/tour-store.ts';
+import { Splitter } from './Splitter.tsx';
+import { Tabs, type TabSpec } from './Tabs.tsx';
 
-/** Elements where keys belong to the element itself (typing, sliders, buttons, menus). */
+/** Whether Space, pressed on `target`, plays and pauses (everywhere but where it types or ticks). */
+export function spaceIsGlobal(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return true;
+  if (target.isContentEditable) return false;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return false;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    // Space ticks a checkbox or a radio: it has no other key. Buttons are pressed with Enter.
+    return type === 'button' || type === 'submit' || type === 'reset' || type === 'range';
+  }
+  // A modal dialog keeps its keys (Space in the settings form); once it is closed Space plays.
+  return target.closest('dialog[open]') === null;
+}
+
+/** Elements where keys belong to the element itself (typing, sliders, menus, tabs, dialogs). */
 function ownsKeys(target: EventTarget | null, key: string): boolean {
+  if (key === ' ') return !spaceIsGlobal(target);
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  // Space and Enter activate a focused button; arrows and brackets stay global.
-  if (key === ' ' && (tag === 'BUTTON' || tag === 'SUMMARY' || target.getAttribute('role') === 'button'))
-    return true;
+  if (target.getAttribute('role') === 'tab' || target.getAttribute('role') === 'separator') return true;
   return target.closest('dialog') !== null;
 }
 
@@ -80,11 +119,26 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       if (handleShortcut(event)) event.preventDefault();
     };
+    // A button activates on the release of Space: the press already played or paused, so the
+    // release must not also press the focused button (a second Cut link, Settings reopened).
+    const onKeyUp = (event: KeyboardEvent) => {
+      if (event.key === ' ' && spaceIsGlobal(event.target)) event.preventDefault();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKeyUp);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKeyUp);
+    };
   }, []);
+  useViolationAlert();
+  const presenter = useWorkspace((s) => s.presenter);
+  const touring = useTours((s) => s.active !== null);
   return (
-    <div className="app">
+    <div className={`app workspace${presenter && touring ? ' presenter' : ''}`}>
+      <a className="skip-link" href="#dock" onClick={skipToDock}>
+        Skip to the debugging views
+      </a>
       <header className="topbar">
         <h1>
           vsr-scope <span className="subtitle">Viewstamped Replication, live</span>
@@ -116,27 +170,12 @@ export function App() {
           </button>
         </nav>
       </header>
-      <LinkProblem />
-      <StopPanel />
-      <ImportProblem />
-      <TourPanel />
-      <main className="layout">
-        <div className="stage">
-          <Hint />
-          <ClusterView />
-          <Transport />
-          <Controls />
-          <InFlightList />
-          <Legend />
-        </div>
-        <div className="side">
-          <Inspector />
-          <h2 className="sr-only">Replicas</h2>
-          <ReplicaCards />
-          <FilteredEventLog />
-        </div>
-      </main>
-      <DebugViews />
+      <div className="banners">
+        <LinkProblem />
+        <StopPanel />
+        <ImportProblem />
+      </div>
+      <Workspace />
       <Notices />
       <DebugTrap />
       <HelpDialog />
@@ -145,5 +184,156 @@ export function App() {
       <TraceReplay />
       <ShareRoot />
     </div>
+  );
+}
+
+function skipToDock(event: MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault();
+  document.querySelector<HTMLElement>('#dock [role="tab"][aria-selected="true"]')?.focus();
+}
+
+/** A violation that appears opens the Violation tab of the dock and marks it. */
+function useViolationAlert(): void {
+  const violated = useApp((s) => (s.panelFrame?.violations.length ?? 0) > 0 || s.stop !== null);
+  useEffect(() => {
+    if (violated) alertViolation();
+  }, [violated]);
+}
+
+const sideTabSpecs: readonly TabSpec<SideTab>[] = [
+  {
+    id: 'replicas',
+    label: sideTabLabels.replicas,
+    title: 'A card per replica: view, status, log, state machine, client table, and its fault buttons.',
+    render: () => (
+      <>
+        <h2 className="sr-only">Replicas</h2>
+        <ReplicaCards />
+      </>
+    ),
+  },
+  {
+    id: 'inspector',
+    label: sideTabLabels.inspector,
+    title:
+      'The message or link you picked, in the cluster view, the diagram or the list of messages in flight.',
+    render: () => (
+      <>
+        <Inspector />
+        <InFlightList />
+      </>
+    ),
+  },
+  {
+    id: 'faults',
+    label: sideTabLabels.faults,
+    title: 'Partitions, cut links, client requests, the workload and the network: each becomes an action.',
+    render: () => <Controls />,
+  },
+  {
+    id: 'log',
+    label: sideTabLabels.log,
+    title: 'Every event in plain words, with filters and search.',
+    render: () => <FilteredEventLog />,
+  },
+];
+
+function dockTabSpecs(alert: DockTab | null, violations: number): TabSpec<DockTab>[] {
+  return [
+    {
+      id: 'space-time',
+      label: dockTabLabels['space-time'],
+      title: 'A lane per node and an arrow per message: click an arrow to go there and inspect it.',
+      render: () => <SpaceTimeDiagram />,
+    },
+    {
+      id: 'linearizability',
+      label: dockTabLabels.linearizability,
+      title: 'The client history on a time axis, and whether it is linearizable.',
+      render: () => <LinearizabilityView />,
+    },
+    {
+      id: 'state-diff',
+      label: dockTabLabels['state-diff'],
+      title: 'Compare two replicas, or one replica at two moments: logs, state machines, client tables.',
+      render: () => <StateDiff />,
+    },
+    {
+      id: 'fuzz',
+      label: dockTabLabels.fuzz,
+      title: 'Fuzz seeds in Web Workers and open a counterexample as a scenario.',
+      render: () => <FuzzPanel />,
+    },
+    {
+      id: 'violation',
+      label: dockTabLabels.violation,
+      title: 'The broken rule in plain words, its evidence, and Shrink to a minimal scenario.',
+      render: () => <ViolationTab />,
+      alert: alert === 'violation',
+      badge: violations > 0 ? '!' : undefined,
+    },
+  ];
+}
+
+function ViolationTab() {
+  const none = useApp((s) => (s.panelFrame?.violations.length ?? 0) === 0);
+  return (
+    <>
+      {none ? (
+        <p className="muted empty-tab">No invariant is broken at this moment: every checker holds.</p>
+      ) : null}
+      <ViolationPanel />
+    </>
+  );
+}
+
+/** The one-screen layout: cluster and transport, the side panel, the bottom dock. */
+function Workspace() {
+  const side = useWorkspace((s) => s.side);
+  const dock = useWorkspace((s) => s.dock);
+  const alert = useWorkspace((s) => s.alert);
+  const sideWidth = useWorkspace((s) => s.sideWidth);
+  const dockHeight = useWorkspace((s) => s.dockHeight);
+  const violations = useApp((s) => s.panelFrame?.violations.length ?? 0);
+  const dockTabsNow = useMemo(() => dockTabSpecs(alert, violations), [alert, violations]);
+  const style = { '--side-width': `${sideWidth}px`, '--dock-height': `${dockHeight}px` } as CSSProperties;
+  return (
+    <main className="workspace-main" style={style}>
+      <div className="stage">
+        <div className="stage-view">
+          <div className="cluster-area">
+            <Hint />
+            <ClusterView />
+            <Legend />
+          </div>
+          <TourPanel />
+        </div>
+        <Transport />
+      </div>
+      <Splitter
+        orientation="vertical"
+        label="Resize the side panel"
+        value={sideWidth}
+        min={sideWidthMin}
+        max={sideWidthMax}
+        onResize={resizeSide}
+        invert
+      />
+      <aside className="side" aria-label="Side panel">
+        <Tabs name="side" label="Side panel" tabs={sideTabSpecs} selected={side} onSelect={showSide} />
+      </aside>
+      <Splitter
+        orientation="horizontal"
+        label="Resize the debugging views"
+        value={dockHeight}
+        min={dockHeightMin}
+        max={dockHeightMax}
+        onResize={resizeDock}
+        invert
+      />
+      <section className="dock debug-views" id="dock" aria-label="Debugging views">
+        <Tabs name="dock" label="Debugging views" tabs={dockTabsNow} selected={dock} onSelect={showDock} />
+      </section>
+    </main>
   );
 }

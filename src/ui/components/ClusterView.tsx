@@ -10,6 +10,7 @@ import { messageLabel } from '../captions.ts';
 import { session } from '../controller.ts';
 import { clusterPrimary, type ClientFrame, type NetworkFrame, type ReplicaFrame } from '../frame.ts';
 import { drawMessages, fitTransform, hitMessage, toLayout, type CanvasView } from '../message-canvas.ts';
+import { matchesHighlight, messageHighlightStore } from '../message-highlight.ts';
 import { prefersReducedMotion } from '../motion.ts';
 import {
   clusterHeight,
@@ -25,6 +26,7 @@ import {
 } from '../layout.ts';
 import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp, type Selection } from '../store.ts';
+import { showSide } from '../workspace.ts';
 
 const groupColors = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
@@ -34,7 +36,8 @@ function select(selection: Selection | null): void {
 
 function onActivate(action: () => void) {
   return (event: KeyboardEvent) => {
-    if (event.key === 'Enter' || event.key === ' ') {
+    // Enter only: Space plays and pauses everywhere (see handleShortcut).
+    if (event.key === 'Enter') {
       event.preventDefault();
       event.stopPropagation();
       action();
@@ -231,6 +234,7 @@ function PartitionCaption() {
 function inspectMessage(id: number): void {
   session().pause();
   select({ kind: 'message', id });
+  showSide('inspector');
 }
 
 /** The canvas repaints from a store subscription: no React render per frame for moving messages. */
@@ -247,7 +251,18 @@ function MessageCanvas({ layout }: { readonly layout: ClusterLayout }) {
       const frame = state.frame;
       if (frame === null || view.width === 0) return;
       const selectedId = state.selection?.kind === 'message' ? state.selection.id : -1;
-      drawMessages(context, view, layout, frame.inFlight, frame.fading, frame.time, selectedId, reduced);
+      const { highlights } = messageHighlightStore.getState();
+      drawMessages(
+        context,
+        view,
+        layout,
+        frame.inFlight,
+        frame.fading,
+        frame.time,
+        selectedId,
+        reduced,
+        highlights.length === 0 ? undefined : (record) => matchesHighlight(highlights, record),
+      );
     };
     const resize = () => {
       const rect = canvas.getBoundingClientRect();
@@ -263,9 +278,11 @@ function MessageCanvas({ layout }: { readonly layout: ClusterLayout }) {
     const unsubscribe = appStore().subscribe((state, previous) => {
       if (state.frame !== previous.frame || state.selection !== previous.selection) paint();
     });
+    const unsubscribeHighlight = messageHighlightStore.subscribe(paint);
     return () => {
       observer.disconnect();
       unsubscribe();
+      unsubscribeHighlight();
     };
   }, [layout]);
   return <canvas ref={ref} className="message-canvas" aria-hidden="true" />;
@@ -350,6 +367,7 @@ function ClusterReplicas({ layout }: { readonly layout: ClusterLayout }) {
 /** Selects a replica and brings its card (with its fault buttons) into view; by keyboard, focuses them. */
 function selectReplica(id: number, focus: boolean): void {
   select({ kind: 'replica', id });
+  showSide('replicas');
   const card = document.getElementById(`replica-card-${id}`);
   card?.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   if (focus) card?.querySelector<HTMLButtonElement>('.card-actions button')?.focus({ preventScroll: true });

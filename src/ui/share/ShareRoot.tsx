@@ -13,7 +13,7 @@ import { loadLinkHash, recordLoaded, replaceHash } from './history.ts';
 import { recordRecent } from './recent.ts';
 import { installUrlSync } from './url-sync.ts';
 import { importFile, reloadRecent, shareStore } from './share-store.ts';
-import { onCorrupt } from './storage.ts';
+import { onCorrupt } from '../storage.ts';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './share.css';
 

@@ -12,7 +12,7 @@ import {
 } from './import-export.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 import { loadRecent, recentMax, recentName, recentNameMax, recordRecent, validateRecent } from './recent.ts';
-import { onCorrupt } from './storage.ts';
+import { onCorrupt } from '../storage.ts';
 import { useMemoryStorage } from './memory-storage.ts';
 
 describe('import', () => {

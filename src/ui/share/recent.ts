@@ -2,7 +2,7 @@
 import { scenarioDefaults } from '../../scenario/schema.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import { encodeLink, linkBytesMax } from '../link.ts';
-import { readStored, removeStored, writeStored } from './storage.ts';
+import { readStored, removeStored, writeStored } from '../storage.ts';
 
 export const recentKey = 'vsr-scope.recent.v1';
 export const recentMax = 10;

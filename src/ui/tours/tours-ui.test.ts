@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tours } from '../../scenario/tours/index.ts';
-import { onCorrupt } from '../share/storage.ts';
+import { onCorrupt } from '../storage.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 import { clearProgress, loadProgress, progressKey, recordProgress } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
