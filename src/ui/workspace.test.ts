@@ -3,7 +3,14 @@ import { parseWorkspace, sideWidthMax, dockHeightMin } from './workspace.ts';
 
 describe('the stored workspace', () => {
   it('reads back what was written', () => {
-    const stored = { side: 'log', dock: 'fuzz', sideWidth: 500, dockHeight: 300, presenter: true };
+    const stored = {
+      side: 'log',
+      dock: 'fuzz',
+      sideWidth: 500,
+      dockHeight: 300,
+      presenter: true,
+      phone: 'state-diff',
+    };
     expect(parseWorkspace(stored)).toEqual({ ...stored, alert: null });
   });
 
@@ -22,6 +29,7 @@ describe('the stored workspace', () => {
   it('refuses unknown tabs, wrong types and non-objects (the defaults apply)', () => {
     const good = { side: 'replicas', dock: 'space-time', sideWidth: 500, dockHeight: 300, presenter: false };
     expect(parseWorkspace({ ...good, side: 'debugger' })).toBeNull();
+    expect(parseWorkspace({ ...good, phone: 'debugger' })?.phone).toBe('replicas');
     expect(parseWorkspace({ ...good, dock: '__proto__' })).toBeNull();
     expect(parseWorkspace({ ...good, sideWidth: 'wide' })).toBeNull();
     expect(parseWorkspace({ ...good, dockHeight: Number.NaN })).toBeNull();

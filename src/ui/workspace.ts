@@ -12,6 +12,9 @@ export const sideTabs = ['replicas', 'inspector', 'faults', 'log'] as const;
 export const dockTabs = ['space-time', 'linearizability', 'state-diff', 'fuzz', 'violation'] as const;
 export type SideTab = (typeof sideTabs)[number];
 export type DockTab = (typeof dockTabs)[number];
+/** On a phone both sets of tabs share one swipeable bar. */
+export const phoneTabs = [...sideTabs, ...dockTabs] as const;
+export type PhoneTab = SideTab | DockTab;
 
 export const sideTabLabels: Record<SideTab, string> = {
   replicas: 'Replicas',
@@ -40,6 +43,8 @@ export interface WorkspaceState {
   readonly sideWidth: number;
   readonly dockHeight: number;
   readonly presenter: boolean;
+  /** The tab open on a phone. */
+  readonly phone: PhoneTab;
   /** The dock's tab that asks for attention (a violation appeared); cleared when it is opened. */
   readonly alert: DockTab | null;
 }
@@ -50,6 +55,7 @@ export const workspaceDefaults: WorkspaceState = {
   sideWidth: 560,
   dockHeight: 260,
   presenter: false,
+  phone: 'replicas',
   alert: null,
 };
 
@@ -68,12 +74,17 @@ export function parseWorkspace(value: unknown): WorkspaceState | null {
   if (typeof v.sideWidth !== 'number' || !Number.isFinite(v.sideWidth)) return null;
   if (typeof v.dockHeight !== 'number' || !Number.isFinite(v.dockHeight)) return null;
   if (typeof v.presenter !== 'boolean') return null;
+  const phone =
+    typeof v.phone === 'string' && (phoneTabs as readonly string[]).includes(v.phone)
+      ? (v.phone as PhoneTab)
+      : (v.side as SideTab);
   return {
     side: v.side as SideTab,
     dock: v.dock as DockTab,
     sideWidth: clamp(v.sideWidth, sideWidthMin, sideWidthMax),
     dockHeight: clamp(v.dockHeight, dockHeightMin, dockHeightMax),
     presenter: v.presenter,
+    phone,
     alert: null,
   };
 }
@@ -89,30 +100,39 @@ workspaceStore.subscribe((state, previous) => {
     state.dock === previous.dock &&
     state.sideWidth === previous.sideWidth &&
     state.dockHeight === previous.dockHeight &&
-    state.presenter === previous.presenter
+    state.presenter === previous.presenter &&
+    state.phone === previous.phone
   )
     return;
-  const { side, dock, sideWidth, dockHeight, presenter } = state;
-  writeStored(workspaceKey, { side, dock, sideWidth, dockHeight, presenter });
+  const { side, dock, sideWidth, dockHeight, presenter, phone } = state;
+  writeStored(workspaceKey, { side, dock, sideWidth, dockHeight, presenter, phone });
 });
 
 export function useWorkspace<T>(selector: (state: WorkspaceState) => T): T {
   return useStore(workspaceStore, selector);
 }
 
+/** Opens a tab of the side panel (and the same tab of the phone's bar). */
 export function showSide(side: SideTab): void {
-  if (workspaceStore.getState().side !== side) workspaceStore.setState({ side });
+  const state = workspaceStore.getState();
+  if (state.side !== side || state.phone !== side) workspaceStore.setState({ side, phone: side });
 }
 
+/** Opens a tab of the dock (and the same tab of the phone's bar); looking at an alert clears it. */
 export function showDock(dock: DockTab): void {
   const state = workspaceStore.getState();
-  if (state.dock !== dock || state.alert === dock)
-    workspaceStore.setState({ dock, alert: state.alert === dock ? null : state.alert });
+  if (state.dock !== dock || state.phone !== dock || state.alert === dock)
+    workspaceStore.setState({ dock, phone: dock, alert: state.alert === dock ? null : state.alert });
+}
+
+export function showPhoneTab(tab: PhoneTab): void {
+  if ((sideTabs as readonly string[]).includes(tab)) showSide(tab as SideTab);
+  else showDock(tab as DockTab);
 }
 
 /** A violation appeared: open its tab and mark it until the person looks at it. */
 export function alertViolation(): void {
-  workspaceStore.setState({ dock: 'violation', alert: 'violation' });
+  workspaceStore.setState({ dock: 'violation', phone: 'violation', alert: 'violation' });
 }
 
 export function resizeSide(width: number): void {

@@ -1,4 +1,12 @@
-import { useEffect, useMemo, type CSSProperties, type MouseEvent } from 'react';
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type MouseEvent,
+  type TouchEvent,
+} from 'react';
 import { session } from '../controller.ts';
 import { appStore, useApp } from '../store.ts';
 import {
@@ -7,14 +15,17 @@ import {
   dockHeightMin,
   dockTabLabels,
   resizeDock,
+  phoneTabs,
   resizeSide,
   showDock,
+  showPhoneTab,
   showSide,
   sideTabLabels,
   sideWidthMax,
   sideWidthMin,
   useWorkspace,
   type DockTab,
+  type PhoneTab,
   type SideTab,
 } from '../workspace.ts';
 import { ClusterView, InFlightList } from './ClusterView.tsx';
@@ -287,8 +298,85 @@ function ViolationTab() {
   );
 }
 
-/** The one-screen layout: cluster and transport, the side panel, the bottom dock. */
+const phoneQuery = '(max-width: 599px)';
+
+/** Whether the screen is a phone's (one column, one tab bar). */
+function usePhone(): boolean {
+  const [phone, setPhone] = useState(() => window.matchMedia(phoneQuery).matches);
+  useEffect(() => {
+    const query = window.matchMedia(phoneQuery);
+    const onChange = () => setPhone(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  return phone;
+}
+
+function Stage() {
+  return (
+    <div className="stage">
+      <div className="stage-view">
+        <div className="cluster-area">
+          <Hint />
+          <ClusterView />
+          <Legend />
+        </div>
+        <TourPanel />
+      </div>
+      <Transport />
+    </div>
+  );
+}
+
 function Workspace() {
+  return usePhone() ? <PhoneWorkspace /> : <DesktopWorkspace />;
+}
+
+/** A horizontal swipe over the panels of a phone moves to the next or previous tab. */
+function useSwipe(onSwipe: (direction: 1 | -1) => void) {
+  const start = useRef<{ x: number; y: number } | null>(null);
+  return {
+    onTouchStart: (event: TouchEvent) => {
+      const touch = event.touches[0];
+      start.current = touch === undefined ? null : { x: touch.clientX, y: touch.clientY };
+    },
+    onTouchEnd: (event: TouchEvent) => {
+      const from = start.current;
+      const touch = event.changedTouches[0];
+      start.current = null;
+      if (from === null || touch === undefined) return;
+      const dx = touch.clientX - from.x;
+      const dy = touch.clientY - from.y;
+      if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) onSwipe(dx < 0 ? 1 : -1);
+    },
+  };
+}
+
+/** On a phone: the cluster and the transport on top, every panel in one swipeable tab bar below. */
+function PhoneWorkspace() {
+  const phone = useWorkspace((s) => s.phone);
+  const alert = useWorkspace((s) => s.alert);
+  const violations = useApp((s) => s.panelFrame?.violations.length ?? 0);
+  const tabs = useMemo(
+    () => [...sideTabSpecs, ...dockTabSpecs(alert, violations)] as TabSpec<PhoneTab>[],
+    [alert, violations],
+  );
+  const swipe = useSwipe((direction) => {
+    const index = phoneTabs.indexOf(phone);
+    showPhoneTab(phoneTabs[(index + direction + phoneTabs.length) % phoneTabs.length]);
+  });
+  return (
+    <main className="workspace-main phone">
+      <Stage />
+      <section className="phone-panels" id="dock" aria-label="Panels" {...swipe}>
+        <Tabs name="phone" label="Panels" tabs={tabs} selected={phone} onSelect={showPhoneTab} />
+      </section>
+    </main>
+  );
+}
+
+/** The one-screen layout: cluster and transport, the side panel, the bottom dock. */
+function DesktopWorkspace() {
   const side = useWorkspace((s) => s.side);
   const dock = useWorkspace((s) => s.dock);
   const alert = useWorkspace((s) => s.alert);
@@ -299,17 +387,7 @@ function Workspace() {
   const style = { '--side-width': `${sideWidth}px`, '--dock-height': `${dockHeight}px` } as CSSProperties;
   return (
     <main className="workspace-main" style={style}>
-      <div className="stage">
-        <div className="stage-view">
-          <div className="cluster-area">
-            <Hint />
-            <ClusterView />
-            <Legend />
-          </div>
-          <TourPanel />
-        </div>
-        <Transport />
-      </div>
+      <Stage />
       <Splitter
         orientation="vertical"
         label="Resize the side panel"

@@ -4,7 +4,7 @@
  * is opened and then kept (hidden) so that work in it, a fuzz campaign or a shrink, survives a
  * switch; a panel never opened costs nothing.
  */
-import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface TabSpec<T extends string> {
   readonly id: T;
@@ -36,6 +36,15 @@ export function Tabs<T extends string>({
   const [opened, setOpened] = useState<ReadonlySet<T>>(() => new Set([selected]));
   if (!opened.has(selected)) setOpened(new Set([...opened, selected]));
   const list = useRef<HTMLDivElement>(null);
+  // Keep the open tab in sight in a bar that scrolls sideways (a phone), without moving the page.
+  useEffect(() => {
+    const bar = list.current;
+    const tab = bar?.querySelector<HTMLElement>('[aria-selected="true"]');
+    if (bar === null || tab === null || tab === undefined) return;
+    if (tab.offsetLeft < bar.scrollLeft) bar.scrollLeft = tab.offsetLeft;
+    else if (tab.offsetLeft + tab.offsetWidth > bar.scrollLeft + bar.clientWidth)
+      bar.scrollLeft = tab.offsetLeft + tab.offsetWidth - bar.clientWidth;
+  }, [selected]);
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
     const index = tabs.findIndex((t) => t.id === selected);
     let next: number;
