@@ -9,7 +9,7 @@ import type { Action, Scenario } from '../sim/scenario-types.ts';
 import type { World } from '../sim/world.ts';
 import { actionsMax } from '../scenario/schema.ts';
 import { buildFrame } from './frame.ts';
-import { MarkerIndex, isNotable } from './notable.ts';
+import { MarkerIndex, isJumpTarget, jumpKindLabels, type JumpKind } from './notable.ts';
 import {
   nextSpeed,
   panelIntervalMs,
@@ -303,34 +303,48 @@ export class Session {
   }
 
   nextNotable(): boolean {
-    this.pause();
-    const run = this.run;
-    const journal = run.journal;
-    const limit = this.state.cursor.event + notableSearchMax;
-    for (let index = this.state.cursor.event; index < limit; index++) {
-      while (index >= journal.eventCount) {
-        if (run.finished || run.head.halted) break;
-        run.extendBy(notableSearchChunk);
-      }
-      if (index >= journal.eventCount) break;
-      if (isNotable(journal, index)) {
-        this.seekEvent(index + 1);
-        return true;
-      }
-    }
-    this.refresh(withNotice(this.state, 'info', 'No notable event ahead.'));
-    return false;
+    return this.jump('notable', 1);
   }
 
   previousNotable(): boolean {
+    return this.jump('notable', -1);
+  }
+
+  /**
+   * Moves the cursor to just after the next (1) or previous (-1) event of `kind`, computing the run
+   * ahead in chunks when needed (at most notableSearchMax events). `matches` is the event log's
+   * filter, for kind 'match'. Says so when there is none.
+   */
+  jump(kind: JumpKind, direction: 1 | -1, matches: (index: number) => boolean = () => false): boolean {
     this.pause();
-    const journal = this.run.journal;
+    const run = this.run;
+    const journal = run.journal;
+    const violationEvents = () => new Set(run.head.violations.map((v) => v.event));
+    let violations = violationEvents();
+    if (direction === 1) {
+      const limit = this.state.cursor.event + notableSearchMax;
+      for (let index = this.state.cursor.event; index < limit; index++) {
+        while (index >= journal.eventCount) {
+          if (run.finished || run.head.halted) break;
+          run.extendBy(notableSearchChunk);
+          violations = violationEvents();
+        }
+        if (index >= journal.eventCount) break;
+        if (isJumpTarget(journal, index, kind, violations, matches)) {
+          this.seekEvent(index + 1);
+          return true;
+        }
+      }
+      this.refresh(withNotice(this.state, 'info', `No ${jumpKindLabels[kind]} ahead.`));
+      return false;
+    }
     for (let index = this.state.cursor.event - 2; index >= 0; index--)
-      if (isNotable(journal, index)) {
+      if (isJumpTarget(journal, index, kind, violations, matches)) {
         this.seekEvent(index + 1);
         return true;
       }
-    this.seekEvent(0);
+    if (kind === 'notable') this.seekEvent(0);
+    else this.refresh(withNotice(this.state, 'info', `No ${jumpKindLabels[kind]} before this moment.`));
     return false;
   }
 

@@ -43,7 +43,8 @@ import { HelpDialog, SettingsDialog } from './Dialogs.tsx';
 import { Inspector } from './Inspector.tsx';
 import { Hint, Legend, LinkProblem, Notices, StatusBar, StopPanel, shareLink } from './Panels.tsx';
 import { ReplicaCards } from './ReplicaCards.tsx';
-import { Transport } from './Transport.tsx';
+import { Transport, jumpKeys, jumpTo } from './Transport.tsx';
+import type { JumpKind } from '../notable.ts';
 import { ShareRoot } from '../share/ShareRoot.tsx';
 import { ImportProblem, ShareMenu } from '../share/ShareMenu.tsx';
 import { TraceReplay } from '../share/TraceReplay.tsx';
@@ -79,6 +80,15 @@ function ownsKeys(target: EventTarget | null, key: string): boolean {
   return target.closest('dialog') !== null;
 }
 
+/** The jump a letter key asks for: the letter goes forward, Shift with it goes back. */
+function jumpOfKey(key: string): { kind: Exclude<JumpKind, 'notable'>; direction: 1 | -1 } | null {
+  for (const [kind, letter] of Object.entries(jumpKeys) as [Exclude<JumpKind, 'notable'>, string][]) {
+    if (key === letter) return { kind, direction: 1 };
+    if (key === letter.toUpperCase()) return { kind, direction: -1 };
+  }
+  return null;
+}
+
 /** Global keyboard shortcuts (the help dialog lists them). */
 export function handleShortcut(event: KeyboardEvent): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
@@ -90,6 +100,11 @@ export function handleShortcut(event: KeyboardEvent): boolean {
     return true;
   }
   if (ownsKeys(event.target, event.key)) return false;
+  const jump = jumpOfKey(event.key);
+  if (jump !== null) {
+    jumpTo(jump.kind, jump.direction);
+    return true;
+  }
   switch (event.key) {
     case ' ':
       s.togglePlay();

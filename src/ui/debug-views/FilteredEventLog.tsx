@@ -5,14 +5,15 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { MessageType, NodeId } from '../../protocol/index.ts';
-import type { TraceEventKind, TraceReader } from '../../sim/trace.ts';
+import type { MessageType } from '../../protocol/index.ts';
+import type { TraceEventKind } from '../../sim/trace.ts';
 import { captionOf } from '../captions.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
 import { isNotable } from '../notable.ts';
 import { messageStyles } from '../palette.ts';
 import { useApp } from '../store.ts';
+import { passes, setLogFilter, useLogFilter } from '../log-filter.ts';
 
 const rowsShown = 40;
 const scanMax = 20_000;
@@ -20,45 +21,7 @@ const slowSpeed = 0.1;
 const announceEveryMs = 3000;
 const allTypes = Object.keys(messageStyles) as MessageType[];
 
-export interface LogFilter {
-  readonly notableOnly: boolean;
-  /** `replica 2`, `client c0` or '' for all. */
-  readonly node: string;
-  readonly type: MessageType | '';
-  readonly search: string;
-}
-
-function nodeKey(node: NodeId | null): string {
-  if (node === null) return '';
-  return typeof node === 'number' ? `replica ${node}` : `client ${node}`;
-}
-
-/** Whether event `index` passes the filter (pure, unit-tested). Reads fields, not whole events. */
-export function passes(trace: TraceReader, index: number, filter: LogFilter): boolean {
-  if (filter.notableOnly && !isNotable(trace, index)) return false;
-  const id = trace.eventMessageId(index);
-  const recorded = id >= 0 && id < trace.messageCount;
-  if (filter.type !== '' && (!recorded || trace.messageBody(id).type !== filter.type)) return false;
-  if (filter.node !== '') {
-    const involved =
-      nodeKey(trace.eventNode(index)) === filter.node ||
-      (recorded &&
-        (nodeKey(trace.messageFrom(id)) === filter.node || nodeKey(trace.messageTo(id)) === filter.node)) ||
-      (trace.eventKind(index) === 'action' && actionReplica(trace, index) === filter.node);
-    if (!involved) return false;
-  }
-  if (filter.search.trim() !== '') {
-    const needle = filter.search.trim().toLowerCase();
-    if (!captionOf(trace, index).toLowerCase().includes(needle)) return false;
-  }
-  return true;
-}
-
-/** `replica 2` for an action on replica 2, else ''. */
-function actionReplica(trace: TraceReader, index: number): string {
-  const event = trace.event(index);
-  return event.kind === 'action' && 'replica' in event.action ? `replica ${event.action.replica}` : '';
-}
+export { passes, type LogFilter } from '../log-filter.ts';
 
 export function FilteredEventLog() {
   const { event, generation, playing, speed, replicas, clients } = useApp(
@@ -71,7 +34,9 @@ export function FilteredEventLog() {
       clients: s.panelFrame?.clients.map((c) => c.id).join('\n') ?? '',
     })),
   );
-  const [filter, setFilter] = useState<LogFilter>({ notableOnly: false, node: '', type: '', search: '' });
+  // In a store of its own: the keyboard's "next search match" reads it too.
+  const filter = useLogFilter();
+  const setFilter = setLogFilter;
   const journal = session().run.journal;
   const filtered =
     filter.notableOnly || filter.node !== '' || filter.type !== '' || filter.search.trim() !== '';
