@@ -7,7 +7,7 @@
 import { Run } from '../sim/run.ts';
 import type { Action, Scenario } from '../sim/scenario-types.ts';
 import type { World } from '../sim/world.ts';
-import { actionsMax } from '../scenario/schema.ts';
+import { actionsMax, untilMsMax } from '../scenario/schema.ts';
 import { buildFrame } from './frame.ts';
 import { MarkerIndex, isJumpTarget, jumpKindLabels, type JumpKind } from './notable.ts';
 import {
@@ -37,7 +37,12 @@ export interface SessionOptions {
   /** Longest wall-clock gap a frame accounts for (a hidden tab does not jump minutes ahead). */
   readonly maxFrameGapMs?: number;
   readonly clock?: () => number;
+  /** Whether the first run is live (extends its end) rather than loaded for checking. */
+  readonly openEnded?: boolean;
 }
+
+/** How far past the cursor an open-ended run moves its end each time it reaches it. */
+export const untilStepMs = 60_000;
 
 export const uiCheckpointEvery = 250;
 const renumberedWarning =
@@ -58,6 +63,8 @@ export class Session {
   private lastLogWall = -Infinity;
   private readonly options: Required<SessionOptions>;
   private speedWindow = { wall: 0, virtual: 0 };
+  /** See extendUntil. */
+  private openEnded: boolean;
   /** Told whenever newRun() replaces the run (the share module records browser history). */
   onNewRun: ((scenario: Scenario) => void) | null = null;
 
@@ -68,8 +75,10 @@ export class Session {
       frameBudgetMs: options.frameBudgetMs ?? 5,
       maxFrameGapMs: options.maxFrameGapMs ?? 100,
       clock: options.clock ?? (() => performance.now()),
+      openEnded: options.openEnded ?? true,
     };
     this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.openEnded = options.openEnded ?? true;
     this.store.setState({ scenario, generation: this.generation });
     this.publish({ event: 0, time: 0 });
   }
@@ -178,8 +187,10 @@ export class Session {
 
   private advance(elapsed: number, state: AppState, wall: number): void {
     const run = this.run;
+    const wanted = state.cursor.time + elapsed * state.speed;
+    const extended = this.extendUntil(wanted);
     const until = run.scenario.until;
-    let target = Math.min(until, state.cursor.time + elapsed * state.speed);
+    let target = Math.min(until, wanted);
     if (target > run.head.now) target = Math.min(target, this.extendWithinBudget(target));
     const count = target >= run.head.now ? run.head.eventCount : run.eventCountAt(target);
     const extra: StatePatch = {};
@@ -190,7 +201,33 @@ export class Session {
         Object.assign(extra, withNotice(state, 'info', `The run reached its end at ${formatTime(target)}.`));
     }
     this.trackSpeed(elapsed, target - state.cursor.time, state, extra);
+    if (extended) extra.scenario = run.scenario;
     this.publish({ event: count, time: target }, extra, wall);
+  }
+
+  /**
+   * A live run is open-ended: when the cursor would pass the scenario's end, the end moves on
+   * (untilStepMs past `time`, at most untilMsMax). Only `until` changes, never an event before it,
+   * so the link, the export and a replay still hold the same run. A run loaded for checking (a
+   * link, an import, a counterexample, a tour's steps) keeps its end. Returns whether it moved.
+   */
+  private extendUntil(time: number): boolean {
+    const run = this.run;
+    if (!this.openEnded || run.head.halted || time < run.scenario.until) return false;
+    if (run.scenario.until >= untilMsMax) return false;
+    const until = Math.min(untilMsMax, Math.ceil(time) + untilStepMs);
+    run.scenario = { ...run.scenario, until };
+    return true;
+  }
+
+  /** Whether the run extends its end as it is played or acted on (see extendUntil). */
+  get isOpenEnded(): boolean {
+    return this.openEnded;
+  }
+
+  /** Makes the run open-ended (a tour handing the run over) or bounded (loaded for checking). */
+  setOpenEnded(openEnded: boolean): void {
+    this.openEnded = openEnded;
   }
 
   /** Computes the run towards `target` for at most the frame budget; returns the time reached. */
@@ -237,6 +274,7 @@ export class Session {
   play(): void {
     const state = this.state;
     if (state.stop !== null && state.cursor.event >= this.run.head.eventCount) return;
+    if (this.extendUntil(state.cursor.time + 1)) this.store.setState({ scenario: this.run.scenario });
     if (state.cursor.time >= this.run.scenario.until) return;
     this.lastWall = null;
     this.store.setState({ playing: true });
@@ -363,6 +401,7 @@ export class Session {
       ? (userAction as readonly UserAction[])
       : [userAction as UserAction];
     const at = Math.floor(state.cursor.time) + 1;
+    this.extendUntil(at);
     if (at > run.scenario.until) {
       this.store.setState(withNotice(state, 'warning', 'The run has ended: start a new run to act again.'));
       return false;
@@ -463,9 +502,13 @@ export class Session {
     return patch;
   }
 
-  /** Replaces the run with a new scenario, from time 0. */
-  newRun(scenario: Scenario, playing = true): void {
+  /**
+   * Replaces the run with a new scenario, from time 0. `openEnded`: a live run the person plays
+   * with (it extends its end); false for a scenario loaded to be checked, which keeps its end.
+   */
+  newRun(scenario: Scenario, playing = true, openEnded = true): void {
     this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.openEnded = openEnded;
     this.generation++;
     this.cached = null;
     this.markerIndex.reset();

@@ -132,7 +132,7 @@ function FoundFailure({ found }: { readonly found: Found }) {
         <button
           type="button"
           onClick={() => {
-            session().newRun(found.scenario, false);
+            session().newRun(found.scenario, false, false);
             session().goToTime(at);
           }}
         >

@@ -237,7 +237,7 @@ function Shrink({ violation }: { readonly violation: Violation }) {
           <button
             type="button"
             onClick={() => {
-              session().newRun(state.scenario, false);
+              session().newRun(state.scenario, false, false);
               session().goToTime(state.violation.time);
             }}
           >

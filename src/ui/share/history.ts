@@ -82,7 +82,7 @@ export function loadLinkHash(session: Session, store: AppStore, hash: string): v
   }
   withoutHistory(() => {
     if (link?.ok === true) {
-      session.newRun(link.payload.scenario, false);
+      session.newRun(link.payload.scenario, false, false);
       session.goToTime(link.payload.time);
     } else session.newRun(defaultScenario, false);
     store.setState({ linkProblem: null });
