@@ -165,7 +165,10 @@ const LinksLayer = memo(function LinksLayer({
               y2={pb.y}
               role="button"
               aria-label={`Link between replica ${a} and replica ${b}`}
-              onClick={() => select({ kind: 'link', a, b })}
+              onClick={() => {
+                select({ kind: 'link', a, b });
+                showSide('inspector');
+              }}
             >
               <title>{`Link between replica ${a} and replica ${b}: click to cut or mend it`}</title>
             </line>

@@ -4,7 +4,25 @@
  * is opened and then kept (hidden) so that work in it, a fuzz campaign or a shrink, survives a
  * switch; a panel never opened costs nothing.
  */
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+
+const TabVisible = createContext(true);
+
+/**
+ * Whether the tab panel around a component is the open one (true outside tabs). A view that
+ * computes much per frame skips that work while hidden.
+ */
+export function useTabVisible(): boolean {
+  return useContext(TabVisible);
+}
 
 export interface TabSpec<T extends string> {
   readonly id: T;
@@ -106,7 +124,7 @@ export function Tabs<T extends string>({
             hidden={tab.id !== selected}
             tabIndex={0}
           >
-            {tab.render()}
+            <TabVisible.Provider value={tab.id === selected}>{tab.render()}</TabVisible.Provider>
           </div>
         ) : null,
       )}
