@@ -7,6 +7,7 @@ import { encodeLink } from '../../src/ui/link.ts';
 import { mutationScenarios } from '../../src/scenario/mutation-scenarios.ts';
 import { Run } from '../../src/sim/run.ts';
 import { checkHistory, extractHistory } from '../../src/sim/history.ts';
+import { openTab } from './workspace.ts';
 
 async function shot(page: Page, name: string, target?: ReturnType<Page['getByRole']>): Promise<void> {
   if (target !== undefined) await target.screenshot({ path: test.info().outputPath(`${name}.png`) });
@@ -69,7 +70,9 @@ test('a mutation scenario shows the violation explorer with the involved replica
   await expect(involved).toHaveText([...new Set(expected.replicas ?? [])].map((r) => `replica ${r}`));
   await expect(panel.getByRole('table')).toBeVisible();
   await shot(page, 'violation-panel', panel);
+  await openTab(page, 'Space-time');
   await shot(page, 'violation-diagram', page.getByRole('figure', { name: 'Space-time diagram' }));
+  await openTab(page, 'Violation');
   // Shrinking runs in a worker and offers the minimal scenario.
   await panel.getByRole('button', { name: 'Shrink', exact: true }).click();
   await expect(panel.getByRole('link', { name: 'Link to the minimal scenario' })).toBeVisible({
@@ -87,6 +90,7 @@ test('the linearizability view highlights the illegal operations of a bad histor
   const result = checkHistory(extractHistory(run.journal), scenario);
   expect(result?.linearizable).toBe(false);
   await page.goto(`/${encodeLink(scenario, scenario.until)}`);
+  await openTab(page, 'Linearizability');
   const view = page.getByRole('region', { name: 'Linearizability' });
   await expect(view).toContainText('linearizable');
   await view.getByRole('checkbox', { name: /Check the history past the violation/ }).check();
@@ -160,6 +164,7 @@ test('the space-time diagram pans a 100,000-event run smoothly', async ({ page }
 test('the event log filters by node and message type and searches the captions', async ({ page }) => {
   const scenario = mutationScenarios['commit-without-quorum'].scenario;
   await page.goto(`/${encodeLink({ ...scenario, mutation: 'none' }, 2000)}`);
+  await openTab(page, 'Event log');
   const log = page.getByRole('region', { name: 'Event log' });
   const entries = log.getByRole('listitem').getByRole('button');
   await expect(entries.first()).toBeVisible();
@@ -178,6 +183,7 @@ test('the event log filters by node and message type and searches the captions',
 test('the state diff shows what changed between two moments and between two replicas', async ({ page }) => {
   const scenario = mutationScenarios['commit-without-quorum'].scenario;
   await page.goto(`/${encodeLink({ ...scenario, mutation: 'none' }, 5)}`);
+  await openTab(page, 'State diff');
   const diff = page.getByRole('region', { name: 'State diff' });
   await diff.getByRole('button', { name: 'Pin this moment as A' }).click();
   await page.evaluate(() => {
@@ -196,6 +202,7 @@ test('the state diff shows what changed between two moments and between two repl
 test('the find-a-bug panel fuzzes in workers and finds a mutation’s counterexample', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/');
+  await openTab(page, 'Find a bug');
   const panel = page.getByRole('region', { name: 'Find a bug' });
   await panel.getByRole('combobox', { name: 'Mutation' }).selectOption('commit-without-quorum');
   await panel.getByRole('button', { name: 'Start fuzzing' }).click();
@@ -207,6 +214,7 @@ test('the find-a-bug panel fuzzes in workers and finds a mutation’s counterexa
   console.log(`browser fuzz (commit-without-quorum): ${status}`);
   await panel.getByRole('button', { name: 'Open the failing scenario' }).click();
   await expect(page.getByRole('region', { name: 'Violation' })).toBeVisible();
+  await openTab(page, 'Find a bug');
   // With no mutation it keeps finding nothing until stopped.
   await panel.getByRole('combobox', { name: 'Mutation' }).selectOption('none');
   await panel.getByRole('button', { name: 'Start fuzzing' }).click();
@@ -236,6 +244,7 @@ test('the diagram draws lane names over the arrows; the history stays readable o
   expect(svg.indexOf('>replica 0</text>')).toBeGreaterThan(svg.lastIndexOf('stroke="#CC3311"'));
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 390, height: 800 });
+  await openTab(page, 'Linearizability');
   const view = page.getByRole('region', { name: 'Linearizability' });
   const history = view.getByRole('group', { name: 'Client history' });
   await history.scrollIntoViewIfNeeded();

@@ -268,6 +268,7 @@ test('export then import a scenario gives the same run', async ({ page }) => {
   for (let replica = 0; replica < scenario.replicas; replica++)
     expect(await card(page, replica).innerText()).toBe(cards[replica]);
   // The cluster view exports as SVG (with the messages in flight, drawn on a canvas on screen) and PNG.
+  await page.getByRole('tab', { name: 'Inspector', exact: true }).click();
   const inFlight = Number(
     /Messages in flight: (\d+)/.exec(await page.getByText(/Messages in flight: \d+/).innerText())![1],
   );
@@ -380,13 +381,19 @@ test('recent scenarios persist, can be cleared, and a corrupted store is discard
   await expect(menu).toBeVisible();
 });
 
-test('a tour step that points at messages opens the list of messages in flight', async ({ page }) => {
+test('a tour step that points at messages rings them in place and scrolls nothing', async ({ page }) => {
   const found = tours
     .flatMap((tour) => tour.steps.map((step, index) => ({ tour, step, index })))
     .find(({ step }) => step.highlight.some((h) => h.kind === 'message'))!;
   await open(page, `#tour=${found.tour.id}&step=${found.index + 1}`);
-  await expect(page.getByRole('region', { name: 'Tour' })).toContainText(found.step.title);
-  // The list's items are toggle buttons naming each message in flight.
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await expect(panel).toContainText(found.step.title);
+  await expect(panel).toContainText('ringed in the cluster view');
+  await expect(page.getByRole('group', { name: /Cluster view/ })).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  // The same messages are listed, as toggle buttons, in the Inspector's list of messages in flight.
+  await page.getByRole('tab', { name: 'Inspector', exact: true }).click();
+  await page.getByText(/Messages in flight: \d+/).click();
   const item = page.getByRole('button', { pressed: false, name: / from (replica|client) .+ to / }).first();
   await expect(item).toBeVisible();
   await expect(item).toBeInViewport();
@@ -398,7 +405,7 @@ test('the Import / Export menu closes like a menu, reads well and fits a phone',
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();
   menu = await openImportExport(page);
-  await page.getByRole('heading', { name: 'Event log' }).click();
+  await page.getByRole('tab', { name: 'Event log', exact: true }).click();
   await expect(menu).toBeHidden();
   menu = await openImportExport(page);
   await expect(menu.getByRole('heading', { name: 'Recent scenarios', level: 2 })).toBeVisible();

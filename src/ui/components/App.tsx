@@ -158,6 +158,7 @@ export function App() {
     };
   }, []);
   useViolationAlert();
+  useSelectionOpensItsTab();
   const presenter = useWorkspace((s) => s.presenter);
   const touring = useTours((s) => s.active !== null);
   return (
@@ -216,6 +217,23 @@ export function App() {
 function skipToDock(event: MouseEvent<HTMLAnchorElement>): void {
   event.preventDefault();
   document.querySelector<HTMLElement>('#dock [role="tab"][aria-selected="true"]')?.focus();
+}
+
+/**
+ * Picking something anywhere (the cluster view, the diagram, the in-flight list, the event log)
+ * opens the tab that shows it: a message or a link the Inspector, a replica its card. Nothing
+ * scrolls the page.
+ */
+function useSelectionOpensItsTab(): void {
+  useEffect(
+    () =>
+      appStore().subscribe((state, previous) => {
+        const selection = state.selection;
+        if (selection === previous.selection || selection === null) return;
+        showSide(selection.kind === 'replica' ? 'replicas' : 'inspector');
+      }),
+    [],
+  );
 }
 
 /** A violation that appears opens the Violation tab of the dock and marks it. */

@@ -108,7 +108,11 @@ export function Tabs<T extends string>({
               onKeyDown={onKeyDown}
             >
               {tab.label}
-              {tab.badge !== undefined ? <span className="tab-badge">{tab.badge}</span> : null}
+              {tab.badge !== undefined ? (
+                <span className="tab-badge" aria-hidden="true">
+                  {tab.badge}
+                </span>
+              ) : null}
             </button>
           );
         })}

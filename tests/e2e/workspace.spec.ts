@@ -1,0 +1,218 @@
+/**
+ * The workspace: one screen that does not scroll at 1280x800 and above, tabs that survive a reload,
+ * a violation that opens its tab, tours beside the picture, the phone's tab bar, an open-ended
+ * sandbox. Screenshots of each state at 1280x800, 1920x1080 and 390x844 go to test-results/.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { encodeLink } from '../../src/ui/link.ts';
+import { parseScenario } from '../../src/scenario/schema.ts';
+import { tours } from '../../src/scenario/tours/index.ts';
+import { openTab } from './workspace.ts';
+
+const sizes = [
+  { name: '1280x800', width: 1280, height: 800 },
+  { name: '1920x1080', width: 1920, height: 1080 },
+  { name: '390x844', width: 390, height: 844 },
+] as const;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: false });
+}
+
+/** The page itself never scrolls on a desktop screen: everything lives in panels. */
+async function expectOneScreen(page: Page): Promise<void> {
+  const { scroll, inner, y } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollHeight,
+    inner: window.innerHeight,
+    y: window.scrollY,
+  }));
+  expect(scroll).toBeLessThanOrEqual(inner);
+  expect(y).toBe(0);
+}
+
+const violating = parseScenario({
+  version: 1,
+  name: 'commit without quorum',
+  replicas: 3,
+  clients: 2,
+  seed: 7,
+  mutation: 'commit-without-quorum',
+  workload: { requestsPerClient: 50, keys: 2 },
+  until: 20_000,
+  actions: [
+    { at: 200, type: 'partition', groups: [[0], [1, 2]] },
+    { at: 2500, type: 'heal' },
+  ],
+});
+
+for (const size of sizes) {
+  const desktop = size.width >= 1280;
+
+  test(`first load at ${size.name}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await page.goto('/');
+    await expect(page.getByRole('group', { name: /Cluster view/ })).toBeInViewport();
+    await expect(page.getByRole('slider', { name: 'Timeline' })).toBeInViewport();
+    await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeInViewport();
+    if (desktop) {
+      await expectOneScreen(page);
+      for (const name of ['Replicas', 'Inspector', 'Break things', 'Event log', 'Space-time', 'Violation'])
+        await expect(page.getByRole('tab', { name, exact: true })).toBeInViewport();
+    }
+    await page.waitForTimeout(600);
+    await shot(page, `first-load-${size.name}`);
+  });
+
+  test(`a tour step about a message in flight at ${size.name}: narration and message on one screen`, async ({
+    page,
+  }) => {
+    await page.setViewportSize(size);
+    await page.goto('/#tour=normal-operation&step=2');
+    const panel = page.getByRole('region', { name: 'Tour' });
+    await expect(panel).toContainText(tours[0].steps[1].title);
+    await expect(panel).toContainText('ringed in the cluster view');
+    // Nothing scrolled: the narration and the cluster view (where the ring is) are both in sight.
+    await expect(panel.getByRole('heading', { level: 3 })).toBeInViewport();
+    await expect(page.getByRole('group', { name: /Cluster view/ })).toBeInViewport({ ratio: 0.6 });
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    if (desktop) await expectOneScreen(page);
+    // The ring is drawn on the canvas in the tour's colour (#d4006a).
+    const ringed = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.message-canvas')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - 0xd4) < 12 && data[i + 1] < 20 && Math.abs(data[i + 2] - 0x6a) < 12) count++;
+      return count;
+    });
+    expect(ringed).toBeGreaterThan(20);
+    await shot(page, `tour-message-${size.name}`);
+    await page.getByRole('button', { name: 'Presenter mode' }).click();
+    await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    if (desktop) {
+      await expectOneScreen(page);
+      await shot(page, `tour-presenter-${size.name}`);
+    }
+    await page.getByRole('button', { name: 'Presenter mode' }).click();
+  });
+
+  test(`a violation opens and marks its tab at ${size.name}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await page.goto(`/${encodeLink(violating, 0)}`);
+    await page.getByLabel('Speed').selectOption('10');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Run stopped' })).toBeVisible({ timeout: 15_000 });
+    const tab = page.getByRole('tab', { name: /^Violation/ });
+    await expect(tab).toHaveAttribute('aria-selected', 'true');
+    await expect(tab).toHaveClass(/alert/);
+    await expect(page.getByRole('region', { name: 'Violation' })).toContainText('no-lost-commit');
+    if (desktop) {
+      await expect(page.getByRole('region', { name: 'Violation' })).toBeInViewport();
+      await expectOneScreen(page);
+    }
+    await shot(page, `violation-${size.name}`);
+  });
+}
+
+test('phone: the panels are one tab bar under the cluster view and transport', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  const bar = page.getByRole('tablist', { name: 'Panels' });
+  await expect(bar.getByRole('tab')).toHaveCount(9);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await openTab(page, 'Event log');
+  await expect(page.getByRole('region', { name: 'Event log' })).toBeVisible();
+  // A swipe to the left opens the next tab.
+  const panel = page.locator('#phone-panel-log');
+  const box = (await panel.boundingBox())!;
+  await panel.dispatchEvent('touchstart', {
+    touches: [{ identifier: 1, clientX: box.x + 300, clientY: box.y + 40 }],
+    changedTouches: [{ identifier: 1, clientX: box.x + 300, clientY: box.y + 40 }],
+  });
+  await panel.dispatchEvent('touchend', {
+    touches: [],
+    changedTouches: [{ identifier: 1, clientX: box.x + 60, clientY: box.y + 45 }],
+  });
+  await expect(page.getByRole('tab', { name: 'Space-time', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await bar.scrollIntoViewIfNeeded();
+  await shot(page, 'phone-tab-bar-390x844');
+});
+
+test('chosen tabs and panel sizes survive a reload; arrows move between tabs', async ({ page }) => {
+  await page.goto('/');
+  await openTab(page, 'Event log');
+  await openTab(page, 'State diff');
+  const separator = page.getByRole('separator', { name: 'Resize the debugging views' });
+  const before = Number(await separator.getAttribute('aria-valuenow'));
+  await separator.focus();
+  await page.keyboard.press('ArrowUp');
+  await expect(separator).toHaveAttribute('aria-valuenow', String(before + 20));
+  const side = page.getByRole('tab', { name: 'Event log', exact: true });
+  await side.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'Break things', exact: true })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Break things', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Break things', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByRole('tab', { name: 'State diff', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByRole('separator', { name: 'Resize the debugging views' })).toHaveAttribute(
+    'aria-valuenow',
+    String(before + 20),
+  );
+  // A corrupted entry falls back to the defaults instead of breaking the page.
+  await page.evaluate(() => localStorage.setItem('vsr-scope.workspace.v1', '{"side":"nope"'));
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Replicas', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+});
+
+test('picking a message in the space-time diagram shows the Inspector without moving the page', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.waitForTimeout(800);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await openTab(page, 'Space-time');
+  const arrow = page.getByRole('list', { name: 'Visible messages and events' }).getByRole('button').first();
+  await arrow.dispatchEvent('click');
+  await expect(page.getByRole('tab', { name: 'Inspector', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByRole('region', { name: 'Inspector' })).toContainText('Message #');
+  await expectOneScreen(page);
+});
+
+test('"the run is yours now": a finished tour plays on for more than a minute', async ({ page }) => {
+  const tour = tours[0];
+  await page.goto(`/#tour=${tour.id}&step=${tour.steps.length}`);
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await panel.getByRole('button', { name: 'Finish tour' }).click();
+  await expect(panel).toContainText('The run is yours now');
+  const start = await page.evaluate(() => window.vsrScopeDebug!.state());
+  await page.getByLabel('Speed').selectOption('100');
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect
+    .poll(async () => (await page.evaluate(() => window.vsrScopeDebug!.state())).time, { timeout: 30_000 })
+    .toBeGreaterThan(start.until + 60_000);
+  await expect(page.getByText('The run reached its end')).toHaveCount(0);
+});
