@@ -276,11 +276,14 @@ test('export then import a scenario gives the same run', async ({ page }) => {
   const clusterSvg = await downloadText(page, 'Export cluster SVG');
   expect(clusterSvg).toContain('<svg');
   expect(clusterSvg).toMatch(/<g class="messages"[^>]*>\s*<path d="M/);
+  // Every exported picture says which run and which moment it shows.
+  expect(clusterSvg).toMatch(/<text[^>]*>[^<]*· seed 77 · \d+\.\d{3} s · event \d+<\/text>/);
   // The space-time diagram exports its visible window: lanes, arrows and the cursor line.
   const diagramSvg = await downloadText(page, 'Export diagram SVG');
   expect(diagramSvg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(diagramSvg).toContain('>replica 0</text>');
   expect(diagramSvg).toContain('stroke="#CC3311"');
+  expect(diagramSvg).toContain('· seed 77 · ');
   for (const button of ['Export cluster PNG', 'Export diagram PNG']) {
     const menu = await openImportExport(page);
     const png = page.waitForEvent('download');

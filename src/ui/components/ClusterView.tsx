@@ -7,6 +7,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } 
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageRecord } from '../../sim/trace.ts';
 import { messageLabel } from '../captions.ts';
+import { plural } from '../format.ts';
 import { session } from '../controller.ts';
 import { clusterPrimary, type ClientFrame, type NetworkFrame, type ReplicaFrame } from '../frame.ts';
 import { drawMessages, fitTransform, hitMessage, toLayout, type CanvasView } from '../message-canvas.ts';
@@ -499,7 +500,7 @@ const ClientNode = memo(function ClientNode({
     client.pendingRequest === null ? 'idle' : `waiting for #${client.pendingRequest} '${client.pendingOp}'`;
   return (
     <g className="client" transform={`translate(${at.x},${at.y})`}>
-      <title>{`Client ${client.id}: ${client.completed} requests completed, ${waiting}; believes view ${client.view}`}</title>
+      <title>{`Client ${client.id}: ${plural(client.completed, 'request')} completed, ${waiting}; believes view ${client.view}`}</title>
       <rect x={-18} y={-13} width={36} height={26} rx={5} />
       <text y={4} textAnchor="middle">
         {client.id}

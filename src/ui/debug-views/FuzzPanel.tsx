@@ -8,7 +8,7 @@ import { mutations, type Mutation } from '../../protocol/index.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
-import { formatTime } from '../format.ts';
+import { formatTime, plural } from '../format.ts';
 import { mutationLabel, whereShown } from './rules.ts';
 import { checkFuzzReply, type FuzzJob } from './worker-messages.ts';
 
@@ -111,7 +111,7 @@ export function FuzzPanel() {
         )}
       </p>
       <p role="status">
-        {`${seeds} seeds checked, ${rate.toFixed(1)} seeds/s${running ? `, ${workerCount} workers` : ''}`}
+        {`${plural(seeds, 'seed')} checked, ${rate.toFixed(1)} seeds/s${running ? `, ${plural(workerCount, 'worker')}` : ''}`}
         {found === null ? (seeds > 0 && !running ? '; no failure found.' : '') : ''}
       </p>
       {problem !== null ? <p role="alert">Fuzzing stopped: {problem}</p> : null}

@@ -8,6 +8,7 @@ import { appStore, withNotice } from '../store.ts';
 import { spaceTimeSvgText } from '../debug-views/SpaceTime.tsx';
 import { clusterSvgText, download, downloadText, svgToPng } from './download.ts';
 import { scenarioJson, traceJson } from './import-export.ts';
+import { exportCaption, withCaption } from './caption.ts';
 import { loadLinkHash, pushHash } from './history.ts';
 import { clearRecentScenarios, importFile, shareStore, useShare } from './share-store.ts';
 
@@ -32,8 +33,16 @@ const pictures: Record<'cluster' | 'diagram', Picture> = {
   diagram: { name: 'space-time', what: 'The space-time diagram', svg: spaceTimeSvgText },
 };
 
-function exportSvg(picture: Picture): void {
+/** The picture's SVG with its caption (scenario name, seed, moment) under it. */
+function captionedSvg(picture: Picture): string | null {
   const svg = picture.svg();
+  if (svg === null) return null;
+  const { scenario, cursor } = appStore().getState();
+  return withCaption(svg, exportCaption(scenario.name, scenario.seed, cursor.time, cursor.event));
+}
+
+function exportSvg(picture: Picture): void {
+  const svg = captionedSvg(picture);
   if (svg === null) return fail(`${picture.what} is not on screen.`);
   downloadText(`${fileStem()}-${picture.name}.svg`, svg, 'image/svg+xml');
 }
@@ -47,7 +56,7 @@ function svgSize(svg: string): { width: number; height: number } | null {
 }
 
 function exportPng(picture: Picture): void {
-  const svg = picture.svg();
+  const svg = captionedSvg(picture);
   const size = svg === null ? null : svgSize(svg);
   if (svg === null || size === null) return fail(`${picture.what} is not on screen.`);
   svgToPng(svg, size.width, size.height).then(

@@ -2,6 +2,7 @@
 import { scenarioDefaults } from '../../scenario/schema.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import { encodeLink, linkBytesMax } from '../link.ts';
+import { plural } from '../format.ts';
 import { readStored, removeStored, writeStored } from '../storage.ts';
 
 export const recentKey = 'vsr-scope.recent.v1';
@@ -55,11 +56,11 @@ export function recentName(scenario: Scenario): string {
   const parts = named
     ? [clip(scenario.name, 120), `seed ${scenario.seed}`]
     : [
-        `${scenario.replicas} replicas`,
+        plural(scenario.replicas, 'replica'),
         `seed ${scenario.seed}`,
         ...(scenario.mutation === 'none' ? [] : [`broken: ${scenario.mutation}`]),
       ];
-  parts.push(`${scenario.actions.length} actions`);
+  parts.push(plural(scenario.actions.length, 'action'));
   return clip(parts.join(' · '), recentNameMax);
 }
 
