@@ -52,8 +52,8 @@ export interface WorkspaceState {
 export const workspaceDefaults: WorkspaceState = {
   side: 'replicas',
   dock: 'space-time',
-  sideWidth: 560,
-  dockHeight: 260,
+  sideWidth: 500,
+  dockHeight: 240,
   presenter: false,
   phone: 'replicas',
   alert: null,

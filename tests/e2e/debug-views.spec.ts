@@ -231,6 +231,8 @@ test('the diagram draws lane names over the arrows; the history stays readable o
 }) => {
   const { scenario } = mutationScenarios['ignore-client-table'];
   await page.goto(`/${encodeLink(scenario, 1500)}`);
+  // The run holds a violation, which opens its own tab; the diagram is one tab over.
+  await openTab(page, 'Space-time');
   const diagram = page.getByRole('figure', { name: 'Space-time diagram' });
   await expect(diagram).toBeVisible();
   // The exported SVG is painted by the same code as the screen: the names come after the cursor line.

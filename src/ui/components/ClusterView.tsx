@@ -6,8 +6,9 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MessageRecord } from '../../sim/trace.ts';
+import type { MessageType } from '../../protocol/index.ts';
 import { messageLabel } from '../captions.ts';
-import { plural } from '../format.ts';
+import { nodeName, plural } from '../format.ts';
 import { session } from '../controller.ts';
 import { clusterPrimary, type ClientFrame, type NetworkFrame, type ReplicaFrame } from '../frame.ts';
 import { drawMessages, fitTransform, hitMessage, toLayout, type CanvasView } from '../message-canvas.ts';
@@ -55,6 +56,7 @@ export function ClusterView() {
   );
   const layout = useMemo(() => clusterLayout(replicaCount, clientCount), [replicaCount, clientCount]);
   const wrap = useRef<HTMLDivElement>(null);
+  const hover = useRef<((card: HoverState | null) => void) | null>(null);
   const hitAt = (clientX: number, clientY: number): MessageRecord | null => {
     const frame = appStore().getState().frame;
     const box = wrap.current;
@@ -79,9 +81,16 @@ export function ClusterView() {
         inspectMessage(hit.id);
       }}
       onMouseMove={(event) => {
-        if (wrap.current !== null)
-          wrap.current.style.cursor = hitAt(event.clientX, event.clientY) === null ? '' : 'pointer';
+        const box = wrap.current;
+        if (box === null) return;
+        const hit = hitAt(event.clientX, event.clientY);
+        box.style.cursor = hit === null ? '' : 'pointer';
+        const rect = box.getBoundingClientRect();
+        hover.current?.(
+          hit === null ? null : { record: hit, x: event.clientX - rect.left, y: event.clientY - rect.top },
+        );
       }}
+      onMouseLeave={() => hover.current?.(null)}
     >
       <svg
         className="cluster"
@@ -96,6 +105,53 @@ export function ClusterView() {
         <OverflowNote />
       </svg>
       <MessageCanvas layout={layout} />
+      <MessageHoverCard setter={hover} />
+    </div>
+  );
+}
+
+interface HoverState {
+  readonly record: MessageRecord;
+  /** Where the pointer is, in the cluster view's box. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The paper's section a message type belongs to, read from its description ("§4.1 step 3" → §4.1). */
+export function paperSection(type: MessageType): string {
+  return /§[\d.]+/.exec(messageStyles[type].description)?.[0] ?? '';
+}
+
+/**
+ * A hover card for the message under the pointer: its type, from and to, view, op-number and the
+ * paper's section. Its own state, so that hovering re-renders nothing else.
+ */
+function MessageHoverCard({
+  setter,
+}: {
+  readonly setter: { current: ((card: HoverState | null) => void) | null };
+}) {
+  const [card, setCard] = useState<HoverState | null>(null);
+  useLayoutEffect(() => {
+    setter.current = setCard;
+    return () => {
+      setter.current = null;
+    };
+  }, [setter]);
+  if (card === null) return null;
+  const { message } = card.record;
+  const view = 'view' in message ? message.view : null;
+  const op = 'opNumber' in message ? message.opNumber : null;
+  return (
+    <div className="hover-card" role="tooltip" style={{ left: card.x + 14, top: card.y + 14 }}>
+      <strong>{message.type}</strong> <span className="muted">{paperSection(message.type)}</span>
+      <div>{`${nodeName(card.record.from)} → ${nodeName(card.record.to)}`}</div>
+      <div>
+        {view === null ? null : `view ${view}`}
+        {view !== null && op !== null ? ' · ' : null}
+        {op === null ? null : `op-number ${op}`}
+      </div>
+      <div className="muted">{messageStyles[message.type].description}</div>
     </div>
   );
 }

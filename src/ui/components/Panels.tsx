@@ -55,8 +55,14 @@ export function StatusBar() {
       ) : (
         <span className="checker bad">
           <span aria-hidden="true">✗</span>
-          {` violation: ${(violation ?? headViolation)!.message}`}
-          <button type="button" onClick={() => session().seekEvent((violation ?? headViolation)!.event + 1)}>
+          <span className="checker-text" title={(violation ?? headViolation)!.message}>
+            {` violation: ${(violation ?? headViolation)!.message}`}
+          </span>
+          <button
+            type="button"
+            onClick={() => session().seekEvent((violation ?? headViolation)!.event + 1)}
+            title="Move the cursor to just after the event that broke the rule."
+          >
             Jump to violation
           </button>
         </span>
@@ -242,19 +248,33 @@ export function StopPanel() {
   if (stop === null) return null;
   return (
     <section className="stop" role="alert" aria-label="Run stopped">
-      <h2>{`Run stopped: ${stop.title}`}</h2>
-      <p>{stop.message}</p>
-      <p className="stop-facts">
-        {`seed ${stop.seed} · time ${formatTime(stop.time)} · event #${stop.event}`}
-      </p>
-      <div className="row wrap">
-        <button type="button" onClick={() => session().seekEvent(stop.event + 1)}>
+      <div className="stop-text">
+        <h2>{`Run stopped: ${stop.title}`}</h2>
+        <p title={stop.message}>{stop.message}</p>
+        <p className="stop-facts">
+          {`seed ${stop.seed} · time ${formatTime(stop.time)} · event #${stop.event}`}
+        </p>
+      </div>
+      <div className="row wrap stop-actions">
+        <button
+          type="button"
+          onClick={() => session().seekEvent(stop.event + 1)}
+          title="Move the cursor to just after the event that broke the rule."
+        >
           Jump to the event
         </button>
-        <button type="button" onClick={() => shareLink()}>
+        <button
+          type="button"
+          onClick={() => shareLink()}
+          title="Copy a link that replays this run up to the violation."
+        >
           Copy a link that reproduces it
         </button>
-        <button type="button" onClick={() => session().seekEvent(Math.max(0, stop.event))}>
+        <button
+          type="button"
+          onClick={() => session().seekEvent(Math.max(0, stop.event))}
+          title="Move the cursor to just before the event that broke the rule."
+        >
           Show the state before it
         </button>
       </div>
