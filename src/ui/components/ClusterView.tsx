@@ -5,6 +5,8 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { MessageRecord } from '../../sim/trace.ts';
 import type { MessageType } from '../../protocol/index.ts';
 import { messageLabel } from '../captions.ts';
@@ -56,7 +58,6 @@ export function ClusterView() {
   );
   const layout = useMemo(() => clusterLayout(replicaCount, clientCount), [replicaCount, clientCount]);
   const wrap = useRef<HTMLDivElement>(null);
-  const hover = useRef<((card: HoverState | null) => void) | null>(null);
   const hitAt = (clientX: number, clientY: number): MessageRecord | null => {
     const frame = appStore().getState().frame;
     const box = wrap.current;
@@ -86,11 +87,17 @@ export function ClusterView() {
         const hit = hitAt(event.clientX, event.clientY);
         box.style.cursor = hit === null ? '' : 'pointer';
         const rect = box.getBoundingClientRect();
-        hover.current?.(
-          hit === null ? null : { record: hit, x: event.clientX - rect.left, y: event.clientY - rect.top },
+        hoverStore.setState(
+          {
+            card:
+              hit === null
+                ? null
+                : { record: hit, x: event.clientX - rect.left, y: event.clientY - rect.top },
+          },
+          true,
         );
       }}
-      onMouseLeave={() => hover.current?.(null)}
+      onMouseLeave={() => hoverStore.setState({ card: null }, true)}
     >
       <svg
         className="cluster"
@@ -105,10 +112,13 @@ export function ClusterView() {
         <OverflowNote />
       </svg>
       <MessageCanvas layout={layout} />
-      <MessageHoverCard setter={hover} />
+      <MessageHoverCard />
     </div>
   );
 }
+
+/** The message under the pointer: a store of its own, so that hovering re-renders only the card. */
+const hoverStore = createStore<{ readonly card: HoverState | null }>()(() => ({ card: null }));
 
 interface HoverState {
   readonly record: MessageRecord;
@@ -126,18 +136,8 @@ export function paperSection(type: MessageType): string {
  * A hover card for the message under the pointer: its type, from and to, view, op-number and the
  * paper's section. Its own state, so that hovering re-renders nothing else.
  */
-function MessageHoverCard({
-  setter,
-}: {
-  readonly setter: { current: ((card: HoverState | null) => void) | null };
-}) {
-  const [card, setCard] = useState<HoverState | null>(null);
-  useLayoutEffect(() => {
-    setter.current = setCard;
-    return () => {
-      setter.current = null;
-    };
-  }, [setter]);
+function MessageHoverCard() {
+  const card = useStore(hoverStore, (s) => s.card);
   if (card === null) return null;
   const { message } = card.record;
   const view = 'view' in message ? message.view : null;

@@ -28,7 +28,6 @@ export function StateDiff() {
   const [a, setA] = useState(0);
   const [b, setB] = useState(1);
   const visible = useTabVisible();
-  const generation = useApp((s) => s.generation);
   const count = frame?.replicas.length ?? 0;
   const ra = Math.min(a, count - 1);
   const rb = Math.min(b, count - 1);
@@ -40,8 +39,9 @@ export function StateDiff() {
     if (mode === 'replicas') return diffSnapshots(snapshotAt(events, ra), snapshotAt(events, rb));
     if (pinnedEvents < 0) return null;
     return diffSnapshots(snapshotAt(pinnedEvents, ra), snapshotAt(events, ra));
-    // generation: the same event count in a forked run is another state.
-  }, [visible, count, mode, events, pinnedEvents, ra, rb, generation]);
+    // `frame` changes with the moment and with a fork (the same event count in another run).
+    // oxlint-disable-next-line react-hooks/exhaustive-deps -- frame stands for the run's state here
+  }, [visible, frame, count, mode, events, pinnedEvents, ra, rb]);
   if (frame === null) return null;
   const rows = diff?.rows ?? null;
   const heads: [string, string] =
