@@ -93,6 +93,25 @@ describe('an open-ended (live) run', () => {
     expect(s.run.scenario).toBe(state.scenario);
   });
 
+  it('plays on through a quiet stretch with nothing scheduled', () => {
+    const quiet = parseScenario({
+      version: 1,
+      replicas: 1,
+      clients: 1,
+      workload: { requestsPerClient: 0 },
+      until: 300,
+    });
+    const s = session(quiet, () => 0, true);
+    play(s, 130_000);
+    expect(s.store.getState().cursor.time).toBeGreaterThanOrEqual(130_000);
+    expect(
+      s.store
+        .getState()
+        .notices.map((n) => n.text)
+        .join(),
+    ).not.toContain('reached its end');
+  });
+
   it('takes an action after its end, which extends it', () => {
     const s = session(scenario, () => 0, true);
     s.goToTime(300);

@@ -9,6 +9,7 @@ import type { Action, Scenario } from '../sim/scenario-types.ts';
 import type { World } from '../sim/world.ts';
 import { actionsMax, untilMsMax } from '../scenario/schema.ts';
 import { buildFrame } from './frame.ts';
+import { afterFork, noThinning, thinCheckpoints, thinningNotice, type Thinning } from './memory-policy.ts';
 import { MarkerIndex, isJumpTarget, jumpKindLabels, type JumpKind } from './notable.ts';
 import {
   nextSpeed,
@@ -65,6 +66,8 @@ export class Session {
   private speedWindow = { wall: 0, virtual: 0 };
   /** See extendUntil. */
   private openEnded: boolean;
+  /** The memory policy's progress over this run's checkpoints (see memory-policy.ts). */
+  private thinning: Thinning = noThinning;
   /** Told whenever newRun() replaces the run (the share module records browser history). */
   onNewRun: ((scenario: Scenario) => void) | null = null;
 
@@ -117,6 +120,7 @@ export class Session {
     const time = Math.max(cursor.time, world.eventCount > 0 ? world.now : 0);
     const frame = buildFrame(world, this.run.journal, time, this.generation, state.frame);
     this.markerIndex.scan(this.run.journal);
+    this.applyMemoryPolicy(extra);
     const head = this.run.head;
     const finished = this.run.finished;
     const next: StatePatch = { cursor: { event: world.eventCount, time }, frame, ...extra };
@@ -164,6 +168,19 @@ export class Session {
     this.store.setState(next);
   }
 
+  /** Thins old checkpoints as the run grows; the first time it drops any, says so once. */
+  private applyMemoryPolicy(extra: StatePatch): void {
+    const before = this.thinning;
+    this.thinning = thinCheckpoints(this.run, before);
+    if (before.dropped === 0 && this.thinning.dropped > 0 && extra.notices === undefined)
+      Object.assign(extra, withNotice(this.state, 'info', thinningNotice(this.run)));
+  }
+
+  /** Checkpoints the memory policy has dropped from this run (for the status and the bench). */
+  get droppedCheckpoints(): number {
+    return this.thinning.dropped;
+  }
+
   private refresh(extra: StatePatch = {}): void {
     this.publish(this.state.cursor, extra);
   }
@@ -195,7 +212,10 @@ export class Session {
     const count = target >= run.head.now ? run.head.eventCount : run.eventCountAt(target);
     const extra: StatePatch = {};
     const stalled = run.head.halted && count === run.head.eventCount;
-    if (target >= until || (run.finished && count === run.head.eventCount) || stalled) {
+    // An open-ended run has no end but a violation: a quiet cluster (nothing scheduled before the
+    // current end) plays on, its time passing.
+    const ended = !this.openEnded && run.finished && count === run.head.eventCount;
+    if (target >= until || ended || stalled) {
       extra.playing = false;
       if (!stalled)
         Object.assign(extra, withNotice(state, 'info', `The run reached its end at ${formatTime(target)}.`));
@@ -488,6 +508,7 @@ export class Session {
 
   /** After the run forked (its scenario's actions changed): what was derived from the old future goes. */
   private forgetFuture(): void {
+    afterFork(this.run);
     this.generation++;
     this.cached = null;
     this.markerIndex.truncate(this.run.journal.eventCount);
@@ -509,6 +530,7 @@ export class Session {
   newRun(scenario: Scenario, playing = true, openEnded = true): void {
     this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
     this.openEnded = openEnded;
+    this.thinning = noThinning;
     this.generation++;
     this.cached = null;
     this.markerIndex.reset();
