@@ -129,6 +129,17 @@ describe('an open-ended (live) run', () => {
     expect(traceHash(replay.journal)).toBe(traceHash(s.run.journal));
   });
 
+  it('stops at the most events a run may hold, and says so', () => {
+    const store = createAppStore(scenario, true);
+    const s = new Session(store, scenario, { clock: () => 0, openEnded: true, eventsMax: 500 });
+    play(s, 60_000);
+    const state = s.store.getState();
+    expect(state.playing).toBe(false);
+    expect(s.run.head.eventCount).toBeGreaterThanOrEqual(500);
+    expect(state.cursor.time).toBeLessThan(60_000);
+    expect(state.notices.at(-1)?.text).toMatch(/the most the page keeps in memory/);
+  });
+
   it('a run loaded for checking keeps its end even when acted on', () => {
     const s = session(scenario, () => 0, false);
     s.goToTime(300);

@@ -40,7 +40,16 @@ export interface SessionOptions {
   readonly clock?: () => number;
   /** Whether the first run is live (extends its end) rather than loaded for checking. */
   readonly openEnded?: boolean;
+  /** Events a run may hold before playing stops (runEventsMax). */
+  readonly eventsMax?: number;
 }
+
+/**
+ * The most events a run keeps in the page. The trace keeps every event (the event log, the
+ * diagram, links and exports read it), about 100 bytes each: at this many the heap holds about
+ * 250 MB, and playing stops with a notice rather than grow without bound (see memory-policy.ts).
+ */
+export const runEventsMax = 2_000_000;
 
 /** How far past the cursor an open-ended run moves its end each time it reaches it. */
 export const untilStepMs = 60_000;
@@ -79,6 +88,7 @@ export class Session {
       maxFrameGapMs: options.maxFrameGapMs ?? 100,
       clock: options.clock ?? (() => performance.now()),
       openEnded: options.openEnded ?? true,
+      eventsMax: options.eventsMax ?? runEventsMax,
     };
     this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
     this.openEnded = options.openEnded ?? true;
@@ -215,7 +225,18 @@ export class Session {
     // An open-ended run has no end but a violation: a quiet cluster (nothing scheduled before the
     // current end) plays on, its time passing.
     const ended = !this.openEnded && run.finished && count === run.head.eventCount;
-    if (target >= until || ended || stalled) {
+    const full = run.head.eventCount >= this.options.eventsMax && count >= run.head.eventCount;
+    if (full) {
+      extra.playing = false;
+      Object.assign(
+        extra,
+        withNotice(
+          state,
+          'warning',
+          `This run holds ${run.head.eventCount.toLocaleString('en')} events, the most the page keeps in memory (about 250 MB): playing stops here. Export it, or start a new run.`,
+        ),
+      );
+    } else if (target >= until || ended || stalled) {
       extra.playing = false;
       if (!stalled)
         Object.assign(extra, withNotice(state, 'info', `The run reached its end at ${formatTime(target)}.`));

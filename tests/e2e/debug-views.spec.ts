@@ -97,6 +97,8 @@ test('the linearizability view highlights the illegal operations of a bad histor
   await expect(view).toContainText('not linearizable');
   const illegal = view.getByRole('list', { name: 'Illegal operations' }).getByRole('listitem');
   await expect(illegal).toHaveCount(result!.illegal!.operations.length);
+  // The view opens on the latest operations at a readable size; Fit all shows every one.
+  await view.getByRole('button', { name: 'Fit all' }).click();
   await expect(view.getByRole('img', { name: /, illegal$/ })).toHaveCount(result!.illegal!.operations.length);
   await view.scrollIntoViewIfNeeded();
   await shot(page, 'linearizability-view', view);
