@@ -175,11 +175,11 @@ export function framesOfTrace(events: readonly TraceEvent[]): TracedFrames {
     (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
   );
   let best: { pid: number; tid: number; busy: number } | null = null;
-  for (const main of mains) {
+  for (const thread of mains) {
     let busy = 0;
     for (const e of events)
-      if (e.pid === main.pid && e.tid === main.tid && e.name === 'RunTask') busy += e.dur ?? 0;
-    if (best === null || busy > best.busy) best = { pid: main.pid, tid: main.tid, busy };
+      if (e.pid === thread.pid && e.tid === thread.tid && e.name === 'RunTask') busy += e.dur ?? 0;
+    if (best === null || busy > best.busy) best = { pid: thread.pid, tid: thread.tid, busy };
   }
   const empty = summary([]);
   if (best === null)

@@ -57,12 +57,12 @@ export function Tabs<T extends string>({
   // Keep the open tab in sight in a bar that scrolls sideways (a phone), without moving the page.
   useEffect(() => {
     const bar = list.current;
-    const tab = bar?.querySelector<HTMLElement>('[aria-selected="true"]');
+    const tab = bar?.querySelector<HTMLElement>(`#${name}-tab-${selected}`);
     if (bar === null || tab === null || tab === undefined) return;
     if (tab.offsetLeft < bar.scrollLeft) bar.scrollLeft = tab.offsetLeft;
     else if (tab.offsetLeft + tab.offsetWidth > bar.scrollLeft + bar.clientWidth)
       bar.scrollLeft = tab.offsetLeft + tab.offsetWidth - bar.clientWidth;
-  }, [selected]);
+  }, [name, selected]);
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
     const index = tabs.findIndex((t) => t.id === selected);
     let next: number;
