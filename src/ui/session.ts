@@ -51,6 +51,17 @@ export interface SessionOptions {
  */
 export const runEventsMax = 2_000_000;
 
+/**
+ * How often the text panels follow while playing: every panelIntervalMs, or at 10x and faster
+ * every fastPanelIntervalMs (their numbers change too fast to read, and redrawing nine cards'
+ * logs every 100 ms was most of the page's layout work at 100x).
+ */
+export const fastPanelIntervalMs = 250;
+
+export function panelIntervalFor(speed: number): number {
+  return speed >= 10 ? fastPanelIntervalMs : panelIntervalMs;
+}
+
 /** How far past the cursor an open-ended run moves its end each time it reaches it. */
 export const untilStepMs = 60_000;
 
@@ -138,12 +149,11 @@ export class Session {
     const at = wall ?? 0;
     // While playing, the text panels, the timeline and its markers follow at most every
     // panelIntervalMs, and the event log half-way between them, so that the work is spread.
-    const panelDue = immediate || at - this.lastPanelWall >= panelIntervalMs;
+    const interval = panelIntervalFor(state.speed);
+    const panelDue = immediate || at - this.lastPanelWall >= interval;
     const logDue =
       immediate ||
-      (!panelDue &&
-        at - this.lastLogWall >= panelIntervalMs &&
-        at - this.lastPanelWall >= panelIntervalMs / 2);
+      (!panelDue && at - this.lastLogWall >= interval && at - this.lastPanelWall >= interval / 2);
     if (panelDue) {
       next.panelFrame = frame;
       next.markers = this.markerIndex.markers;

@@ -34,10 +34,10 @@ export function StatusBar() {
   );
   return (
     <div className="status-bar" role="group" aria-label="Status">
-      <span className="stat">
+      <span className="stat stat-fixed stat-time">
         <span className="muted">time</span> <strong>{formatTime(time)}</strong>
       </span>
-      <span className="stat">
+      <span className="stat stat-fixed stat-event">
         <span className="muted">event</span> <strong>{event}</strong>
       </span>
       <span className="stat">

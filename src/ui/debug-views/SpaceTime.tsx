@@ -34,6 +34,8 @@ const defaultSpan = 400;
 /** Wall ms between refreshes of the accessible layer while playing. */
 const layerIntervalMs = 500;
 const minSpan = 5;
+/** Wall ms between redraws while the run plays at 10x or faster. */
+const fastRedrawMs = 66;
 
 interface Viewport {
   readonly start: number;
@@ -110,6 +112,11 @@ export interface DiagramSource {
   selectMessage(record: MessageRecord): void;
   /** Whether the cursor is moving by itself (the accessible layer then refreshes less often). */
   playing(): boolean;
+  /**
+   * Whether it moves fast (10x and more): then the accessible layer waits for a pause, since its
+   * hundred buttons cannot be read at that pace and re-rendering them was a large part of a frame.
+   */
+  fast(): boolean;
 }
 
 const sessionSource: DiagramSource = {
@@ -128,6 +135,7 @@ const sessionSource: DiagramSource = {
   },
   selectMessage,
   playing: () => appStore().getState().playing,
+  fast: () => appStore().getState().speed >= 10,
 };
 
 /** The diagram of the live run, linked to the cursor and the inspector. */
@@ -246,7 +254,7 @@ export function SpaceTimeView({
       // at most every layerIntervalMs: re-rendering a hundred buttons each frame was the diagram's
       // largest cost, and a keyboard user walks the arrows with the run paused.
       const wall = performance.now();
-      if (source.playing() && wall - layerWall.current < layerIntervalMs) {
+      if (source.playing() && (source.fast() || wall - layerWall.current < layerIntervalMs)) {
         if (drawSamples.length < 20_000) drawSamples.push({ ms: wall - started, arrows: count });
         return;
       }
@@ -280,6 +288,7 @@ export function SpaceTimeView({
   // while the diagram is on screen: scrolled away, it costs nothing and redraws when it comes back.
   useEffect(() => {
     let pending = 0;
+    let drawnAt = -Infinity;
     let visible = true;
     let stale = false;
     const schedule = () => {
@@ -288,8 +297,15 @@ export function SpaceTimeView({
         return;
       }
       if (pending === 0)
-        pending = requestAnimationFrame(() => {
+        pending = requestAnimationFrame((now) => {
           pending = 0;
+          // Playing fast, the diagram follows at fastRedrawMs: every redraw of its canvas is also a
+          // new bitmap for the compositor, which cost more than drawing it.
+          if (source.playing() && source.fast() && now - drawnAt < fastRedrawMs) {
+            schedule();
+            return;
+          }
+          drawnAt = now;
           draw();
         });
     };

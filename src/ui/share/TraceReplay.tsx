@@ -129,6 +129,7 @@ function traceSource(
     },
     seekEvent: seek,
     playing: () => false,
+    fast: () => false,
     selectMessage: (record) => {
       seek(record.sentBy + 1);
       select(record);

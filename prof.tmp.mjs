@@ -1,0 +1,22 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
+await p.goto('http://127.0.0.1:4201/'); await p.waitForFunction(() => window.vsrScopeDebug !== undefined);
+await p.evaluate((sp) => window.vsrScopeDebug.load({ version: 1, seed: 11, replicas: 9, clients: 8, workload: { requestsPerClient: 1000000, keys: 16 }, network: { latencyMs: [20, 120], dropRate: 0.15 }, until: 86000000 }, sp), Number(process.argv[2] ?? 100));
+await p.waitForTimeout(1500);
+await b.startTracing(p, { categories: ['toplevel','devtools.timeline','disabled-by-default-devtools.timeline','blink','cc'] });
+await p.waitForTimeout(3000);
+const t = JSON.parse((await b.stopTracing()).toString()).traceEvents;
+const main = t.find(e => e.ph==='M' && e.name==='thread_name' && e.args?.name==='CrRendererMain' && t.some(x=>x.pid===e.pid && x.name==='FunctionCall'));
+const by = new Map();
+for (const e of t) if (e.pid===main.pid && e.tid===main.tid && e.ph==='X') by.set(e.name, (by.get(e.name)??0) + (e.dur??0)/1000);
+console.log([...by].sort((a,b)=>b[1]-a[1]).slice(0,25).map(([n,d])=>`${n}: ${d.toFixed(0)}`).join('\n'));
+// layout roots
+const lay = t.filter(e => e.pid===main.pid && e.name==='Layout' && e.ph==='X');
+for (const e of lay.slice(0,8)) console.log(JSON.stringify(e.args).slice(0,300));
+console.log('layouts', lay.length, 'avg', (lay.reduce((n,e)=>n+e.dur,0)/lay.length/1000).toFixed(2));
+const ul = t.filter(e => e.pid===main.pid && e.name==='UpdateLayoutTree' && e.ph==='X');
+console.log('style', ul.length, 'avg', (ul.reduce((n,e)=>n+e.dur,0)/ul.length/1000).toFixed(2), 'elements', ul.slice(0,5).map(e=>e.args?.elementCount));
+const pa = t.filter(e => e.pid===main.pid && e.name==='Paint' && e.ph==='X');
+console.log('paint', pa.length, JSON.stringify(pa.slice(0,3).map(e=>e.args)));
+await b.close();
