@@ -216,3 +216,45 @@ test('"the run is yours now": a finished tour plays on for more than a minute', 
     .toBeGreaterThan(start.until + 60_000);
   await expect(page.getByText('The run reached its end')).toHaveCount(0);
 });
+
+/** Visible controls without a tooltip (a title on it or on its label) in the page as it is now. */
+async function untitledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>(
+      'button, select, input:not([type="hidden"]), summary, a[href], [role="separator"]',
+    );
+    for (const element of controls) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || element.closest('[hidden]') !== null) continue;
+      if (element.closest('.sr-only') !== null) continue;
+      const titled =
+        element.title !== '' ||
+        element.closest('label')?.title ||
+        (element.id !== '' && document.querySelector(`label[for="${element.id}"][title]`) !== null);
+      if (titled) continue;
+      const name = element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '';
+      const where = element.closest('[aria-label]')?.getAttribute('aria-label') ?? '';
+      out.push(`${element.tagName.toLowerCase()} "${name.slice(0, 40)}" in ${where}`);
+    }
+    return out;
+  });
+}
+
+test('every control has a tooltip, in every tab', async ({ page }) => {
+  await page.goto('/');
+  await page.waitForTimeout(500);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const missing = new Set<string>();
+  for (const name of ['Replicas', 'Inspector', 'Break things', 'Event log']) {
+    await openTab(page, name);
+    for (const control of await untitledControls(page)) missing.add(control);
+  }
+  for (const name of ['Space-time', 'Linearizability', 'State diff', 'Find a bug', 'Violation']) {
+    await openTab(page, name);
+    for (const control of await untitledControls(page)) missing.add(control);
+  }
+  await page.locator('details.key > summary').click();
+  for (const control of await untitledControls(page)) missing.add(control);
+  expect([...missing]).toEqual([]);
+});

@@ -163,7 +163,12 @@ export function App() {
   const touring = useTours((s) => s.active !== null);
   return (
     <div className={`app workspace${presenter && touring ? ' presenter' : ''}`}>
-      <a className="skip-link" href="#dock" onClick={skipToDock}>
+      <a
+        className="skip-link"
+        href="#dock"
+        onClick={skipToDock}
+        title="Move the keyboard to the debugging views' tabs."
+      >
         Skip to the debugging views
       </a>
       <header className="topbar">

@@ -367,7 +367,9 @@ export function InFlightList() {
   const selectedId = useApp((s) => (s.selection?.kind === 'message' ? s.selection.id : -1));
   return (
     <details className="in-flight" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{`Messages in flight: ${count}`}</summary>
+      <summary title="Every message on its way, as a list: pick one to inspect, drop or duplicate it.">
+        {`Messages in flight: ${count}`}
+      </summary>
       {!open ? null : playing || messages === null ? (
         <p className="muted">
           Pause to list them; click one (here or in the cluster view) to inspect, drop or duplicate it.

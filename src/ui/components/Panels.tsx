@@ -236,6 +236,7 @@ export function Hint() {
         className="ghost"
         onClick={() => appStore().setState({ hintVisible: false })}
         aria-label="Dismiss hint"
+        title="Hide this hint."
       >
         ✕
       </button>

@@ -54,7 +54,10 @@ export function FilteredEventLog() {
     <section className="event-log" aria-label="Event log">
       <header className="panel-head">
         <h2>Event log</h2>
-        <label className="inline">
+        <label
+          className="inline"
+          title="Only view changes, commits, crashes, recoveries, actions and violations."
+        >
           <input
             type="checkbox"
             checked={filter.notableOnly}
@@ -64,7 +67,7 @@ export function FilteredEventLog() {
         </label>
       </header>
       <div className="log-filters" role="group" aria-label="Event log filters">
-        <label className="inline">
+        <label className="inline" title="Only events at, from or to this replica or client.">
           Node{' '}
           <select value={filter.node} onChange={(e) => setFilter({ ...filter, node: e.target.value })}>
             <option value="">all</option>
@@ -75,7 +78,7 @@ export function FilteredEventLog() {
             ))}
           </select>
         </label>{' '}
-        <label className="inline">
+        <label className="inline" title="Only events about messages of this type.">
           Message type{' '}
           <select
             value={filter.type}
@@ -89,7 +92,10 @@ export function FilteredEventLog() {
             ))}
           </select>
         </label>{' '}
-        <label className="inline">
+        <label
+          className="inline"
+          title="Only events whose words contain this; N and Shift+N jump between them."
+        >
           Search{' '}
           <input
             type="search"

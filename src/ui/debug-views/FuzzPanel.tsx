@@ -86,7 +86,10 @@ export function FuzzPanel() {
       <h2>Find a bug</h2>
       <p>
         Runs random fault scenarios with every checker in Web Workers.{' '}
-        <label className="inline">
+        <label
+          className="inline"
+          title="Break one rule of the protocol on purpose, to watch the checkers catch it."
+        >
           Mutation{' '}
           <select
             value={mutation}
@@ -101,11 +104,15 @@ export function FuzzPanel() {
           </select>
         </label>{' '}
         {running ? (
-          <button type="button" onClick={stop}>
+          <button type="button" onClick={stop} title="Stop the workers.">
             Stop fuzzing
           </button>
         ) : (
-          <button type="button" onClick={start}>
+          <button
+            type="button"
+            onClick={start}
+            title="Run one swarm scenario per seed in Web Workers until a checker objects."
+          >
             Start fuzzing
           </button>
         )}

@@ -430,33 +430,34 @@ export function SpaceTimeView({
         {/* The visible time window: written by draw(), which follows the cursor between renders. */}
         <span className="muted" ref={rangeRef} />
         <span className="space-time-tools" role="group" aria-label="Diagram view">
-          <button type="button" onClick={() => pan(-0.5)}>
+          <button type="button" onClick={() => pan(-0.5)} title="Show earlier events (or drag the diagram).">
             Pan left
           </button>
-          <button type="button" onClick={() => pan(0.5)}>
+          <button type="button" onClick={() => pan(0.5)} title="Show later events (or drag the diagram).">
             Pan right
           </button>
-          <button type="button" onClick={() => zoom(0.5)}>
+          <button type="button" onClick={() => zoom(0.5)} title="Zoom in on time (or the mouse wheel).">
             Zoom in
           </button>
-          <button type="button" onClick={() => zoom(2)}>
+          <button type="button" onClick={() => zoom(2)} title="Zoom out on time (or the mouse wheel).">
             Zoom out
           </button>
           <button
             type="button"
             aria-pressed={viewport.follow}
             onClick={() => setViewport({ ...viewRef.current, follow: !viewport.follow })}
+            title="Keep the cursor in the window while the run plays."
           >
             Follow cursor
           </button>
         </span>
       </figcaption>
       <details className="space-time-filters">
-        <summary>Diagram filters</summary>
+        <summary title="Hide message types or lanes from the diagram.">Diagram filters</summary>
         <fieldset>
           <legend>Message types</legend>
           {allTypes.map((type) => (
-            <label key={type} className="inline">
+            <label key={type} className="inline" title={`Show ${type} messages in the diagram.`}>
               <input
                 type="checkbox"
                 checked={!hiddenTypes.has(type)}
@@ -469,7 +470,7 @@ export function SpaceTimeView({
         <fieldset>
           <legend>Lanes</legend>
           {Array.from({ length: laneCount }, (_, lane) => (
-            <label key={lane} className="inline">
+            <label key={lane} className="inline" title="Show this lane in the diagram.">
               <input
                 type="checkbox"
                 checked={!hiddenLanes.has(lane)}

@@ -51,7 +51,7 @@ export function StateDiff() {
         ? ['A', 'B']
         : [`at ${formatTime(pinned.time)}`, `at ${formatTime(frame.time)}`];
   const replicaSelect = (label: string, value: number, set: (n: number) => void) => (
-    <label className="inline">
+    <label className="inline" title="Which replica's whole state to compare.">
       {label}{' '}
       <select value={value} onChange={(e) => set(Number(e.target.value))}>
         {frame.replicas.map((r) => (
@@ -64,7 +64,7 @@ export function StateDiff() {
     <section className="debug-panel" aria-label="State diff">
       <h2>State diff</h2>
       <div role="radiogroup" aria-label="Compare">
-        <label className="inline">
+        <label className="inline" title="One replica at a pinned moment (A) and at the cursor (B).">
           <input
             type="radio"
             name="state-diff-mode"
@@ -73,7 +73,7 @@ export function StateDiff() {
           />{' '}
           two moments
         </label>{' '}
-        <label className="inline">
+        <label className="inline" title="Two replicas at the cursor.">
           <input
             type="radio"
             name="state-diff-mode"
@@ -85,7 +85,11 @@ export function StateDiff() {
       </div>
       {mode === 'moments' ? (
         <p>
-          <button type="button" onClick={() => setPin({ frame, scenario })}>
+          <button
+            type="button"
+            onClick={() => setPin({ frame, scenario })}
+            title="Remember this moment as A; move the cursor and compare."
+          >
             Pin this moment as A
           </button>{' '}
           {pinned === null

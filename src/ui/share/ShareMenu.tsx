@@ -97,11 +97,14 @@ export function ShareMenu() {
   }, []);
   return (
     <details className="share-menu" ref={menu}>
-      <summary>Import / Export</summary>
+      <summary title="Export the scenario, the trace or a picture; import a scenario or a trace.">
+        Import / Export
+      </summary>
       <div className="share-menu-body" role="group" aria-label="Import and export">
         <button
           type="button"
           onClick={() => downloadText(`${fileStem()}.json`, scenarioJson(appStore().getState().scenario))}
+          title="The scenario as JSON: seed, settings and every action (what `sim run` reads)."
         >
           Export scenario JSON
         </button>
@@ -110,24 +113,42 @@ export function ShareMenu() {
           onClick={() =>
             downloadText(`${fileStem()}-trace.json`, traceJson(session().run, appStore().getState().scenario))
           }
+          title="Every event of the run so far, with its scenario, as JSON."
         >
           Export trace JSON
         </button>
-        <button type="button" onClick={() => exportSvg(pictures.cluster)}>
+        <button
+          type="button"
+          onClick={() => exportSvg(pictures.cluster)}
+          title="The cluster view as SVG, with a caption naming the scenario, the seed and the moment."
+        >
           Export cluster SVG
         </button>
-        <button type="button" onClick={() => exportPng(pictures.cluster)}>
+        <button
+          type="button"
+          onClick={() => exportPng(pictures.cluster)}
+          title="The cluster view as PNG, with a caption naming the scenario, the seed and the moment."
+        >
           Export cluster PNG
         </button>
-        <button type="button" onClick={() => exportSvg(pictures.diagram)}>
+        <button
+          type="button"
+          onClick={() => exportSvg(pictures.diagram)}
+          title="The space-time diagram as SVG, with a caption naming the scenario, the seed and the moment."
+        >
           Export diagram SVG
         </button>
-        <button type="button" onClick={() => exportPng(pictures.diagram)}>
+        <button
+          type="button"
+          onClick={() => exportPng(pictures.diagram)}
+          title="The space-time diagram as PNG, with a caption naming the scenario, the seed and the moment."
+        >
           Export diagram PNG
         </button>
         <label htmlFor={inputId}>Import scenario or trace JSON</label>
         <input
           id={inputId}
+          title="Open a scenario or a trace JSON file (or drop one anywhere on the page)."
           type="file"
           accept=".json,application/json"
           onChange={(event) => {
@@ -162,7 +183,13 @@ export function ShareMenu() {
             ))}
           </ol>
         )}
-        <button type="button" className="ghost" onClick={clearRecentScenarios} disabled={recent.length === 0}>
+        <button
+          type="button"
+          className="ghost"
+          onClick={clearRecentScenarios}
+          disabled={recent.length === 0}
+          title="Forget the scenarios listed here (they are kept in this browser only)."
+        >
           Clear recent scenarios
         </button>
       </div>
