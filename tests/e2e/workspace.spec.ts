@@ -258,3 +258,57 @@ test('every control has a tooltip, in every tab', async ({ page }) => {
   for (const control of await untitledControls(page)) missing.add(control);
   expect([...missing]).toEqual([]);
 });
+
+test('the event log is virtualized: thousands of events, a few dozen rows rendered', async ({ page }) => {
+  await page.goto('/');
+  await page.waitForFunction(() => window.vsrScopeDebug !== undefined);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const events = await page.evaluate(() => {
+    const debug = window.vsrScopeDebug!;
+    return debug.seek(debug.compute(6000)) >= 0 ? debug.state().cursorEvent : 0;
+  });
+  expect(events).toBeGreaterThan(5000);
+  await openTab(page, 'Event log');
+  const log = page.getByRole('region', { name: 'Event log' });
+  const rows = log.getByRole('listitem').getByRole('button');
+  await expect(rows.first()).toBeVisible();
+  expect(await rows.count()).toBeLessThan(80);
+  const list = log.getByRole('list');
+  const height = await list.evaluate((element) => element.scrollHeight);
+  expect(height).toBeGreaterThanOrEqual(events * 24 - 24);
+  // The oldest event is one scroll away.
+  await list.evaluate((element) => {
+    element.scrollTop = element.scrollHeight;
+  });
+  await expect(
+    log
+      .getByRole('listitem')
+      .filter({ has: page.getByText(/^0\.0\d\d s$/) })
+      .first(),
+  ).toBeVisible();
+  expect(await rows.count()).toBeLessThan(80);
+});
+
+test('axe stays clean in every tab of the workspace', async ({ page }) => {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  await page.goto('/');
+  await page.waitForTimeout(500);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const problems: string[] = [];
+  for (const name of [
+    'Inspector',
+    'Break things',
+    'Event log',
+    'Linearizability',
+    'State diff',
+    'Find a bug',
+    'Violation',
+  ]) {
+    await openTab(page, name);
+    const results = await new AxeBuilder({ page }).analyze();
+    for (const v of results.violations)
+      if (v.impact === 'serious' || v.impact === 'critical')
+        problems.push(`${name}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  }
+  expect(problems).toEqual([]);
+});
