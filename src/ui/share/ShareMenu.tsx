@@ -9,7 +9,7 @@ import { spaceTimeSvgText } from '../debug-views/SpaceTime.tsx';
 import { clusterSvgText, download, downloadText, svgToPng } from './download.ts';
 import { scenarioJson, traceJson } from './import-export.ts';
 import { exportCaption, withCaption } from './caption.ts';
-import { loadLinkHash, pushHash } from './history.ts';
+import { loadLinkHash, pushHash } from '../history.ts';
 import { clearRecentScenarios, importFile, shareStore, useShare } from './share-store.ts';
 
 function fileStem(): string {

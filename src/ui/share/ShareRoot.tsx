@@ -9,7 +9,7 @@ import { session } from '../controller.ts';
 import { decodeLink, encodeLink } from '../link.ts';
 import { appStore, withNotice } from '../store.ts';
 import { closeTour, openTourHash, reloadProgress } from '../tours/tour-store.ts';
-import { loadLinkHash, recordLoaded, replaceHash } from './history.ts';
+import { loadLinkHash, recordLoaded, replaceHash } from '../history.ts';
 import { recordRecent } from './recent.ts';
 import { installUrlSync } from './url-sync.ts';
 import { importFile, reloadRecent, shareStore } from './share-store.ts';

@@ -10,7 +10,7 @@
 import { encodeLink } from '../link.ts';
 import type { AppState, AppStore } from '../store.ts';
 import { tourStore, type TourState } from '../tours/tour-store.ts';
-import { replaceHash } from './history.ts';
+import { replaceHash } from '../history.ts';
 
 /** Quiet time before the link is rewritten (history.replaceState is rate-limited by browsers). */
 export const urlSyncDelayMs = 400;

@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import { stepScenario, tourById, type Tour } from '../../scenario/tours/index.ts';
 import { session } from '../controller.ts';
 import { appStore } from '../store.ts';
-import { fallBackToDefault, replaceHash, pushHash, withoutHistory } from '../share/history.ts';
+import { fallBackToDefault, replaceHash, pushHash, withoutHistory } from '../history.ts';
 import { clearProgress, loadProgress, recordProgress, type ProgressMap } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
 

@@ -1,6 +1,6 @@
 /** An in-memory stand-in for localStorage, for tests of the stores that persist to it. */
 import { afterEach, beforeEach } from 'vitest';
-import { onCorrupt } from '../storage.ts';
+import { onCorrupt } from './storage.ts';
 
 export class MemoryStorage {
   private readonly items = new Map<string, string>();
