@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { tourById, type Highlight } from '../../scenario/tours/index.ts';
 import { setMessageHighlights } from '../message-highlight.ts';
-import { togglePresenter, useWorkspace } from '../workspace.ts';
+import { showSide, togglePresenter, useWorkspace } from '../workspace.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './tours.css';
@@ -13,6 +13,9 @@ function useMessageHighlights(highlights: readonly Highlight[] | null): void {
   const key = JSON.stringify(highlights ?? []);
   useEffect(() => {
     const parsed = JSON.parse(key) as Highlight[];
+    // What the step names on a card (a replica, a log cell, a counter) is outlined in the Replicas
+    // tab: open it, so that the outline is in sight without scrolling anything.
+    if (parsed.some((h) => h.kind !== 'message')) showSide('replicas');
     setMessageHighlights(
       parsed.flatMap((h) => (h.kind === 'message' ? [{ type: h.type, from: h.from, to: h.to }] : [])),
     );
