@@ -312,3 +312,25 @@ test('axe stays clean in every tab of the workspace', async ({ page }) => {
   }
   expect(problems).toEqual([]);
 });
+
+test('hovering a message in the cluster view shows its card: type, from and to, the paper section', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.waitForTimeout(900);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const cluster = page.locator('.cluster-wrap');
+  const box = (await cluster.boundingBox())!;
+  const card = page.getByRole('tooltip');
+  // Sweep the picture until the pointer is over a message (they are drawn on a canvas).
+  sweep: for (let y = box.y + 10; y < box.y + box.height; y += 6)
+    for (let x = box.x + 10; x < box.x + box.width; x += 6) {
+      await page.mouse.move(x, y);
+      if ((await card.count()) > 0) break sweep;
+    }
+  await expect(card).toBeVisible();
+  await expect(card).toContainText(/(replica|client) \S+ → (replica|client) \S+/);
+  await expect(card).toContainText('§4');
+  await page.mouse.move(box.x + box.width + 50, box.y);
+  await expect(card).toHaveCount(0);
+});

@@ -117,6 +117,8 @@ export interface DiagramSource {
    * hundred buttons cannot be read at that pace and re-rendering them was a large part of a frame.
    */
   fast(): boolean;
+  /** Whether it moves slower than real time (below 1x): then the accessible layer follows it. */
+  slowMotion(): boolean;
 }
 
 const sessionSource: DiagramSource = {
@@ -136,6 +138,7 @@ const sessionSource: DiagramSource = {
   selectMessage,
   playing: () => appStore().getState().playing,
   fast: () => appStore().getState().speed >= 10,
+  slowMotion: () => appStore().getState().speed < 1,
 };
 
 /** The diagram of the live run, linked to the cursor and the inspector. */
@@ -251,10 +254,10 @@ export function SpaceTimeView({
       drawLaneNames(ctx, g, highlighted);
       if (into !== undefined) return;
       // The accessible layer changes only when the window's content does, and while the run plays
-      // at most every layerIntervalMs: re-rendering a hundred buttons each frame was the diagram's
-      // largest cost, and a keyboard user walks the arrows with the run paused.
+      // only in slow motion, at most every layerIntervalMs: re-rendering a hundred buttons was the
+      // diagram's largest cost (long tasks at 1x), and a keyboard user walks the arrows paused.
       const wall = performance.now();
-      if (source.playing() && (source.fast() || wall - layerWall.current < layerIntervalMs)) {
+      if (source.playing() && (!source.slowMotion() || wall - layerWall.current < layerIntervalMs)) {
         if (drawSamples.length < 20_000) drawSamples.push({ ms: wall - started, arrows: count });
         return;
       }

@@ -130,6 +130,7 @@ function traceSource(
     seekEvent: seek,
     playing: () => false,
     fast: () => false,
+    slowMotion: () => true,
     selectMessage: (record) => {
       seek(record.sentBy + 1);
       select(record);
