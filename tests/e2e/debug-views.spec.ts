@@ -143,6 +143,9 @@ test('the space-time diagram pans a 100,000-event run smoothly', async ({ page }
     await page.evaluate(() => window.vsrScopeSpaceTime!.clear());
     // Near the top lanes: the dock may show only part of a tall diagram (its panel scrolls).
     const y = canvasBox.y + Math.min(canvasBox.height / 2, 60);
+    // A notice (the memory policy's, on a long run) sits over the dock's corner: dismiss it first.
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss notice' }).all())
+      await dismiss.click();
     for (let sweep = 0; sweep < 4; sweep++) {
       await page.mouse.move(canvasBox.x + canvasBox.width * 0.8, y);
       await page.mouse.down();

@@ -71,6 +71,7 @@ interface Layer {
 }
 
 const allTypes = Object.keys(messageStyles) as MessageType[];
+const emptyLayer: Layer = { arrows: [], marks: [] };
 
 function distanceToSegment(px: number, py: number, hit: Hit): number {
   const dx = hit.x2 - hit.x1;
@@ -257,6 +258,12 @@ export function SpaceTimeView({
       // only in slow motion, at most every layerIntervalMs: re-rendering a hundred buttons was the
       // diagram's largest cost (long tasks at 1x), and a keyboard user walks the arrows paused.
       const wall = performance.now();
+      // Playing at 1x or faster, the layer is emptied (once): stale buttons over moving arrows
+      // would name the wrong messages and catch the pointer meant for the canvas.
+      if (source.playing() && !source.slowMotion() && layerKey.current !== 'playing') {
+        layerKey.current = 'playing';
+        setLayer(emptyLayer);
+      }
       if (source.playing() && (!source.slowMotion() || wall - layerWall.current < layerIntervalMs)) {
         if (drawSamples.length < 20_000) drawSamples.push({ ms: wall - started, arrows: count });
         return;
