@@ -136,6 +136,9 @@ test('letter keys jump by kind: C reaches the crash at once, past every commit',
 
 test('a skip link takes the keyboard to the debugging views', async ({ page }) => {
   await page.goto('/');
+  // The page has rendered and holds the focus before the first Tab.
+  await expect(page.getByRole('group', { name: /Cluster view/ })).toBeVisible();
+  await page.locator('body').focus();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to the debugging views' });
   await expect(skip).toBeFocused();
