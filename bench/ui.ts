@@ -1,6 +1,12 @@
 /**
  * UI benchmark (`npm run bench:ui`): builds the app, serves it, drives headless Debian Chromium and
  * prints
+ * - per-frame main-thread work read from a Chromium trace (JavaScript, style, layout and paint, cut
+ *   into frames at BeginMainThreadFrame), its style + layout + paint part, long tasks (over 50 ms)
+ *   and the JS heap after a GC, at 1x, 10x and 100x with 3, 5 and 9 replicas on a lossy network
+ *   (15% drop);
+ * - a soak at 100x with 9 replicas (BENCH_UI_SOAK_S seconds, 60 by default) printing the heap as
+ *   the memory policy (src/ui/memory-policy.ts) thins old checkpoints;
  * - per-frame work time (p50 / p95 / max, measured with performance.now() around the update: the
  *   simulation step, the frame snapshot and React's render, flushed synchronously) for 3, 5 and 9
  *   replicas under a heavy workload (16 clients, long and duplicating links: 300+ messages in
@@ -36,8 +42,28 @@ const measureMs = Number(process.env.BENCH_UI_MEASURE_MS ?? 4000);
 /** Trials per row; the row shows the one with the lowest p95 (the machine may be shared). */
 const trials = Number(process.env.BENCH_UI_TRIALS ?? 3);
 const warmupMs = 1500;
+/** Seconds of the 100x soak that samples the heap (0 skips it; 1800 is the issue's half hour). */
+const soakSeconds = Number(process.env.BENCH_UI_SOAK_S ?? 60);
+/** Only these rows of the traced table, as `replicas@speed` (e.g. `9@100,5@10`); all by default. */
+const cases = process.env.BENCH_UI_CASES?.split(',') ?? null;
+/** Skip the older JS-only table and the seek measurements (BENCH_UI_TRACED_ONLY=1). */
+const tracedOnly = process.env.BENCH_UI_TRACED_ONLY === '1';
 const seekEvents = 100_000;
 const seeks = 100;
+
+/** A lossy network (the issue's case): 15% of messages lost, a busy workload, LAN-ish links. */
+function lossyScenario(replicas: number): unknown {
+  return {
+    version: 1,
+    name: `bench lossy ${replicas}`,
+    seed: 11,
+    replicas,
+    clients: 8,
+    workload: { requestsPerClient: 1_000_000, keys: 16 },
+    network: { latencyMs: [20, 120], dropRate: 0.15 },
+    until: 86_000_000,
+  };
+}
 
 /** The heavy workload: every client busy, slow links that duplicate half their messages. */
 function heavyScenario(replicas: number): unknown {
@@ -102,6 +128,148 @@ async function frameWork(page: Page, url: string, replicas: number, speed: numbe
     inFlight,
     virtualMs: state.time,
   };
+}
+
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly args?: { readonly name?: string };
+}
+
+/** Trace events that are the browser's own rendering work (style, layout, paint, compositing). */
+const renderingEvents = new Set([
+  'UpdateLayoutTree',
+  'Layout',
+  'PrePaint',
+  'Paint',
+  'PaintImage',
+  'Layerize',
+  'UpdateLayer',
+  'UpdateLayerTree',
+  'Commit',
+  'RasterTask',
+]);
+
+export interface TracedFrames {
+  /** Main-thread work per frame, everything counted (JavaScript, style, layout, paint): ms. */
+  readonly work: ReturnType<typeof summary>;
+  /** Of which style, layout and paint. */
+  readonly rendering: ReturnType<typeof summary>;
+  readonly longTasks: number;
+  readonly longestTaskMs: number;
+  /** Fraction of the main thread's busy time spent in style, layout and paint. */
+  readonly renderingShare: number;
+}
+
+/**
+ * Per-frame main-thread work from a Chromium trace: the renderer's main thread, cut into frames at
+ * each BeginMainThreadFrame; a frame's work is the top-level tasks (RunTask) that start in it,
+ * and its rendering the style, layout and paint events among them. Tasks over 50 ms are long.
+ */
+export function framesOfTrace(events: readonly TraceEvent[]): TracedFrames {
+  const mains = events.filter(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+  );
+  let best: { pid: number; tid: number; busy: number } | null = null;
+  for (const thread of mains) {
+    let busy = 0;
+    for (const e of events)
+      if (e.pid === thread.pid && e.tid === thread.tid && e.name === 'RunTask') busy += e.dur ?? 0;
+    if (best === null || busy > best.busy) best = { pid: thread.pid, tid: thread.tid, busy };
+  }
+  const empty = summary([]);
+  if (best === null)
+    return { work: empty, rendering: empty, longTasks: 0, longestTaskMs: 0, renderingShare: 0 };
+  const onMain = events.filter((e) => e.pid === best.pid && e.tid === best.tid).sort((a, b) => a.ts - b.ts);
+  const frameStarts = onMain.filter((e) => e.name === 'BeginMainThreadFrame').map((e) => e.ts);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  const rendering = onMain.filter((e) => renderingEvents.has(e.name) && e.ph === 'X');
+  const bucket = (list: readonly TraceEvent[]): number[] => {
+    const sums = new Array<number>(Math.max(0, frameStarts.length - 1)).fill(0);
+    let frame = 0;
+    for (const e of list) {
+      while (frame + 1 < frameStarts.length && e.ts >= frameStarts[frame + 1]) frame++;
+      if (e.ts < frameStarts[0] || frame >= sums.length) continue;
+      sums[frame] += (e.dur ?? 0) / 1000;
+    }
+    return sums;
+  };
+  const long = tasks.filter((t) => (t.dur ?? 0) > 50_000);
+  const busy = tasks.reduce((n, t) => n + (t.dur ?? 0), 0);
+  const renderingBusy = rendering.reduce((n, t) => n + (t.dur ?? 0), 0);
+  return {
+    work: summary(bucket(tasks)),
+    rendering: summary(bucket(rendering)),
+    longTasks: long.length,
+    longestTaskMs: Math.max(0, ...tasks.map((t) => (t.dur ?? 0) / 1000)),
+    renderingShare: busy === 0 ? 0 : renderingBusy / busy,
+  };
+}
+
+/** JS heap in use after a garbage collection, MB (Chrome DevTools Protocol). */
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize / 1024 / 1024;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function tracedFrameWork(page: Page, url: string, replicas: number, speed: number) {
+  await openApp(page, url);
+  await page.evaluate(([scenario, s]) => window.vsrScopeDebug!.load(scenario, s as number), [
+    lossyScenario(replicas),
+    speed,
+  ] as const);
+  await page.waitForTimeout(warmupMs);
+  const browser = page.context().browser()!;
+  await browser.startTracing(page, {
+    categories: [
+      'toplevel',
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'disabled-by-default-devtools.timeline.frame',
+    ],
+  });
+  const before = await page.evaluate(() => window.vsrScopeDebug!.state());
+  await page.waitForTimeout(measureMs);
+  const after = await page.evaluate(() => window.vsrScopeDebug!.state());
+  const buffer = await browser.stopTracing();
+  const trace = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const frames = framesOfTrace(trace.traceEvents);
+  return {
+    ...frames,
+    heapMb: await heapMb(page),
+    events: after.events,
+    achievedSpeed: (after.time - before.time) / measureMs,
+  };
+}
+
+/** A long session at 100x: the heap every `everyS` seconds (the memory policy must bound it). */
+async function soak(page: Page, url: string, seconds: number, everyS: number): Promise<void> {
+  await openApp(page, url);
+  await page.evaluate((scenario) => window.vsrScopeDebug!.load(scenario, 100), lossyScenario(9));
+  console.log(`
+soak: 9 replicas, lossy network, 100x, ${seconds} s (heap after a GC)`);
+  console.log('wall s   virtual s   events      heap MB   checkpoints dropped');
+  for (let t = everyS; t <= seconds; t += everyS) {
+    await page.waitForTimeout(everyS * 1000);
+    const state = await page.evaluate(() => ({
+      ...window.vsrScopeDebug!.state(),
+      dropped: window.vsrScopeDebug!.session.droppedCheckpoints,
+    }));
+    const heap = await heapMb(page);
+    console.log(
+      `${String(t).padEnd(8)} ${(state.time / 1000).toFixed(0).padEnd(11)} ${String(state.events).padEnd(11)} ${heap.toFixed(1).padEnd(9)} ${state.dropped}`,
+    );
+  }
 }
 
 interface SeekResult {
@@ -185,6 +353,26 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')} (a loaded machine inflates every figure: wall-clock work includes preemption)`,
     );
+    console.log(
+      `\nper-frame main-thread work from a Chromium trace (JavaScript + style + layout + paint), lossy network (15% drop), 1280x800, ${measureMs / 1000} s per row, best of ${trials} trials (lowest p95)`,
+    );
+    console.log(
+      'replicas  speed  frames  work p50   work p95   max        style+layout+paint p95   share   long tasks (max)     heap MB  achieved',
+    );
+    for (const speed of [1, 10, 100])
+      for (const replicas of [3, 5, 9]) {
+        if (cases !== null && !cases.includes(`${replicas}@${speed}`)) continue;
+        const runs = [];
+        for (let trial = 0; trial < trials; trial++)
+          runs.push(await tracedFrameWork(page, url, replicas, speed));
+        runs.sort((a, b) => a.work.p95 - b.work.p95);
+        const r = runs[0];
+        console.log(
+          `${String(replicas).padEnd(9)} ${`${speed}x`.padEnd(6)} ${String(r.work.n).padEnd(7)} ${ms(r.work.p50).padEnd(10)} ${ms(r.work.p95).padEnd(10)} ${ms(r.work.max).padEnd(10)} ${ms(r.rendering.p95).padEnd(24)} ${`${(r.renderingShare * 100).toFixed(0)}%`.padEnd(7)} ${`${r.longTasks} (${ms(r.longestTaskMs)})`.padEnd(20)} ${r.heapMb.toFixed(1).padEnd(8)} ${r.achievedSpeed.toFixed(1)}x`,
+        );
+      }
+    if (soakSeconds > 0) await soak(page, url, soakSeconds, Math.max(5, Math.round(soakSeconds / 8)));
+    if (tracedOnly) return;
     console.log(
       `\nper-frame work (sim step + snapshot + React render + canvas), 1280x800, best of ${trials} trials of ${measureMs / 1000} s (lowest p95)`,
     );

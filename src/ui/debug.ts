@@ -32,7 +32,15 @@ export interface VsrScopeDebug {
   compute(count: number): number;
   /** Moves the cursor to just after `count` events; returns the wall ms it took (frame included). */
   seek(count: number): number;
-  state(): { events: number; cursorEvent: number; time: number; playing: boolean };
+  state(): {
+    events: number;
+    cursorEvent: number;
+    time: number;
+    playing: boolean;
+    /** The scenario's actions (the person's clicks among them). */
+    actions: number;
+    until: number;
+  };
   /** The live session, for poking at in the console. */
   readonly session: Session;
   /** Makes a view component throw `message` on its next render (tests the error boundary). */
@@ -109,6 +117,8 @@ export function installDebug(session: Session): void {
         cursorEvent: state.cursor.event,
         time: state.cursor.time,
         playing: state.playing,
+        actions: state.scenario.actions.length,
+        until: state.scenario.until,
       };
     },
   };

@@ -13,6 +13,12 @@ describe('hint', () => {
     );
   });
 
+  it('names several replicas down in words', () => {
+    const text = hintText(replicas('crashed', 'normal', 'normal', 'crashed', 'normal'), 1);
+    expect(text).toMatch(/^Replicas 0 and 3 are down; 5 replicas tolerate 2 failures/);
+    expect(text).toMatch(/Restart them/);
+  });
+
   it('says a crashed backup is tolerated and the primary keeps committing', () => {
     const text = hintText(replicas('normal', 'normal', 'normal', 'crashed', 'normal'), 0);
     expect(text).toMatch(/Replica 3 is down; 5 replicas tolerate 2 failures, so primary 0 keeps committing/);
@@ -39,7 +45,7 @@ describe('hint', () => {
       ...r,
       crashVector: [1, 0, 0],
     }));
-    expect(hintText(withVectors, 1)).toMatch(/Replica 0 is recovering: it first learns .* incarnation/);
+    expect(hintText(withVectors, 1)).toMatch(/Replica 0 is recovering: first it learns .* incarnation/);
     expect(hintText(replicas('recovering', 'normal', 'normal'), 1)).not.toMatch(/incarnation/);
   });
 });

@@ -19,7 +19,8 @@ const scenario = link?.ok === true ? link.payload.scenario : defaultScenario;
 // The first load plays at once; a link lands paused at its moment; reduced motion waits for Play.
 const store = createAppStore(scenario, link?.ok !== true && !prefersReducedMotion());
 setAppStore(store);
-const session = new Session(store, scenario);
+// A link is loaded to be checked and keeps its end; the default scenario is live and open-ended.
+const session = new Session(store, scenario, { openEnded: link?.ok !== true });
 setSession(session);
 installBranches(session, store, link?.ok === true ? link.payload : null);
 if (link?.ok === true) session.goToTime(link.payload.time);

@@ -126,6 +126,8 @@ export function drawMessages(
   time: number,
   selectedId: number,
   reducedMotion: boolean,
+  /** Messages a tour step points at: ringed in the tour's highlight colour. */
+  highlighted: (record: MessageRecord) => boolean = () => false,
 ): void {
   const ratio = canvas.pixelRatio;
   context.setTransform(1, 0, 0, 1, 0, 0);
@@ -166,6 +168,7 @@ export function drawMessages(
   context.globalAlpha = 1;
   let selected: Point | null = null;
   const duplicates: Point[] = [];
+  const rings: Point[] = [];
   for (const [type, records] of byType(inFlight)) {
     const style = messageStyles[type];
     context.beginPath();
@@ -176,6 +179,7 @@ export function drawMessages(
       style.shape.draw(sink, glyphArea);
       if (record.duplicateOf !== null) duplicates.push(place);
       if (record.id === selectedId) selected = place;
+      if (highlighted(record)) rings.push(place);
     }
     context.fillStyle = style.color;
     context.fill();
@@ -190,6 +194,17 @@ export function drawMessages(
     }
     context.stroke();
     context.setLineDash([]);
+  }
+  if (rings.length > 0) {
+    context.lineWidth = 3;
+    context.strokeStyle = '#d4006a';
+    context.beginPath();
+    for (const at of rings) {
+      context.moveTo(at.x + 14, at.y);
+      context.arc(at.x, at.y, 14, 0, 2 * Math.PI);
+    }
+    context.stroke();
+    context.strokeStyle = '#1b1f24';
   }
   if (selected !== null) {
     context.lineWidth = 2.5;

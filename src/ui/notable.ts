@@ -98,6 +98,68 @@ export function isNotable(trace: TraceReader, index: number): boolean {
   return false;
 }
 
+/** What a jump looks for: Shift+arrows take any notable event, the letter keys one kind. */
+export type JumpKind = 'notable' | 'view' | 'crash' | 'violation' | 'lost' | 'commit' | 'match';
+
+export const jumpKindLabels: Record<JumpKind, string> = {
+  notable: 'notable event',
+  view: 'view change',
+  crash: 'crash or restart',
+  violation: 'violation',
+  lost: 'lost message',
+  commit: 'commit',
+  match: 'event log match',
+};
+
+function hasNote(trace: TraceReader, index: number, kinds: readonly string[]): boolean {
+  const count = trace.eventNoteCount(index);
+  for (let nth = 0; nth < count; nth++) if (kinds.includes(trace.eventNote(index, nth).kind)) return true;
+  return false;
+}
+
+/** A commit decided by the primary (the event that executes an op on prepare_ok or request). */
+export function isCommit(trace: TraceReader, index: number): boolean {
+  if (trace.eventKind(index) !== 'deliver' || !hasNote(trace, index, ['executed'])) return false;
+  const id = trace.eventMessageId(index);
+  const type = id < trace.messageCount ? trace.messageBody(id).type : undefined;
+  return type === 'prepare_ok' || type === 'request';
+}
+
+function isCrashOrRestart(trace: TraceReader, index: number): boolean {
+  if (trace.eventKind(index) !== 'action') return false;
+  const event = trace.event(index);
+  return event.kind === 'action' && (event.action.type === 'crash' || event.action.type === 'restart');
+}
+
+/**
+ * Whether event `index` is a target of a jump of `kind`. `violationEvents` holds the events at which
+ * a checker objected (they are not trace events); `matches` tests the event log's filter.
+ */
+export function isJumpTarget(
+  trace: TraceReader,
+  index: number,
+  kind: JumpKind,
+  violationEvents: ReadonlySet<number>,
+  matches: (index: number) => boolean,
+): boolean {
+  switch (kind) {
+    case 'notable':
+      return isNotable(trace, index);
+    case 'view':
+      return hasNote(trace, index, ['view-change-started', 'view-started']);
+    case 'crash':
+      return isCrashOrRestart(trace, index);
+    case 'violation':
+      return violationEvents.has(index) || trace.eventKind(index) === 'crash-stop';
+    case 'lost':
+      return trace.eventKind(index) === 'lose';
+    case 'commit':
+      return isCommit(trace, index);
+    case 'match':
+      return matches(index);
+  }
+}
+
 /** Markers of a run's trace, scanned as the trace grows and cut back when it forks. */
 export class MarkerIndex {
   private scanned = 0;

@@ -191,3 +191,21 @@ export const statusStyles: Record<ReplicaStatusName, StatusStyle> = {
     description: 'Down: it receives nothing and has lost everything in memory.',
   },
 };
+
+/** The space-time diagram's own marks (its arrows take the message colours above). */
+export const diagramColors = {
+  grid: '#EEEEEE',
+  axisText: '#555555',
+  clientLane: '#BBBBBB',
+  /** Status band of a state the palette lacks (an imported trace). */
+  unknownStatus: '#CCCCCC',
+  unknownMessage: '#777777',
+  lost: okabeIto.vermillion,
+  viewMark: statusStyles['view-change'].stroke,
+  commitMark: statusStyles.normal.stroke,
+  cursor: '#CC3311',
+  label: '#222222',
+  labelBackground: '#FFFFFF',
+  /** Lanes of the replicas a violation involves. */
+  highlight: 'rgba(213, 94, 0, 0.18)',
+} as const;

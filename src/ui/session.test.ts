@@ -8,9 +8,9 @@ import { traceHash } from '../sim/trace-hash.ts';
 import { Session } from './session.ts';
 import { createAppStore, nextSpeed, speeds } from './store.ts';
 
-function session(scenario = defaultScenario, clock = () => 0) {
+function session(scenario = defaultScenario, clock = () => 0, openEnded = false) {
   const store = createAppStore(scenario, true);
-  return new Session(store, scenario, { clock, checkpointEvery: 100 });
+  return new Session(store, scenario, { clock, checkpointEvery: 100, openEnded });
 }
 
 /** Plays `virtualMs` of the run at 1x in 16 ms frames. */
@@ -71,12 +71,80 @@ describe('playback', () => {
     expect(cursor).toBeLessThan(10_000);
   });
 
-  it('pauses at the end of the run', () => {
+  it('pauses at the end of a run loaded for checking', () => {
     const scenario = parseScenario({ version: 1, replicas: 3, until: 300 });
     const s = session(scenario);
     play(s, 1000);
     expect(s.store.getState().playing).toBe(false);
     expect(s.store.getState().cursor.time).toBe(300);
+    expect(s.store.getState().scenario.until).toBe(300);
+  });
+});
+
+describe('an open-ended (live) run', () => {
+  const scenario = parseScenario({ version: 1, replicas: 3, until: 300 });
+
+  it('plays on past its end, moving the end as it goes', () => {
+    const s = session(scenario, () => 0, true);
+    play(s, 2000);
+    const state = s.store.getState();
+    expect(state.cursor.time).toBeGreaterThanOrEqual(2000);
+    expect(state.scenario.until).toBeGreaterThan(2000);
+    expect(s.run.scenario).toBe(state.scenario);
+  });
+
+  it('plays on through a quiet stretch with nothing scheduled', () => {
+    const quiet = parseScenario({
+      version: 1,
+      replicas: 1,
+      clients: 1,
+      workload: { requestsPerClient: 0 },
+      until: 300,
+    });
+    const s = session(quiet, () => 0, true);
+    play(s, 130_000);
+    expect(s.store.getState().cursor.time).toBeGreaterThanOrEqual(130_000);
+    expect(
+      s.store
+        .getState()
+        .notices.map((n) => n.text)
+        .join(),
+    ).not.toContain('reached its end');
+  });
+
+  it('takes an action after its end, which extends it', () => {
+    const s = session(scenario, () => 0, true);
+    s.goToTime(300);
+    expect(s.act({ type: 'crash', replica: 1 })).toBe(true);
+    expect(s.store.getState().scenario.actions.at(-1)).toMatchObject({ at: 301, type: 'crash' });
+  });
+
+  it('is the same run as its link: replaying the extended scenario gives the same trace', () => {
+    const s = session(scenario, () => 0, true);
+    play(s, 1500);
+    const extended = s.store.getState().scenario;
+    const replay = new Run(extended);
+    replay.extendTo(1500);
+    s.run.extendTo(1500);
+    expect(traceHash(replay.journal)).toBe(traceHash(s.run.journal));
+  });
+
+  it('stops at the most events a run may hold, and says so', () => {
+    const store = createAppStore(scenario, true);
+    const s = new Session(store, scenario, { clock: () => 0, openEnded: true, eventsMax: 500 });
+    play(s, 60_000);
+    const state = s.store.getState();
+    expect(state.playing).toBe(false);
+    expect(s.run.head.eventCount).toBeGreaterThanOrEqual(500);
+    expect(state.cursor.time).toBeLessThan(60_000);
+    expect(state.notices.at(-1)?.text).toMatch(/the most the page keeps in memory/);
+  });
+
+  it('a run loaded for checking keeps its end even when acted on', () => {
+    const s = session(scenario, () => 0, false);
+    s.goToTime(300);
+    expect(s.act({ type: 'crash', replica: 1 })).toBe(false);
+    expect(s.store.getState().scenario.until).toBe(300);
   });
 });
 

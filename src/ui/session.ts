@@ -7,9 +7,10 @@
 import { Run } from '../sim/run.ts';
 import type { Action, Scenario } from '../sim/scenario-types.ts';
 import type { World } from '../sim/world.ts';
-import { actionsMax } from '../scenario/schema.ts';
+import { actionsMax, untilMsMax } from '../scenario/schema.ts';
 import { buildFrame } from './frame.ts';
-import { MarkerIndex, isNotable } from './notable.ts';
+import { afterFork, noThinning, thinCheckpoints, thinningNotice, type Thinning } from './memory-policy.ts';
+import { MarkerIndex, isJumpTarget, jumpKindLabels, type JumpKind } from './notable.ts';
 import {
   nextSpeed,
   panelIntervalMs,
@@ -47,7 +48,32 @@ export interface SessionOptions {
   /** Longest wall-clock gap a frame accounts for (a hidden tab does not jump minutes ahead). */
   readonly maxFrameGapMs?: number;
   readonly clock?: () => number;
+  /** Whether the first run is live (extends its end) rather than loaded for checking. */
+  readonly openEnded?: boolean;
+  /** Events a run may hold before playing stops (runEventsMax). */
+  readonly eventsMax?: number;
 }
+
+/**
+ * The most events a run keeps in the page. The trace keeps every event (the event log, the
+ * diagram, links and exports read it), about 100 bytes each: at this many the heap holds about
+ * 250 MB, and playing stops with a notice rather than grow without bound (see memory-policy.ts).
+ */
+export const runEventsMax = 2_000_000;
+
+/**
+ * How often the text panels follow while playing: every panelIntervalMs, or at 10x and faster
+ * every fastPanelIntervalMs (their numbers change too fast to read, and redrawing nine cards'
+ * logs every 100 ms was most of the page's layout work at 100x).
+ */
+export const fastPanelIntervalMs = 250;
+
+export function panelIntervalFor(speed: number): number {
+  return speed >= 10 ? fastPanelIntervalMs : panelIntervalMs;
+}
+
+/** How far past the cursor an open-ended run moves its end each time it reaches it. */
+export const untilStepMs = 60_000;
 
 export const uiCheckpointEvery = 250;
 const renumberedWarning =
@@ -68,6 +94,10 @@ export class Session {
   private lastLogWall = -Infinity;
   private readonly options: Required<SessionOptions>;
   private speedWindow = { wall: 0, virtual: 0 };
+  /** See extendUntil. */
+  private openEnded: boolean;
+  /** The memory policy's progress over this run's checkpoints (see memory-policy.ts). */
+  private thinning: Thinning = noThinning;
   /** Told whenever newRun() replaces the run (the share module records browser history). */
   onNewRun: ((scenario: Scenario) => void) | null = null;
   /** Told whenever newRun() replaces the run, for the branch tree (which starts again). */
@@ -85,8 +115,11 @@ export class Session {
       frameBudgetMs: options.frameBudgetMs ?? 5,
       maxFrameGapMs: options.maxFrameGapMs ?? 100,
       clock: options.clock ?? (() => performance.now()),
+      openEnded: options.openEnded ?? true,
+      eventsMax: options.eventsMax ?? runEventsMax,
     };
     this.run = new Run(scenario, { checkpointEvery: this.options.checkpointEvery });
+    this.openEnded = options.openEnded ?? true;
     this.store.setState({ scenario, generation: this.generation });
     this.publish({ event: 0, time: 0 });
   }
@@ -125,6 +158,7 @@ export class Session {
     const time = Math.max(cursor.time, world.eventCount > 0 ? world.now : 0);
     const frame = buildFrame(world, this.run.journal, time, this.generation, state.frame);
     this.markerIndex.scan(this.run.journal);
+    this.applyMemoryPolicy(extra);
     const head = this.run.head;
     const finished = this.run.finished;
     const next: StatePatch = { cursor: { event: world.eventCount, time }, frame, ...extra };
@@ -132,12 +166,11 @@ export class Session {
     const at = wall ?? 0;
     // While playing, the text panels, the timeline and its markers follow at most every
     // panelIntervalMs, and the event log half-way between them, so that the work is spread.
-    const panelDue = immediate || at - this.lastPanelWall >= panelIntervalMs;
+    const interval = panelIntervalFor(state.speed);
+    const panelDue = immediate || at - this.lastPanelWall >= interval;
     const logDue =
       immediate ||
-      (!panelDue &&
-        at - this.lastLogWall >= panelIntervalMs &&
-        at - this.lastPanelWall >= panelIntervalMs / 2);
+      (!panelDue && at - this.lastLogWall >= interval && at - this.lastPanelWall >= interval / 2);
     if (panelDue) {
       next.panelFrame = frame;
       next.markers = this.markerIndex.markers;
@@ -172,6 +205,19 @@ export class Session {
     this.store.setState(next);
   }
 
+  /** Thins old checkpoints as the run grows; the first time it drops any, says so once. */
+  private applyMemoryPolicy(extra: StatePatch): void {
+    const before = this.thinning;
+    this.thinning = thinCheckpoints(this.run, before);
+    if (before.dropped === 0 && this.thinning.dropped > 0 && extra.notices === undefined)
+      Object.assign(extra, withNotice(this.state, 'info', thinningNotice(this.run)));
+  }
+
+  /** Checkpoints the memory policy has dropped from this run (for the status and the bench). */
+  get droppedCheckpoints(): number {
+    return this.thinning.dropped;
+  }
+
   private refresh(extra: StatePatch = {}): void {
     this.publish(this.state.cursor, extra);
   }
@@ -195,19 +241,61 @@ export class Session {
 
   private advance(elapsed: number, state: AppState, wall: number): void {
     const run = this.run;
+    const wanted = state.cursor.time + elapsed * state.speed;
+    const extended = this.extendUntil(wanted);
     const until = run.scenario.until;
-    let target = Math.min(until, state.cursor.time + elapsed * state.speed);
+    let target = Math.min(until, wanted);
     if (target > run.head.now) target = Math.min(target, this.extendWithinBudget(target));
     const count = target >= run.head.now ? run.head.eventCount : run.eventCountAt(target);
     const extra: StatePatch = {};
     const stalled = run.head.halted && count === run.head.eventCount;
-    if (target >= until || (run.finished && count === run.head.eventCount) || stalled) {
+    // An open-ended run has no end but a violation: a quiet cluster (nothing scheduled before the
+    // current end) plays on, its time passing.
+    const ended = !this.openEnded && run.finished && count === run.head.eventCount;
+    const full = run.head.eventCount >= this.options.eventsMax && count >= run.head.eventCount;
+    if (full) {
+      extra.playing = false;
+      Object.assign(
+        extra,
+        withNotice(
+          state,
+          'warning',
+          `This run holds ${run.head.eventCount.toLocaleString('en')} events, the most the page keeps in memory (about 250 MB): playing stops here. Export it, or start a new run.`,
+        ),
+      );
+    } else if (target >= until || ended || stalled) {
       extra.playing = false;
       if (!stalled)
         Object.assign(extra, withNotice(state, 'info', `The run reached its end at ${formatTime(target)}.`));
     }
     this.trackSpeed(elapsed, target - state.cursor.time, state, extra);
+    if (extended) extra.scenario = run.scenario;
     this.publish({ event: count, time: target }, extra, wall);
+  }
+
+  /**
+   * A live run is open-ended: when the cursor would pass the scenario's end, the end moves on
+   * (untilStepMs past `time`, at most untilMsMax). Only `until` changes, never an event before it,
+   * so the link, the export and a replay still hold the same run. A run loaded for checking (a
+   * link, an import, a counterexample, a tour's steps) keeps its end. Returns whether it moved.
+   */
+  private extendUntil(time: number): boolean {
+    const run = this.run;
+    if (!this.openEnded || run.head.halted || time < run.scenario.until) return false;
+    if (run.scenario.until >= untilMsMax) return false;
+    const until = Math.min(untilMsMax, Math.ceil(time) + untilStepMs);
+    run.scenario = { ...run.scenario, until };
+    return true;
+  }
+
+  /** Whether the run extends its end as it is played or acted on (see extendUntil). */
+  get isOpenEnded(): boolean {
+    return this.openEnded;
+  }
+
+  /** Makes the run open-ended (a tour handing the run over) or bounded (loaded for checking). */
+  setOpenEnded(openEnded: boolean): void {
+    this.openEnded = openEnded;
   }
 
   /** Computes the run towards `target` for at most the frame budget; returns the time reached. */
@@ -254,6 +342,7 @@ export class Session {
   play(): void {
     const state = this.state;
     if (state.stop !== null && state.cursor.event >= this.run.head.eventCount) return;
+    if (this.extendUntil(state.cursor.time + 1)) this.store.setState({ scenario: this.run.scenario });
     if (state.cursor.time >= this.run.scenario.until) return;
     this.lastWall = null;
     this.store.setState({ playing: true });
@@ -320,34 +409,48 @@ export class Session {
   }
 
   nextNotable(): boolean {
-    this.pause();
-    const run = this.run;
-    const journal = run.journal;
-    const limit = this.state.cursor.event + notableSearchMax;
-    for (let index = this.state.cursor.event; index < limit; index++) {
-      while (index >= journal.eventCount) {
-        if (run.finished || run.head.halted) break;
-        run.extendBy(notableSearchChunk);
-      }
-      if (index >= journal.eventCount) break;
-      if (isNotable(journal, index)) {
-        this.seekEvent(index + 1);
-        return true;
-      }
-    }
-    this.refresh(withNotice(this.state, 'info', 'No notable event ahead.'));
-    return false;
+    return this.jump('notable', 1);
   }
 
   previousNotable(): boolean {
+    return this.jump('notable', -1);
+  }
+
+  /**
+   * Moves the cursor to just after the next (1) or previous (-1) event of `kind`, computing the run
+   * ahead in chunks when needed (at most notableSearchMax events). `matches` is the event log's
+   * filter, for kind 'match'. Says so when there is none.
+   */
+  jump(kind: JumpKind, direction: 1 | -1, matches: (index: number) => boolean = () => false): boolean {
     this.pause();
-    const journal = this.run.journal;
+    const run = this.run;
+    const journal = run.journal;
+    const violationEvents = () => new Set(run.head.violations.map((v) => v.event));
+    let violations = violationEvents();
+    if (direction === 1) {
+      const limit = this.state.cursor.event + notableSearchMax;
+      for (let index = this.state.cursor.event; index < limit; index++) {
+        while (index >= journal.eventCount) {
+          if (run.finished || run.head.halted) break;
+          run.extendBy(notableSearchChunk);
+          violations = violationEvents();
+        }
+        if (index >= journal.eventCount) break;
+        if (isJumpTarget(journal, index, kind, violations, matches)) {
+          this.seekEvent(index + 1);
+          return true;
+        }
+      }
+      this.refresh(withNotice(this.state, 'info', `No ${jumpKindLabels[kind]} ahead.`));
+      return false;
+    }
     for (let index = this.state.cursor.event - 2; index >= 0; index--)
-      if (isNotable(journal, index)) {
+      if (isJumpTarget(journal, index, kind, violations, matches)) {
         this.seekEvent(index + 1);
         return true;
       }
-    this.seekEvent(0);
+    if (kind === 'notable') this.seekEvent(0);
+    else this.refresh(withNotice(this.state, 'info', `No ${jumpKindLabels[kind]} before this moment.`));
     return false;
   }
 
@@ -367,6 +470,7 @@ export class Session {
       ? (userAction as readonly UserAction[])
       : [userAction as UserAction];
     const at = Math.floor(state.cursor.time) + 1;
+    this.extendUntil(at);
     if (at > run.scenario.until) {
       this.store.setState(withNotice(state, 'warning', 'The run has ended: start a new run to act again.'));
       return false;
@@ -478,6 +582,7 @@ export class Session {
 
   /** After the run forked (its scenario's actions changed): what was derived from the old future goes. */
   private forgetFuture(): void {
+    afterFork(this.run);
     this.generation++;
     this.cached = null;
     this.markerIndex.truncate(this.run.journal.eventCount);
@@ -492,8 +597,12 @@ export class Session {
     return patch;
   }
 
-  /** Replaces the run with a new scenario, from time 0. */
-  newRun(scenario: Scenario, playing = true): void {
+  /**
+   * Replaces the run with a new scenario, from time 0. `openEnded`: a live run the person plays
+   * with (it extends its end); false for a scenario loaded to be checked, which keeps its end.
+   */
+  newRun(scenario: Scenario, playing = true, openEnded = true): void {
+    this.openEnded = openEnded;
     this.replaceRun(new Run(scenario, { checkpointEvery: this.options.checkpointEvery }), 0, playing);
     this.onNewRun?.(scenario);
     this.onReplaced?.(scenario);
@@ -514,6 +623,7 @@ export class Session {
 
   private replaceRun(run: Run, time: number, playing: boolean): void {
     this.run = run;
+    this.thinning = noThinning;
     this.generation++;
     this.cached = null;
     this.markerIndex.reset();

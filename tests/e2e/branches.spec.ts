@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { encodeLink } from '../../src/ui/link.ts';
 import { parseScenario } from '../../src/scenario/schema.ts';
+import { openTab } from './workspace.ts';
 
 const scenario = parseScenario({
   version: 1,
@@ -21,6 +22,7 @@ test('acting in the past forks a branch; switching, links and comparing keep bot
   context,
 }) => {
   await page.goto(`/${encodeLink(scenario, 3000)}`);
+  await openTab(page, 'Branches');
   const panel = page.getByRole('region', { name: 'Branches' });
   const list = panel.getByRole('list', { name: 'Branches of this run' });
   await expect(list.getByRole('listitem')).toHaveCount(1);
@@ -60,6 +62,7 @@ test('acting in the past forks a branch; switching, links and comparing keep bot
   const hash = await page.evaluate(() => window.location.hash);
   const other = await context.newPage();
   await other.goto(`/${hash}`);
+  await openTab(other, 'Branches');
   const reopened = other
     .getByRole('region', { name: 'Branches' })
     .getByRole('list', { name: 'Branches of this run' });
@@ -75,6 +78,7 @@ test('the same run with and without a mutation is one click', async ({ page }) =
   const { mutationScenarios } = await import('../../src/scenario/mutation-scenarios.ts');
   const broken = mutationScenarios['longest-log-wins'].scenario;
   await page.goto(`/${encodeLink({ ...broken, mutation: 'none' }, 0)}`);
+  await openTab(page, 'Branches');
   const panel = page.getByRole('region', { name: 'Branches' });
   await panel.getByRole('combobox').selectOption('longest-log-wins');
   await panel.getByRole('button', { name: 'Branch and compare' }).click();

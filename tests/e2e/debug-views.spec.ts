@@ -8,6 +8,7 @@ import { mutationScenarios } from '../../src/scenario/mutation-scenarios.ts';
 import { Run } from '../../src/sim/run.ts';
 import { checkHistory, extractHistory } from '../../src/sim/history.ts';
 import { parseScenario } from '../../src/scenario/schema.ts';
+import { openTab } from './workspace.ts';
 
 async function shot(page: Page, name: string, target?: ReturnType<Page['getByRole']>): Promise<void> {
   if (target !== undefined) await target.screenshot({ path: test.info().outputPath(`${name}.png`) });
@@ -70,7 +71,9 @@ test('a mutation scenario shows the violation explorer with the involved replica
   await expect(involved).toHaveText([...new Set(expected.replicas ?? [])].map((r) => `replica ${r}`));
   await expect(panel.getByRole('table')).toBeVisible();
   await shot(page, 'violation-panel', panel);
+  await openTab(page, 'Space-time');
   await shot(page, 'violation-diagram', page.getByRole('figure', { name: 'Space-time diagram' }));
+  await openTab(page, 'Violation');
   // Shrinking runs in a worker and offers the minimal scenario.
   await panel.getByRole('button', { name: 'Shrink', exact: true }).click();
   await expect(panel.getByRole('link', { name: 'Link to the minimal scenario' })).toBeVisible({
@@ -88,12 +91,15 @@ test('the linearizability view highlights the illegal operations of a bad histor
   const result = checkHistory(extractHistory(run.journal), scenario);
   expect(result.linearizable).toBe(false);
   await page.goto(`/${encodeLink(scenario, scenario.until)}`);
+  await openTab(page, 'Linearizability');
   const view = page.getByRole('region', { name: 'Linearizability' });
   await expect(view).toContainText('linearizable');
   await view.getByRole('checkbox', { name: /Check the history past the violation/ }).check();
   await expect(view).toContainText('not linearizable');
   const illegal = view.getByRole('list', { name: 'Illegal operations' }).getByRole('listitem');
   await expect(illegal).toHaveCount(result.illegal!.operations.length);
+  // The view opens on the latest operations at a readable size; Fit all shows every one.
+  await view.getByRole('button', { name: 'Fit all' }).click();
   await expect(view.getByRole('img', { name: /, illegal$/ })).toHaveCount(result.illegal!.operations.length);
   await view.scrollIntoViewIfNeeded();
   await shot(page, 'linearizability-view', view);
@@ -136,7 +142,11 @@ test('the space-time diagram pans a 100,000-event run smoothly', async ({ page }
     for (let i = 0; i < zoomOuts; i++) await diagram.getByRole('button', { name: 'Zoom out' }).click();
     const canvasBox = (await diagram.locator('canvas').boundingBox())!;
     await page.evaluate(() => window.vsrScopeSpaceTime!.clear());
-    const y = canvasBox.y + canvasBox.height / 2;
+    // Near the top lanes: the dock may show only part of a tall diagram (its panel scrolls).
+    const y = canvasBox.y + Math.min(canvasBox.height / 2, 60);
+    // A notice (the memory policy's, on a long run) sits over the dock's corner: dismiss it first.
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss notice' }).all())
+      await dismiss.click();
     for (let sweep = 0; sweep < 4; sweep++) {
       await page.mouse.move(canvasBox.x + canvasBox.width * 0.8, y);
       await page.mouse.down();
@@ -161,6 +171,7 @@ test('the space-time diagram pans a 100,000-event run smoothly', async ({ page }
 test('the event log filters by node and message type and searches the captions', async ({ page }) => {
   const scenario = mutationScenarios['commit-without-quorum'].scenario;
   await page.goto(`/${encodeLink({ ...scenario, mutation: 'none' }, 2000)}`);
+  await openTab(page, 'Event log');
   const log = page.getByRole('region', { name: 'Event log' });
   const entries = log.getByRole('listitem').getByRole('button');
   await expect(entries.first()).toBeVisible();
@@ -179,6 +190,7 @@ test('the event log filters by node and message type and searches the captions',
 test('the state diff shows what changed between two moments and between two replicas', async ({ page }) => {
   const scenario = mutationScenarios['commit-without-quorum'].scenario;
   await page.goto(`/${encodeLink({ ...scenario, mutation: 'none' }, 5)}`);
+  await openTab(page, 'State diff');
   const diff = page.getByRole('region', { name: 'State diff' });
   await diff.getByRole('button', { name: 'Pin this moment as A' }).click();
   await page.evaluate(() => {
@@ -197,6 +209,7 @@ test('the state diff shows what changed between two moments and between two repl
 test('the find-a-bug panel fuzzes in workers and finds a mutation’s counterexample', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/');
+  await openTab(page, 'Find a bug');
   const panel = page.getByRole('region', { name: 'Find a bug' });
   await panel.getByRole('combobox', { name: 'Mutation' }).selectOption('commit-without-quorum');
   await panel.getByRole('button', { name: 'Start fuzzing' }).click();
@@ -208,6 +221,7 @@ test('the find-a-bug panel fuzzes in workers and finds a mutation’s counterexa
   console.log(`browser fuzz (commit-without-quorum): ${status}`);
   await panel.getByRole('button', { name: 'Open the failing scenario' }).click();
   await expect(page.getByRole('region', { name: 'Violation' })).toBeVisible();
+  await openTab(page, 'Find a bug');
   // With no mutation it keeps finding nothing until stopped.
   await panel.getByRole('combobox', { name: 'Mutation' }).selectOption('none');
   await panel.getByRole('button', { name: 'Start fuzzing' }).click();
@@ -224,6 +238,8 @@ test('the diagram draws lane names over the arrows; the history stays readable o
 }) => {
   const { scenario } = mutationScenarios['ignore-client-table'];
   await page.goto(`/${encodeLink(scenario, 1500)}`);
+  // The run holds a violation, which opens its own tab; the diagram is one tab over.
+  await openTab(page, 'Space-time');
   const diagram = page.getByRole('figure', { name: 'Space-time diagram' });
   await expect(diagram).toBeVisible();
   // The exported SVG is painted by the same code as the screen: the names come after the cursor line.
@@ -237,6 +253,7 @@ test('the diagram draws lane names over the arrows; the history stays readable o
   expect(svg.indexOf('>replica 0</text>')).toBeGreaterThan(svg.lastIndexOf('stroke="#CC3311"'));
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 390, height: 800 });
+  await openTab(page, 'Linearizability');
   const view = page.getByRole('region', { name: 'Linearizability' });
   const history = view.getByRole('group', { name: 'Client history' });
   await history.scrollIntoViewIfNeeded();
@@ -263,6 +280,7 @@ test('the linearizability view checks the append-only log too', async ({ page })
     ],
   });
   await page.goto(`/${encodeLink(scenario, scenario.until)}`);
+  await openTab(page, 'Linearizability');
   const view = page.getByRole('region', { name: 'Linearizability' });
   await expect(view).toContainText('linearizable (4 operations)');
   await expect(view).not.toContainText('key-value state machine only');

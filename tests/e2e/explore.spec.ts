@@ -4,12 +4,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { mutationScenarios } from '../../src/scenario/mutation-scenarios.ts';
+import { openTab } from './workspace.ts';
 import { encodeLink } from '../../src/ui/link.ts';
 
 test('exploring from a mutation’s start state finds a counterexample and opens it', async ({ page }) => {
   test.setTimeout(120_000);
   const { scenario } = mutationScenarios['start-view-without-quorum'];
   await page.goto(`/${encodeLink(scenario, 150)}`);
+  await openTab(page, 'Explore');
   const panel = page.getByRole('region', { name: 'Explore from here' });
   await expect(panel).toContainText('from 0.150 s');
   await panel.getByRole('spinbutton', { name: 'Depth d' }).fill('5');
@@ -33,6 +35,7 @@ test('exploring the correct protocol from the same state is clean, and Stop ends
   test.setTimeout(120_000);
   const { scenario } = mutationScenarios['start-view-without-quorum'];
   await page.goto(`/${encodeLink({ ...scenario, mutation: 'none' }, 150)}`);
+  await openTab(page, 'Explore');
   const panel = page.getByRole('region', { name: 'Explore from here' });
   await panel.getByRole('spinbutton', { name: 'Depth d' }).fill('3');
   await panel.getByRole('button', { name: 'Explore from here' }).click();
@@ -55,6 +58,7 @@ test('prints the explorer’s speed in the browser on the view-change tour', asy
   test.setTimeout(180_000);
   const { viewChangeTour } = await import('../../src/scenario/tours/view-change.ts');
   await page.goto(`/${encodeLink(viewChangeTour.scenario, 884)}`);
+  await openTab(page, 'Explore');
   const panel = page.getByRole('region', { name: 'Explore from here' });
   await panel.getByRole('spinbutton', { name: 'Depth d' }).fill('5');
   await panel.getByRole('spinbutton', { name: 'Crashes k' }).fill('1');

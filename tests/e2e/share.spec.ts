@@ -268,6 +268,7 @@ test('export then import a scenario gives the same run', async ({ page }) => {
   for (let replica = 0; replica < scenario.replicas; replica++)
     expect(await card(page, replica).innerText()).toBe(cards[replica]);
   // The cluster view exports as SVG (with the messages in flight, drawn on a canvas on screen) and PNG.
+  await page.getByRole('tab', { name: 'Inspector', exact: true }).click();
   const inFlight = Number(
     /Messages in flight: (\d+)/.exec(await page.getByText(/Messages in flight: \d+/).innerText())![1],
   );
@@ -275,11 +276,14 @@ test('export then import a scenario gives the same run', async ({ page }) => {
   const clusterSvg = await downloadText(page, 'Export cluster SVG');
   expect(clusterSvg).toContain('<svg');
   expect(clusterSvg).toMatch(/<g class="messages"[^>]*>\s*<path d="M/);
+  // Every exported picture says which run and which moment it shows.
+  expect(clusterSvg).toMatch(/<text[^>]*>[^<]*· seed 77 · \d+\.\d{3} s · event \d+<\/text>/);
   // The space-time diagram exports its visible window: lanes, arrows and the cursor line.
   const diagramSvg = await downloadText(page, 'Export diagram SVG');
   expect(diagramSvg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(diagramSvg).toContain('>replica 0</text>');
   expect(diagramSvg).toContain('stroke="#CC3311"');
+  expect(diagramSvg).toContain('· seed 77 · ');
   for (const button of ['Export cluster PNG', 'Export diagram PNG']) {
     const menu = await openImportExport(page);
     const png = page.waitForEvent('download');
@@ -380,13 +384,19 @@ test('recent scenarios persist, can be cleared, and a corrupted store is discard
   await expect(menu).toBeVisible();
 });
 
-test('a tour step that points at messages opens the list of messages in flight', async ({ page }) => {
+test('a tour step that points at messages rings them in place and scrolls nothing', async ({ page }) => {
   const found = tours
     .flatMap((tour) => tour.steps.map((step, index) => ({ tour, step, index })))
     .find(({ step }) => step.highlight.some((h) => h.kind === 'message'))!;
   await open(page, `#tour=${found.tour.id}&step=${found.index + 1}`);
-  await expect(page.getByRole('region', { name: 'Tour' })).toContainText(found.step.title);
-  // The list's items are toggle buttons naming each message in flight.
+  const panel = page.getByRole('region', { name: 'Tour' });
+  await expect(panel).toContainText(found.step.title);
+  await expect(panel).toContainText('ringed in the cluster view');
+  await expect(page.getByRole('group', { name: /Cluster view/ })).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  // The same messages are listed, as toggle buttons, in the Inspector's list of messages in flight.
+  await page.getByRole('tab', { name: 'Inspector', exact: true }).click();
+  await page.getByText(/Messages in flight: \d+/).click();
   const item = page.getByRole('button', { pressed: false, name: / from (replica|client) .+ to / }).first();
   await expect(item).toBeVisible();
   await expect(item).toBeInViewport();
@@ -398,7 +408,7 @@ test('the Import / Export menu closes like a menu, reads well and fits a phone',
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();
   menu = await openImportExport(page);
-  await page.getByRole('heading', { name: 'Event log' }).click();
+  await page.getByRole('tab', { name: 'Event log', exact: true }).click();
   await expect(menu).toBeHidden();
   menu = await openImportExport(page);
   await expect(menu.getByRole('heading', { name: 'Recent scenarios', level: 2 })).toBeVisible();

@@ -6,6 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { encodeLink } from '../../src/ui/link.ts';
 import { parseScenario } from '../../src/scenario/schema.ts';
+import { openTab } from './workspace.ts';
 
 function card(page: Page, replica: number): Locator {
   return page.getByRole('region', { name: `Replica ${replica}`, exact: true });
@@ -53,6 +54,7 @@ test('the default scenario plays at once and commits', async ({ page }) => {
   await expect(card(page, 0)).toContainText('normal');
   await expect(card(page, 0)).toContainText(/op \d+/);
   await expect(page.getByText('checkers: all invariants hold')).toBeVisible();
+  await openTab(page, 'Inspector');
   await expect(page.getByText(/Messages in flight: \d+/)).toBeVisible();
   await shot(page, 'default-scenario');
 });
@@ -138,6 +140,7 @@ test('dropping a message in flight', async ({ page }) => {
   await open(page);
   await expect(card(page, 0)).toContainText(/commit [1-9]/, { timeout: 10_000 });
   await pause(page);
+  await openTab(page, 'Inspector');
   await page.getByText(/Messages in flight: \d+/).click();
   // Step until a prepare from the primary is on its way.
   const message = page
@@ -154,10 +157,12 @@ test('dropping a message in flight', async ({ page }) => {
   await shot(page, 'message-inspector');
   await inspector.getByRole('button', { name: 'Drop message' }).click();
   await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+  await openTab(page, 'Event log');
   const log = page.getByRole('region', { name: 'Event log' });
   await expect(log).toContainText(`message #${id} dropped by hand`);
   await page.getByRole('button', { name: 'Step forward', exact: true }).click();
   await expect(log).toContainText('lost (by hand)');
+  await openTab(page, 'Inspector');
   await expect(inspector.getByRole('button', { name: 'Drop message' })).toBeDisabled();
 });
 
@@ -223,6 +228,7 @@ test('the main screen has no serious or critical accessibility problem', async (
   await open(page);
   await expect(card(page, 0)).toContainText(/commit [1-9]/, { timeout: 10_000 });
   await pause(page);
+  await openTab(page, 'Inspector');
   await page.getByText(/Messages in flight: \d+/).click();
   // Paused at an arbitrary moment: step until a message between replicas is on its way.
   const message = page.getByRole('button', { name: /from replica \d to replica \d/ }).first();
@@ -257,6 +263,7 @@ test('bad input is refused with a clear message', async ({ page }) => {
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('seed 42');
   await expect(card(page, 2)).toBeVisible();
   await expect(card(page, 3)).toHaveCount(0);
+  await openTab(page, 'Break things');
   const form = page.getByRole('group', { name: 'Client request' });
   await form.getByLabel('Key').fill('');
   await form.getByRole('button', { name: 'Send request' }).click();
@@ -308,13 +315,16 @@ test('partitions, cut links and healing are drawn and undone', async ({ page }) 
   await open(page);
   await setSpeed(page, 1);
   await expect(card(page, 0)).toContainText(/commit [1-9]/, { timeout: 10_000 });
+  await openTab(page, 'Break things');
   await page.getByRole('button', { name: 'Isolate primary' }).click();
+  await openTab(page, 'Replicas');
   const cluster = page.getByRole('group', { name: /Cluster view/ });
   await expect(cluster).toContainText('Partitioned: {0} | {1, 2, 3, 4}');
   // The majority elects a new primary; the isolated old primary cannot commit anything new.
   await expect(card(page, 1)).toContainText('primary', { timeout: 15_000 });
   await pause(page);
   await shot(page, 'partition-isolate-primary');
+  await openTab(page, 'Break things');
   await page.getByRole('button', { name: 'Heal all' }).click();
   await expect(cluster).not.toContainText('Partitioned');
   await cluster.getByRole('button', { name: 'Link between replica 1 and replica 2' }).dispatchEvent('click');
@@ -377,6 +387,7 @@ test('a steady workload can be switched on and off as a scenario action', async 
   await open(page, encodeLink(quiet, 0));
   await setSpeed(page, 1);
   await expect(card(page, 0)).toContainText('commit 0');
+  await openTab(page, 'Break things');
   const start = page.getByRole('button', { name: 'Start steady workload' });
   await start.click();
   await expect(page.getByRole('button', { name: 'Stop steady workload' })).toHaveAttribute(
@@ -385,7 +396,9 @@ test('a steady workload can be switched on and off as a scenario action', async 
   );
   const play = page.getByRole('button', { name: 'Play', exact: true });
   if (await play.isVisible()) await play.click();
+  await openTab(page, 'Replicas');
   await expect(card(page, 0)).toContainText(/commit [1-9]/, { timeout: 10_000 });
+  await openTab(page, 'Break things');
   await page.getByRole('button', { name: 'Stop steady workload' }).click();
   await expect(page.getByRole('button', { name: 'Start steady workload' })).toBeVisible();
   // Both switches are actions of the scenario, shown as markers on the clients' fault lane.

@@ -27,7 +27,7 @@ export const exploreHereTour: Tour = {
       at: 150,
       mutation: 'start-view-without-quorum',
       title: 'Could anything go wrong here?',
-      text: 'Put x 1 is committed on replicas 0 and 2, and replica 1 hears nothing from the primary; here a new primary may start its view without a quorum. Open Explore from here in the debugging views, set depth 4 and crashes 0, and press it. It tries every order of the messages in flight, every loss, copy and early timer, and finds a counterexample of 4 choices: the shortest there is.',
+      text: 'Put x 1 is committed on replicas 0 and 2, and replica 1 hears nothing from the primary; here a new primary may start its view without a quorum. Open the Explore tab of the debugging views, set depth 4 and crashes 0, and press it. It tries every order of the messages in flight, every loss, copy and early timer, and finds a counterexample of 4 choices: the shortest there is.',
       section: '§4.2',
       highlight: [
         { kind: 'log-cell', replica: 2, op: 1 },

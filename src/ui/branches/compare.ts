@@ -5,8 +5,7 @@
 import { eventCaption } from '../../sim/caption.ts';
 import type { Run } from '../../sim/run.ts';
 import type { TraceReader } from '../../sim/trace.ts';
-import { diffReplicas, type DiffRow } from '../debug-views/state-diff.ts';
-import { replicaFrame } from '../frame.ts';
+import { diffSnapshots, replicaSnapshot, type DiffRow } from '../debug-views/state-diff.ts';
 
 export interface Divergence {
   /** Index of the first event that differs (both runs agree on every event before it). */
@@ -73,6 +72,8 @@ export function divergenceOf(
 export interface ReplicaDiff {
   readonly replica: number;
   readonly rows: readonly DiffRow[];
+  /** Rows left out past the diff's limit. */
+  readonly more: number;
 }
 
 /** How each replica differs between the two runs at virtual time `time` (replicas that agree left out). */
@@ -81,16 +82,14 @@ export function stateDiffAt(a: Run, b: Run, time: number): ReplicaDiff[] {
   b.extendTo(time);
   const worldA = a.worldAtTime(time);
   const worldB = b.worldAtTime(time);
-  const kindA = a.scenario.stateMachine;
-  const kindB = b.scenario.stateMachine;
   const out: ReplicaDiff[] = [];
   const count = Math.max(worldA.replicas.length, worldB.replicas.length);
   for (let id = 0; id < count; id++) {
-    const rows = diffReplicas(
-      replicaFrame(worldA.replicas[id] ?? null, id, kindA),
-      replicaFrame(worldB.replicas[id] ?? null, id, kindB),
+    const { rows, more } = diffSnapshots(
+      replicaSnapshot(worldA.replicas[id] ?? null),
+      replicaSnapshot(worldB.replicas[id] ?? null),
     );
-    if (rows.length > 0) out.push({ replica: id, rows });
+    if (rows.length > 0) out.push({ replica: id, rows, more });
   }
   return out;
 }

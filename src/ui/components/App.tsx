@@ -1,32 +1,94 @@
-import { useEffect } from 'react';
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type MouseEvent,
+  type TouchEvent,
+} from 'react';
 import { session } from '../controller.ts';
-import { appStore } from '../store.ts';
+import { appStore, useApp } from '../store.ts';
+import {
+  alertViolation,
+  dockHeightMax,
+  dockHeightMin,
+  dockTabLabels,
+  resizeDock,
+  phoneTabs,
+  resizeSide,
+  showDock,
+  showPhoneTab,
+  showSide,
+  sideTabLabels,
+  sideWidthMax,
+  sideWidthMin,
+  useWorkspace,
+  type DockTab,
+  type PhoneTab,
+  type SideTab,
+} from '../workspace.ts';
 import { ClusterView, InFlightList } from './ClusterView.tsx';
 import { Controls } from './Controls.tsx';
-import { DebugViews } from '../debug-views/DebugViews.tsx';
+// oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
+import '../debug-views/debug-views.css';
+import { BranchesPanel } from '../branches/BranchesPanel.tsx';
+import { ExplorePanel } from '../debug-views/ExplorePanel.tsx';
+import { FuzzPanel } from '../debug-views/FuzzPanel.tsx';
+import { LinearizabilityView } from '../debug-views/LinearizabilityView.tsx';
+import { SpaceTimeDiagram } from '../debug-views/SpaceTime.tsx';
+import { StateDiff } from '../debug-views/StateDiff.tsx';
+import { ViolationPanel } from '../debug-views/ViolationPanel.tsx';
 import { FilteredEventLog } from '../debug-views/FilteredEventLog.tsx';
 import { DebugTrap } from './DebugTrap.tsx';
 import { HelpDialog, SettingsDialog } from './Dialogs.tsx';
 import { Inspector } from './Inspector.tsx';
 import { Hint, Legend, LinkProblem, Notices, StatusBar, StopPanel, shareLink } from './Panels.tsx';
 import { ReplicaCards } from './ReplicaCards.tsx';
-import { Transport } from './Transport.tsx';
+import { Transport, jumpKeys, jumpTo } from './Transport.tsx';
+import type { JumpKind } from '../notable.ts';
 import { ShareRoot } from '../share/ShareRoot.tsx';
 import { ImportProblem, ShareMenu } from '../share/ShareMenu.tsx';
 import { TraceReplay } from '../share/TraceReplay.tsx';
 import { ToursButton, TourGallery } from '../tours/TourGallery.tsx';
 import { TourPanel } from '../tours/TourPanel.tsx';
+import { useTours } from '../tours/tour-store.ts';
+import { Splitter } from './Splitter.tsx';
+import { Tabs, type TabSpec } from './Tabs.tsx';
 
-/** Elements where keys belong to the element itself (typing, sliders, buttons, menus). */
+/** Whether Space, pressed on `target`, plays and pauses (everywhere but where it types or ticks). */
+export function spaceIsGlobal(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return true;
+  if (target.isContentEditable) return false;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return false;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    // Space ticks a checkbox or a radio: it has no other key. Buttons are pressed with Enter.
+    return type === 'button' || type === 'submit' || type === 'reset' || type === 'range';
+  }
+  // A modal dialog keeps its keys (Space in the settings form); once it is closed Space plays.
+  return target.closest('dialog[open]') === null;
+}
+
+/** Elements where keys belong to the element itself (typing, sliders, menus, tabs, dialogs). */
 function ownsKeys(target: EventTarget | null, key: string): boolean {
+  if (key === ' ') return !spaceIsGlobal(target);
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  // Space and Enter activate a focused button; arrows and brackets stay global.
-  if (key === ' ' && (tag === 'BUTTON' || tag === 'SUMMARY' || target.getAttribute('role') === 'button'))
-    return true;
+  if (target.getAttribute('role') === 'tab' || target.getAttribute('role') === 'separator') return true;
   return target.closest('dialog') !== null;
+}
+
+/** The jump a letter key asks for: the letter goes forward, Shift with it goes back. */
+function jumpOfKey(key: string): { kind: Exclude<JumpKind, 'notable'>; direction: 1 | -1 } | null {
+  for (const [kind, letter] of Object.entries(jumpKeys) as [Exclude<JumpKind, 'notable'>, string][]) {
+    if (key === letter) return { kind, direction: 1 };
+    if (key === letter.toUpperCase()) return { kind, direction: -1 };
+  }
+  return null;
 }
 
 /** Global keyboard shortcuts (the help dialog lists them). */
@@ -40,6 +102,11 @@ export function handleShortcut(event: KeyboardEvent): boolean {
     return true;
   }
   if (ownsKeys(event.target, event.key)) return false;
+  const jump = jumpOfKey(event.key);
+  if (jump !== null) {
+    jumpTo(jump.kind, jump.direction);
+    return true;
+  }
   switch (event.key) {
     case ' ':
       s.togglePlay();
@@ -80,11 +147,32 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       if (handleShortcut(event)) event.preventDefault();
     };
+    // A button activates on the release of Space: the press already played or paused, so the
+    // release must not also press the focused button (a second Cut link, Settings reopened).
+    const onKeyUp = (event: KeyboardEvent) => {
+      if (event.key === ' ' && spaceIsGlobal(event.target)) event.preventDefault();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKeyUp);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKeyUp);
+    };
   }, []);
+  useViolationAlert();
+  useSelectionOpensItsTab();
+  const presenter = useWorkspace((s) => s.presenter);
+  const touring = useTours((s) => s.active !== null);
   return (
-    <div className="app">
+    <div className={`app workspace${presenter && touring ? ' presenter' : ''}`}>
+      <a
+        className="skip-link"
+        href="#dock"
+        onClick={skipToDock}
+        title="Move the keyboard to the debugging views' tabs."
+      >
+        Skip to the debugging views
+      </a>
       <header className="topbar">
         <h1>
           vsr-scope <span className="subtitle">Viewstamped Replication, live</span>
@@ -116,27 +204,12 @@ export function App() {
           </button>
         </nav>
       </header>
-      <LinkProblem />
-      <StopPanel />
-      <ImportProblem />
-      <TourPanel />
-      <main className="layout">
-        <div className="stage">
-          <Hint />
-          <ClusterView />
-          <Transport />
-          <Controls />
-          <InFlightList />
-          <Legend />
-        </div>
-        <div className="side">
-          <Inspector />
-          <h2 className="sr-only">Replicas</h2>
-          <ReplicaCards />
-          <FilteredEventLog />
-        </div>
-      </main>
-      <DebugViews />
+      <div className="banners">
+        <LinkProblem />
+        <StopPanel />
+        <ImportProblem />
+      </div>
+      <Workspace />
       <Notices />
       <DebugTrap />
       <HelpDialog />
@@ -145,5 +218,253 @@ export function App() {
       <TraceReplay />
       <ShareRoot />
     </div>
+  );
+}
+
+function skipToDock(event: MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault();
+  document.querySelector<HTMLElement>('#dock [role="tab"][aria-selected="true"]')?.focus();
+}
+
+/**
+ * Picking something anywhere (the cluster view, the diagram, the in-flight list, the event log)
+ * opens the tab that shows it: a message or a link the Inspector, a replica its card. Nothing
+ * scrolls the page.
+ */
+function useSelectionOpensItsTab(): void {
+  useEffect(
+    () =>
+      appStore().subscribe((state, previous) => {
+        const selection = state.selection;
+        if (selection === previous.selection || selection === null) return;
+        showSide(selection.kind === 'replica' ? 'replicas' : 'inspector');
+      }),
+    [],
+  );
+}
+
+/** A violation that appears opens the Violation tab of the dock and marks it. */
+function useViolationAlert(): void {
+  const violated = useApp((s) => (s.panelFrame?.violations.length ?? 0) > 0 || s.stop !== null);
+  useEffect(() => {
+    if (violated) alertViolation();
+  }, [violated]);
+}
+
+const sideTabSpecs: readonly TabSpec<SideTab>[] = [
+  {
+    id: 'replicas',
+    label: sideTabLabels.replicas,
+    title: 'A card per replica: view, status, log, state machine, client table, and its fault buttons.',
+    render: () => (
+      <>
+        <h2 className="sr-only">Replicas</h2>
+        <ReplicaCards />
+      </>
+    ),
+  },
+  {
+    id: 'inspector',
+    label: sideTabLabels.inspector,
+    title:
+      'The message or link you picked, in the cluster view, the diagram or the list of messages in flight.',
+    render: () => (
+      <>
+        <Inspector />
+        <InFlightList />
+      </>
+    ),
+  },
+  {
+    id: 'faults',
+    label: sideTabLabels.faults,
+    title: 'Partitions, cut links, client requests, the workload and the network: each becomes an action.',
+    render: () => <Controls />,
+  },
+  {
+    id: 'log',
+    label: sideTabLabels.log,
+    title: 'Every event in plain words, with filters and search.',
+    render: () => <FilteredEventLog />,
+  },
+];
+
+function dockTabSpecs(alert: DockTab | null, violations: number): TabSpec<DockTab>[] {
+  return [
+    {
+      id: 'space-time',
+      label: dockTabLabels['space-time'],
+      title: 'A lane per node and an arrow per message: click an arrow to go there and inspect it.',
+      render: () => <SpaceTimeDiagram />,
+    },
+    {
+      id: 'linearizability',
+      label: dockTabLabels.linearizability,
+      title: 'The client history on a time axis, and whether it is linearizable.',
+      render: () => <LinearizabilityView />,
+    },
+    {
+      id: 'state-diff',
+      label: dockTabLabels['state-diff'],
+      title: 'Compare two replicas, or one replica at two moments: logs, state machines, client tables.',
+      render: () => <StateDiff />,
+    },
+    {
+      id: 'fuzz',
+      label: dockTabLabels.fuzz,
+      title: 'Fuzz seeds in Web Workers and open a counterexample as a scenario.',
+      render: () => <FuzzPanel />,
+    },
+    {
+      id: 'explore',
+      label: dockTabLabels.explore,
+      title:
+        'Explore from here: every choice the network could make from this moment, checked state by state.',
+      render: () => <ExplorePanel />,
+    },
+    {
+      id: 'branches',
+      label: dockTabLabels.branches,
+      title: 'Every future you tried: switch between branches, share one, compare two.',
+      render: () => <BranchesPanel />,
+    },
+    {
+      id: 'violation',
+      label: dockTabLabels.violation,
+      title: 'The broken rule in plain words, its evidence, and Shrink to a minimal scenario.',
+      render: () => <ViolationTab />,
+      alert: alert === 'violation',
+      badge: violations > 0 ? '!' : undefined,
+    },
+  ];
+}
+
+function ViolationTab() {
+  const none = useApp((s) => (s.panelFrame?.violations.length ?? 0) === 0);
+  return (
+    <>
+      {none ? (
+        <p className="muted empty-tab">No invariant is broken at this moment: every checker holds.</p>
+      ) : null}
+      <ViolationPanel />
+    </>
+  );
+}
+
+const phoneQuery = '(max-width: 599px)';
+
+/** Whether the screen is a phone's (one column, one tab bar). */
+function usePhone(): boolean {
+  const [phone, setPhone] = useState(() => window.matchMedia(phoneQuery).matches);
+  useEffect(() => {
+    const query = window.matchMedia(phoneQuery);
+    const onChange = () => setPhone(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+  return phone;
+}
+
+function Stage() {
+  return (
+    <div className="stage">
+      <div className="stage-view">
+        <div className="cluster-area">
+          <Hint />
+          <ClusterView />
+          <Legend />
+        </div>
+        <TourPanel />
+      </div>
+      <Transport />
+    </div>
+  );
+}
+
+function Workspace() {
+  return usePhone() ? <PhoneWorkspace /> : <DesktopWorkspace />;
+}
+
+/** A horizontal swipe over the panels of a phone moves to the next or previous tab. */
+function useSwipe(onSwipe: (direction: 1 | -1) => void) {
+  const start = useRef<{ x: number; y: number } | null>(null);
+  return {
+    onTouchStart: (event: TouchEvent) => {
+      const touch = event.touches[0];
+      start.current = touch === undefined ? null : { x: touch.clientX, y: touch.clientY };
+    },
+    onTouchEnd: (event: TouchEvent) => {
+      const from = start.current;
+      const touch = event.changedTouches[0];
+      start.current = null;
+      if (from === null || touch === undefined) return;
+      const dx = touch.clientX - from.x;
+      const dy = touch.clientY - from.y;
+      if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) onSwipe(dx < 0 ? 1 : -1);
+    },
+  };
+}
+
+/** On a phone: the cluster and the transport on top, every panel in one swipeable tab bar below. */
+function PhoneWorkspace() {
+  const phone = useWorkspace((s) => s.phone);
+  const alert = useWorkspace((s) => s.alert);
+  const violations = useApp((s) => s.panelFrame?.violations.length ?? 0);
+  const tabs = useMemo(
+    () => [...sideTabSpecs, ...dockTabSpecs(alert, violations)] as TabSpec<PhoneTab>[],
+    [alert, violations],
+  );
+  const swipe = useSwipe((direction) => {
+    const index = phoneTabs.indexOf(phone);
+    showPhoneTab(phoneTabs[(index + direction + phoneTabs.length) % phoneTabs.length]);
+  });
+  return (
+    <main className="workspace-main phone">
+      <Stage />
+      <section className="phone-panels" id="dock" aria-label="Panels" {...swipe}>
+        <Tabs name="phone" label="Panels" tabs={tabs} selected={phone} onSelect={showPhoneTab} />
+      </section>
+    </main>
+  );
+}
+
+/** The one-screen layout: cluster and transport, the side panel, the bottom dock. */
+function DesktopWorkspace() {
+  const side = useWorkspace((s) => s.side);
+  const dock = useWorkspace((s) => s.dock);
+  const alert = useWorkspace((s) => s.alert);
+  const sideWidth = useWorkspace((s) => s.sideWidth);
+  const dockHeight = useWorkspace((s) => s.dockHeight);
+  const violations = useApp((s) => s.panelFrame?.violations.length ?? 0);
+  const dockTabsNow = useMemo(() => dockTabSpecs(alert, violations), [alert, violations]);
+  const style = { '--side-width': `${sideWidth}px`, '--dock-height': `${dockHeight}px` } as CSSProperties;
+  return (
+    <main className="workspace-main" style={style}>
+      <Stage />
+      <Splitter
+        orientation="vertical"
+        label="Resize the side panel"
+        value={sideWidth}
+        min={sideWidthMin}
+        max={sideWidthMax}
+        onResize={resizeSide}
+        invert
+      />
+      <aside className="side" aria-label="Side panel">
+        <Tabs name="side" label="Side panel" tabs={sideTabSpecs} selected={side} onSelect={showSide} />
+      </aside>
+      <Splitter
+        orientation="horizontal"
+        label="Resize the debugging views"
+        value={dockHeight}
+        min={dockHeightMin}
+        max={dockHeightMax}
+        onResize={resizeDock}
+        invert
+      />
+      <section className="dock debug-views" id="dock" aria-label="Debugging views">
+        <Tabs name="dock" label="Debugging views" tabs={dockTabsNow} selected={dock} onSelect={showDock} />
+      </section>
+    </main>
   );
 }

@@ -5,11 +5,16 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { MessageRecord } from '../../sim/trace.ts';
+import type { MessageType } from '../../protocol/index.ts';
 import { messageLabel } from '../captions.ts';
+import { nodeName, plural } from '../format.ts';
 import { session } from '../controller.ts';
 import { clusterPrimary, type ClientFrame, type NetworkFrame, type ReplicaFrame } from '../frame.ts';
 import { drawMessages, fitTransform, hitMessage, toLayout, type CanvasView } from '../message-canvas.ts';
+import { matchesHighlight, messageHighlightStore } from '../message-highlight.ts';
 import { prefersReducedMotion } from '../motion.ts';
 import {
   clusterHeight,
@@ -25,6 +30,7 @@ import {
 } from '../layout.ts';
 import { messageGlyphPath, messageStyles, statusStyles } from '../palette.ts';
 import { appStore, useApp, type Selection } from '../store.ts';
+import { showSide } from '../workspace.ts';
 
 const groupColors = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
@@ -34,7 +40,8 @@ function select(selection: Selection | null): void {
 
 function onActivate(action: () => void) {
   return (event: KeyboardEvent) => {
-    if (event.key === 'Enter' || event.key === ' ') {
+    // Enter only: Space plays and pauses everywhere (see handleShortcut).
+    if (event.key === 'Enter') {
       event.preventDefault();
       event.stopPropagation();
       action();
@@ -75,9 +82,22 @@ export function ClusterView() {
         inspectMessage(hit.id);
       }}
       onMouseMove={(event) => {
-        if (wrap.current !== null)
-          wrap.current.style.cursor = hitAt(event.clientX, event.clientY) === null ? '' : 'pointer';
+        const box = wrap.current;
+        if (box === null) return;
+        const hit = hitAt(event.clientX, event.clientY);
+        box.style.cursor = hit === null ? '' : 'pointer';
+        const rect = box.getBoundingClientRect();
+        hoverStore.setState(
+          {
+            card:
+              hit === null
+                ? null
+                : { record: hit, x: event.clientX - rect.left, y: event.clientY - rect.top },
+          },
+          true,
+        );
       }}
+      onMouseLeave={() => hoverStore.setState({ card: null }, true)}
     >
       <svg
         className="cluster"
@@ -92,6 +112,46 @@ export function ClusterView() {
         <OverflowNote />
       </svg>
       <MessageCanvas layout={layout} />
+      <MessageHoverCard />
+    </div>
+  );
+}
+
+/** The message under the pointer: a store of its own, so that hovering re-renders only the card. */
+const hoverStore = createStore<{ readonly card: HoverState | null }>()(() => ({ card: null }));
+
+interface HoverState {
+  readonly record: MessageRecord;
+  /** Where the pointer is, in the cluster view's box. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The paper's section a message type belongs to, read from its description ("§4.1 step 3" → §4.1). */
+export function paperSection(type: MessageType): string {
+  return /§[\d.]+/.exec(messageStyles[type].description)?.[0] ?? '';
+}
+
+/**
+ * A hover card for the message under the pointer: its type, from and to, view, op-number and the
+ * paper's section. Its own state, so that hovering re-renders nothing else.
+ */
+function MessageHoverCard() {
+  const card = useStore(hoverStore, (s) => s.card);
+  if (card === null) return null;
+  const { message } = card.record;
+  const view = 'view' in message ? message.view : null;
+  const op = 'opNumber' in message ? message.opNumber : null;
+  return (
+    <div className="hover-card" role="tooltip" style={{ left: card.x + 14, top: card.y + 14 }}>
+      <strong>{message.type}</strong> <span className="muted">{paperSection(message.type)}</span>
+      <div>{`${nodeName(card.record.from)} → ${nodeName(card.record.to)}`}</div>
+      <div>
+        {view === null ? null : `view ${view}`}
+        {view !== null && op !== null ? ' · ' : null}
+        {op === null ? null : `op-number ${op}`}
+      </div>
+      <div className="muted">{messageStyles[message.type].description}</div>
     </div>
   );
 }
@@ -162,7 +222,10 @@ const LinksLayer = memo(function LinksLayer({
               y2={pb.y}
               role="button"
               aria-label={`Link between replica ${a} and replica ${b}`}
-              onClick={() => select({ kind: 'link', a, b })}
+              onClick={() => {
+                select({ kind: 'link', a, b });
+                showSide('inspector');
+              }}
             >
               <title>{`Link between replica ${a} and replica ${b}: click to cut or mend it`}</title>
             </line>
@@ -231,6 +294,7 @@ function PartitionCaption() {
 function inspectMessage(id: number): void {
   session().pause();
   select({ kind: 'message', id });
+  showSide('inspector');
 }
 
 /** The canvas repaints from a store subscription: no React render per frame for moving messages. */
@@ -247,7 +311,18 @@ function MessageCanvas({ layout }: { readonly layout: ClusterLayout }) {
       const frame = state.frame;
       if (frame === null || view.width === 0) return;
       const selectedId = state.selection?.kind === 'message' ? state.selection.id : -1;
-      drawMessages(context, view, layout, frame.inFlight, frame.fading, frame.time, selectedId, reduced);
+      const { highlights } = messageHighlightStore.getState();
+      drawMessages(
+        context,
+        view,
+        layout,
+        frame.inFlight,
+        frame.fading,
+        frame.time,
+        selectedId,
+        reduced,
+        highlights.length === 0 ? undefined : (record) => matchesHighlight(highlights, record),
+      );
     };
     const resize = () => {
       const rect = canvas.getBoundingClientRect();
@@ -263,9 +338,11 @@ function MessageCanvas({ layout }: { readonly layout: ClusterLayout }) {
     const unsubscribe = appStore().subscribe((state, previous) => {
       if (state.frame !== previous.frame || state.selection !== previous.selection) paint();
     });
+    const unsubscribeHighlight = messageHighlightStore.subscribe(paint);
     return () => {
       observer.disconnect();
       unsubscribe();
+      unsubscribeHighlight();
     };
   }, [layout]);
   return <canvas ref={ref} className="message-canvas" aria-hidden="true" />;
@@ -290,7 +367,9 @@ export function InFlightList() {
   const selectedId = useApp((s) => (s.selection?.kind === 'message' ? s.selection.id : -1));
   return (
     <details className="in-flight" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{`Messages in flight: ${count}`}</summary>
+      <summary title="Every message on its way, as a list: pick one to inspect, drop or duplicate it.">
+        {`Messages in flight: ${count}`}
+      </summary>
       {!open ? null : playing || messages === null ? (
         <p className="muted">
           Pause to list them; click one (here or in the cluster view) to inspect, drop or duplicate it.
@@ -350,6 +429,7 @@ function ClusterReplicas({ layout }: { readonly layout: ClusterLayout }) {
 /** Selects a replica and brings its card (with its fault buttons) into view; by keyboard, focuses them. */
 function selectReplica(id: number, focus: boolean): void {
   select({ kind: 'replica', id });
+  showSide('replicas');
   const card = document.getElementById(`replica-card-${id}`);
   card?.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   if (focus) card?.querySelector<HTMLButtonElement>('.card-actions button')?.focus({ preventScroll: true });
@@ -478,7 +558,7 @@ const ClientNode = memo(function ClientNode({
     client.pendingRequest === null ? 'idle' : `waiting for #${client.pendingRequest} '${client.pendingOp}'`;
   return (
     <g className="client" transform={`translate(${at.x},${at.y})`}>
-      <title>{`Client ${client.id}: ${client.completed} requests completed, ${waiting}; believes view ${client.view}`}</title>
+      <title>{`Client ${client.id}: ${plural(client.completed, 'request')} completed, ${waiting}; believes view ${client.view}`}</title>
       <rect x={-18} y={-13} width={36} height={26} rx={5} />
       <text y={4} textAnchor="middle">
         {client.id}

@@ -112,7 +112,7 @@ function LinkForm() {
     <fieldset>
       <legend>One-way link</legend>
       <div className="row wrap">
-        <label>
+        <label title="The sending end of the link.">
           From
           <select
             value={from}
@@ -126,7 +126,7 @@ function LinkForm() {
             ))}
           </select>
         </label>
-        <label>
+        <label title="The receiving end of the link.">
           To
           <select
             value={to}
@@ -140,10 +140,18 @@ function LinkForm() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => submit('cut')}>
+        <button
+          type="button"
+          onClick={() => submit('cut')}
+          title="Lose everything sent from From to To, until mended (a one-way cut)."
+        >
           Cut link
         </button>
-        <button type="button" onClick={() => submit('mend')}>
+        <button
+          type="button"
+          onClick={() => submit('mend')}
+          title="Let messages from From to To through again."
+        >
           Mend link
         </button>
       </div>
@@ -185,7 +193,7 @@ function RequestForm() {
       <fieldset>
         <legend>Client request</legend>
         <div className="row wrap">
-          <label>
+          <label title="The client that sends the request.">
             Client
             <select value={client} onChange={(e) => setClient(e.target.value)} disabled={clients === 0}>
               {range(clients).map((c) => (
@@ -193,7 +201,7 @@ function RequestForm() {
               ))}
             </select>
           </label>
-          <label>
+          <label title="The operation the client asks the replicated state machine to run.">
             Command
             <select value={effectiveCommand} onChange={(e) => setCommand(e.target.value)}>
               {commands.map((c) => (
@@ -204,7 +212,11 @@ function RequestForm() {
             </select>
           </label>
           {needsKey ? (
-            <label>
+            <label
+              title={
+                stateMachine === 'kv' ? 'The key the operation reads or writes.' : 'The position in the log.'
+              }
+            >
               {stateMachine === 'kv' ? 'Key' : 'Position'}
               <input
                 value={key}
@@ -216,7 +228,7 @@ function RequestForm() {
             </label>
           ) : null}
           {needsValue ? (
-            <label>
+            <label title="The value written.">
               Value
               <input
                 value={value}
@@ -226,7 +238,9 @@ function RequestForm() {
               />
             </label>
           ) : null}
-          <button type="submit">Send request</button>
+          <button type="submit" title="The client sends this request to the primary it believes in (§4.1).">
+            Send request
+          </button>
         </div>
         {error !== null ? (
           <p className="error" id={errorId} role="alert">
@@ -302,7 +316,7 @@ function NetworkForm() {
       <fieldset>
         <legend>Network</legend>
         <div className="row wrap">
-          <label>
+          <label title="The shortest a message takes on a link.">
             Latency min (ms)
             <input
               type="number"
@@ -313,7 +327,7 @@ function NetworkForm() {
               aria-describedby={error ? errorId : undefined}
             />
           </label>
-          <label>
+          <label title="The longest a message takes on a link (each message draws between min and max).">
             Latency max (ms)
             <input
               type="number"
@@ -326,7 +340,7 @@ function NetworkForm() {
           </label>
         </div>
         <div className="row wrap">
-          <label className="slider">
+          <label className="slider" title="The share of messages the network loses.">
             Drop rate
             <input
               type="range"
@@ -339,7 +353,7 @@ function NetworkForm() {
             />
             <output>{`${Math.round(current.drop * 100)}%`}</output>
           </label>
-          <label className="slider">
+          <label className="slider" title="The share of messages the network delivers twice.">
             Duplicate rate
             <input
               type="range"
@@ -352,7 +366,11 @@ function NetworkForm() {
             />
             <output>{`${Math.round(current.duplicate * 100)}%`}</output>
           </label>
-          <button type="submit" disabled={draft === null}>
+          <button
+            type="submit"
+            disabled={draft === null}
+            title="Change latency, drop and duplicate rates from this moment on (an action of the scenario)."
+          >
             Apply network settings
           </button>
         </div>

@@ -74,11 +74,17 @@ function Modal({
 }
 
 export const shortcuts: readonly (readonly [string, string])[] = [
-  ['Space', 'play or pause'],
+  ['Space', 'play or pause, wherever the focus is (Enter presses a focused button)'],
   ['→', 'step one event forward'],
   ['←', 'step one event back'],
   ['Shift + →', 'jump to the next notable event'],
   ['Shift + ←', 'jump to the previous notable event'],
+  ['V / Shift + V', 'next / previous view change'],
+  ['C / Shift + C', 'next / previous crash or restart'],
+  ['X / Shift + X', 'next / previous violation'],
+  ['L / Shift + L', 'next / previous lost message'],
+  ['O / Shift + O', 'next / previous commit'],
+  ['N / Shift + N', 'next / previous match of the event log search'],
   [']', 'faster'],
   ['[', 'slower'],
   ['Home', 'go to the start of the run'],

@@ -2,7 +2,6 @@
  * The inspector shows what is selected in the cluster view: a message (its fields, its fate, and
  * drop / duplicate while it is in flight) or a link (cut one direction or both, mend).
  */
-import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeCrashVector, type Message } from '../../protocol/index.ts';
 import type { MessageRecord } from '../../sim/trace.ts';
@@ -10,7 +9,6 @@ import { messageLabel } from '../captions.ts';
 import { session } from '../controller.ts';
 import { formatTime, nodeName } from '../format.ts';
 import { messageGlyphPath, messageStyles } from '../palette.ts';
-import { prefersReducedMotion } from '../motion.ts';
 import { appStore, useApp } from '../store.ts';
 
 function close(): void {
@@ -31,19 +29,18 @@ function settledFate(record: MessageRecord, time: number): string {
 
 export function Inspector() {
   const selection = useApp((s) => s.selection);
-  const ref = useRef<HTMLElement>(null);
-  const key = selection === null ? '' : JSON.stringify(selection);
-  // A message picked far away (the diagram, the in-flight list) must not open out of sight.
-  useEffect(() => {
-    const element = ref.current;
-    if (element === null || key === '') return;
-    const box = element.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight)
-      element.scrollIntoView({ block: 'nearest', behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
-  }, [key]);
-  if (selection === null || selection.kind === 'replica') return null;
+  // Picking a message anywhere opens this tab (see showSide); nothing scrolls the page.
+  if (selection === null || selection.kind === 'replica')
+    return (
+      <section className="inspector" aria-label="Inspector">
+        <p className="muted">
+          Pick a message (in the cluster view, the space-time diagram or the list below) or a link to inspect
+          it here.
+        </p>
+      </section>
+    );
   return (
-    <section className="inspector" aria-label="Inspector" ref={ref}>
+    <section className="inspector" aria-label="Inspector">
       {selection.kind === 'message' ? (
         <MessageInspector id={selection.id} />
       ) : (

@@ -35,10 +35,10 @@ export function StatusBar() {
   );
   return (
     <div className="status-bar" role="group" aria-label="Status">
-      <span className="stat">
+      <span className="stat stat-fixed stat-time">
         <span className="muted">time</span> <strong>{formatTime(time)}</strong>
       </span>
-      <span className="stat">
+      <span className="stat stat-fixed stat-event">
         <span className="muted">event</span> <strong>{event}</strong>
       </span>
       <span className="stat">
@@ -56,8 +56,14 @@ export function StatusBar() {
       ) : (
         <span className="checker bad">
           <span aria-hidden="true">✗</span>
-          {` violation: ${(violation ?? headViolation)!.message}`}
-          <button type="button" onClick={() => session().seekEvent((violation ?? headViolation)!.event + 1)}>
+          <span className="checker-text" title={(violation ?? headViolation)!.message}>
+            {` violation: ${(violation ?? headViolation)!.message}`}
+          </span>
+          <button
+            type="button"
+            onClick={() => session().seekEvent((violation ?? headViolation)!.event + 1)}
+            title="Move the cursor to just after the event that broke the rule."
+          >
             Jump to violation
           </button>
         </span>
@@ -68,104 +74,108 @@ export function StatusBar() {
 
 export function Legend() {
   return (
-    <details className="legend" open>
-      <summary>Legend</summary>
-      <ul className="legend-list" aria-label="Message types">
-        {messageTypes.map((type) => (
-          <li key={type} title={messageStyles[type].description}>
+    <details className="legend key">
+      <summary title="What every color, shape and mark in the cluster view, the timeline and the fault lanes means.">
+        Key
+      </summary>
+      <div className="key-body">
+        <ul className="legend-list" aria-label="Message types">
+          {messageTypes.map((type) => (
+            <li key={type} title={messageStyles[type].description}>
+              <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+                <path
+                  d={messageGlyphPath(type, 70)}
+                  fill={messageStyles[type].color}
+                  stroke="#222"
+                  strokeWidth={0.8}
+                />
+              </svg>
+              <span>{type}</span>
+            </li>
+          ))}
+        </ul>
+        <ul className="legend-list" aria-label="Replica status">
+          {(['normal', 'view-change', 'recovering', 'crashed'] as const).map((status) => (
+            <li key={status} title={statusStyles[status].description}>
+              <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+                <circle
+                  r={6}
+                  fill={statusStyles[status].fill}
+                  stroke={statusStyles[status].stroke}
+                  strokeWidth={2}
+                  strokeDasharray={status === 'crashed' ? '3 2' : undefined}
+                />
+              </svg>
+              <span>{statusStyles[status].label}</span>
+            </li>
+          ))}
+          <li title="The grey ring around a backup drains until its view-change timer fires (§4.2).">
             <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-              <path
-                d={messageGlyphPath(type, 70)}
-                fill={messageStyles[type].color}
-                stroke="#222"
-                strokeWidth={0.8}
-              />
+              <path d="M0,-7A7,7 0 1,1 -7,0" fill="none" stroke="#56606B" strokeWidth={3} />
             </svg>
-            <span>{type}</span>
+            <span>view-change timer</span>
           </li>
-        ))}
-      </ul>
-      <ul className="legend-list" aria-label="Replica status">
-        {(['normal', 'view-change', 'recovering', 'crashed'] as const).map((status) => (
-          <li key={status} title={statusStyles[status].description}>
+          <li title="During a partition, replicas on the same side share a ring color.">
             <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-              <circle
-                r={6}
-                fill={statusStyles[status].fill}
-                stroke={statusStyles[status].stroke}
-                strokeWidth={2}
-                strokeDasharray={status === 'crashed' ? '3 2' : undefined}
+              <circle r={6} fill="none" stroke="#0072B2" strokeWidth={2} />
+            </svg>
+            <span>partition side</span>
+          </li>
+          <li title="A replica that still acts as primary of an older view: it has not heard of the new view yet.">
+            <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+              <rect
+                x={-7}
+                y={-4}
+                width={14}
+                height={8}
+                rx={4}
+                fill="#fff"
+                stroke="#1D2A36"
+                strokeDasharray="2 1"
               />
             </svg>
-            <span>{statusStyles[status].label}</span>
+            <span>old primary (stale view)</span>
           </li>
-        ))}
-        <li title="The grey ring around a backup drains until its view-change timer fires (§4.2).">
-          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <path d="M0,-7A7,7 0 1,1 -7,0" fill="none" stroke="#56606B" strokeWidth={3} />
-          </svg>
-          <span>view-change timer</span>
-        </li>
-        <li title="During a partition, replicas on the same side share a ring color.">
-          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <circle r={6} fill="none" stroke="#0072B2" strokeWidth={2} />
-          </svg>
-          <span>partition side</span>
-        </li>
-        <li title="A replica that still acts as primary of an older view: it has not heard of the new view yet.">
-          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <rect
-              x={-7}
-              y={-4}
-              width={14}
-              height={8}
-              rx={4}
-              fill="#fff"
-              stroke="#1D2A36"
-              strokeDasharray="2 1"
-            />
-          </svg>
-          <span>old primary (stale view)</span>
-        </li>
-        <li title="A link that loses everything sent over it in that direction.">
-          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <path d="M-8,0H8" stroke="#B34700" strokeWidth={2} strokeDasharray="3 2" />
-          </svg>
-          <span>cut / partitioned link</span>
-        </li>
-        <li title="A message the network lost fades out where it was lost; a duplicate has a dashed ring.">
-          <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
-            <path d="M-5,-5L5,5M-5,5L5,-5" stroke="#222" strokeWidth={2} />
-          </svg>
-          <span>lost message</span>
-        </li>
-      </ul>
-      <ul className="legend-list" aria-label="Timeline markers">
-        {(Object.keys(markerKindLabels) as MarkerKind[]).map((kind) => (
-          <li key={kind}>
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <line
-                x1={8}
-                x2={8}
-                y1={1}
-                y2={15}
-                stroke={markerColors[kind]}
-                strokeWidth={3}
-                strokeDasharray={kind === 'network' ? '3 2' : undefined}
-              />
+          <li title="A link that loses everything sent over it in that direction.">
+            <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+              <path d="M-8,0H8" stroke="#B34700" strokeWidth={2} strokeDasharray="3 2" />
             </svg>
-            <span>{markerKindLabels[kind]}</span>
+            <span>cut / partitioned link</span>
           </li>
-        ))}
-      </ul>
-      <ul className="legend-list" aria-label="Fault lane legend">
-        {faultLegend.map(({ className, label }) => (
-          <li key={label}>
-            <span className={`legend-swatch ${className}`} aria-hidden="true" />
-            <span>{label}</span>
+          <li title="A message the network lost fades out where it was lost; a duplicate has a dashed ring.">
+            <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true">
+              <path d="M-5,-5L5,5M-5,5L5,-5" stroke="#222" strokeWidth={2} />
+            </svg>
+            <span>lost message</span>
           </li>
-        ))}
-      </ul>
+        </ul>
+        <ul className="legend-list" aria-label="Timeline markers">
+          {(Object.keys(markerKindLabels) as MarkerKind[]).map((kind) => (
+            <li key={kind}>
+              <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+                <line
+                  x1={8}
+                  x2={8}
+                  y1={1}
+                  y2={15}
+                  stroke={markerColors[kind]}
+                  strokeWidth={3}
+                  strokeDasharray={kind === 'network' ? '3 2' : undefined}
+                />
+              </svg>
+              <span>{markerKindLabels[kind]}</span>
+            </li>
+          ))}
+        </ul>
+        <ul className="legend-list" aria-label="Fault lane legend">
+          {faultLegend.map(({ className, label }) => (
+            <li key={label}>
+              <span className={`legend-swatch ${className}`} aria-hidden="true" />
+              <span>{label}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
     </details>
   );
 }
@@ -227,6 +237,7 @@ export function Hint() {
         className="ghost"
         onClick={() => appStore().setState({ hintVisible: false })}
         aria-label="Dismiss hint"
+        title="Hide this hint."
       >
         ✕
       </button>
@@ -239,19 +250,33 @@ export function StopPanel() {
   if (stop === null) return null;
   return (
     <section className="stop" role="alert" aria-label="Run stopped">
-      <h2>{`Run stopped: ${stop.title}`}</h2>
-      <p>{stop.message}</p>
-      <p className="stop-facts">
-        {`seed ${stop.seed} · time ${formatTime(stop.time)} · event #${stop.event}`}
-      </p>
-      <div className="row wrap">
-        <button type="button" onClick={() => session().seekEvent(stop.event + 1)}>
+      <div className="stop-text">
+        <h2>{`Run stopped: ${stop.title}`}</h2>
+        <p title={stop.message}>{stop.message}</p>
+        <p className="stop-facts">
+          {`seed ${stop.seed} · time ${formatTime(stop.time)} · event #${stop.event}`}
+        </p>
+      </div>
+      <div className="row wrap stop-actions">
+        <button
+          type="button"
+          onClick={() => session().seekEvent(stop.event + 1)}
+          title="Move the cursor to just after the event that broke the rule."
+        >
           Jump to the event
         </button>
-        <button type="button" onClick={() => shareLink()}>
+        <button
+          type="button"
+          onClick={() => shareLink()}
+          title="Copy a link that replays this run up to the violation."
+        >
           Copy a link that reproduces it
         </button>
-        <button type="button" onClick={() => session().seekEvent(Math.max(0, stop.event))}>
+        <button
+          type="button"
+          onClick={() => session().seekEvent(Math.max(0, stop.event))}
+          title="Move the cursor to just before the event that broke the rule."
+        >
           Show the state before it
         </button>
       </div>

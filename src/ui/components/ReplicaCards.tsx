@@ -261,7 +261,7 @@ function Disclosure({ summary, children }: { readonly summary: string; readonly 
   const [open, setOpen] = useState(false);
   return (
     <details open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{summary}</summary>
+      <summary title="Show or hide the whole of it.">{summary}</summary>
       {open ? children() : null}
     </details>
   );

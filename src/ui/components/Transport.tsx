@@ -3,7 +3,7 @@
  * scrubber over everything computed so far, with markers for view changes, crashes, restarts,
  * partitions and violations. Scrubbing is a seek: checkpoints + replay.
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { useShallow } from 'zustand/react/shallow';
 import { session } from '../controller.ts';
@@ -11,8 +11,9 @@ import { FaultLanes } from './FaultLanes.tsx';
 import { Icon } from './Icons.tsx';
 import { lastActionTime } from '../fault-lanes.ts';
 import { formatTime } from '../format.ts';
-import { markerKindLabels, type Marker, type MarkerKind } from '../notable.ts';
-import { formatSpeed, speeds, useApp } from '../store.ts';
+import { isFiltering, logFilterStore, passes } from '../log-filter.ts';
+import { jumpKindLabels, markerKindLabels, type JumpKind, type Marker, type MarkerKind } from '../notable.ts';
+import { appStore, formatSpeed, speeds, useApp, withNotice } from '../store.ts';
 
 export function Transport() {
   const { playing, speed, effectiveSpeed, atEnd } = useApp(
@@ -32,7 +33,7 @@ export function Transport() {
           className="icon-only"
           aria-label="Previous notable event"
           onClick={() => session().previousNotable()}
-          title="Previous notable event: commit, view change, crash or violation (Shift+←)"
+          title="Previous notable event: commit, view change, crash, recovery, action or violation (Shift+←)"
         >
           <Icon name="previous" />
         </button>
@@ -61,10 +62,11 @@ export function Transport() {
           className="icon-only"
           aria-label="Next notable event"
           onClick={() => session().nextNotable()}
-          title="Next notable event: commit, view change, crash or violation (Shift+→)"
+          title="Next notable event: commit, view change, crash, recovery, action or violation (Shift+→)"
         >
           <Icon name="next" />
         </button>
+        <JumpControls />
         <label className="speed" title="Virtual milliseconds per real millisecond ([ slower, ] faster).">
           Speed
           <select value={speed} onChange={(event) => session().setSpeed(Number(event.target.value))}>
@@ -83,6 +85,77 @@ export function Transport() {
       </div>
       <Timeline />
     </div>
+  );
+}
+
+/** The letter of each jump kind's shortcut (Shift with it goes back). */
+export const jumpKeys: Record<Exclude<JumpKind, 'notable'>, string> = {
+  view: 'v',
+  crash: 'c',
+  violation: 'x',
+  lost: 'l',
+  commit: 'o',
+  match: 'n',
+};
+
+const jumpKinds = Object.keys(jumpKeys) as Exclude<JumpKind, 'notable'>[];
+
+/** Jumps to the next or previous event of one kind (the event log's search for "match"). */
+export function jumpTo(kind: JumpKind, direction: 1 | -1): void {
+  const s = session();
+  if (kind !== 'match') {
+    s.jump(kind, direction);
+    return;
+  }
+  const filter = logFilterStore.getState();
+  if (!isFiltering(filter)) {
+    appStore().setState((state) =>
+      withNotice(
+        state,
+        'info',
+        'Type a search or pick a filter in the Event log first: N jumps to its matches.',
+      ),
+    );
+    return;
+  }
+  const journal = s.run.journal;
+  s.jump('match', direction, (index) => passes(journal, index, filter));
+}
+
+function JumpControls() {
+  const [kind, setKind] = useState<Exclude<JumpKind, 'notable'>>('view');
+  const key = jumpKeys[kind].toUpperCase();
+  return (
+    <span className="jump" role="group" aria-label="Jump by kind">
+      <label title="The kind of event the two buttons beside it jump to.">
+        <span className="label">Jump to</span>
+        <select value={kind} onChange={(event) => setKind(event.target.value as typeof kind)}>
+          {jumpKinds.map((k) => (
+            <option key={k} value={k}>
+              {jumpKindLabels[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="icon-only"
+        aria-label={`Previous ${jumpKindLabels[kind]}`}
+        title={`Previous ${jumpKindLabels[kind]} (Shift+${key})`}
+        onClick={() => jumpTo(kind, -1)}
+      >
+        <Icon name="previous" />
+      </button>
+      <button
+        type="button"
+        className="icon-only"
+        aria-label={`Next ${jumpKindLabels[kind]}`}
+        title={`Next ${jumpKindLabels[kind]} (${key})`}
+        onClick={() => jumpTo(kind, 1)}
+      >
+        <Icon name="next" />
+      </button>
+    </span>
   );
 }
 

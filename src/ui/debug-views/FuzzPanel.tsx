@@ -8,7 +8,7 @@ import { mutations, type Mutation } from '../../protocol/index.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
-import { formatTime } from '../format.ts';
+import { formatTime, plural } from '../format.ts';
 import { mutationLabel, whereShown } from './rules.ts';
 import { checkFuzzReply, type FuzzJob } from './worker-messages.ts';
 
@@ -86,7 +86,10 @@ export function FuzzPanel() {
       <h2>Find a bug</h2>
       <p>
         Runs random fault scenarios with every checker in Web Workers.{' '}
-        <label className="inline">
+        <label
+          className="inline"
+          title="Break one rule of the protocol on purpose, to watch the checkers catch it."
+        >
           Mutation{' '}
           <select
             value={mutation}
@@ -101,17 +104,21 @@ export function FuzzPanel() {
           </select>
         </label>{' '}
         {running ? (
-          <button type="button" onClick={stop}>
+          <button type="button" onClick={stop} title="Stop the workers.">
             Stop fuzzing
           </button>
         ) : (
-          <button type="button" onClick={start}>
+          <button
+            type="button"
+            onClick={start}
+            title="Run one swarm scenario per seed in Web Workers until a checker objects."
+          >
             Start fuzzing
           </button>
         )}
       </p>
       <p role="status">
-        {`${seeds} seeds checked, ${rate.toFixed(1)} seeds/s${running ? `, ${workerCount} workers` : ''}`}
+        {`${plural(seeds, 'seed')} checked, ${rate.toFixed(1)} seeds/s${running ? `, ${plural(workerCount, 'worker')}` : ''}`}
         {found === null ? (seeds > 0 && !running ? '; no failure found.' : '') : ''}
       </p>
       {problem !== null ? <p role="alert">Fuzzing stopped: {problem}</p> : null}
@@ -132,7 +139,7 @@ function FoundFailure({ found }: { readonly found: Found }) {
         <button
           type="button"
           onClick={() => {
-            session().newRun(found.scenario, false);
+            session().newRun(found.scenario, false, false);
             session().goToTime(at);
           }}
         >

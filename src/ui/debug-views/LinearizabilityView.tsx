@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { scaleLinear } from 'd3-scale';
 import {
   checkHistory,
   extractHistory,
@@ -90,6 +91,38 @@ function analyse(pastViolation: boolean, stamp: string): Analysis {
   return { stamp, history, keys, result, illegal };
 }
 
+export interface LinWindow {
+  readonly start: number;
+  readonly span: number;
+}
+
+/** The narrowest window the zoom goes to, ms. */
+const linSpanMin = 20;
+/** Width a bar of typical length gets by default, px: room for a label like "put k3 12 → ok". */
+const typicalBarPx = 110;
+
+/**
+ * The time window of the history view: the person's zoom when set, else the latest stretch in which
+ * an operation of median length is typicalBarPx wide (the whole history when that is shorter).
+ */
+export function windowOf(
+  zoom: LinWindow | null,
+  t0: number,
+  t1: number,
+  operations: readonly HistoryOperation[],
+  plotWidth: number,
+): LinWindow {
+  if (zoom !== null) return zoom;
+  const lengths = operations
+    .filter((h) => h.return !== Infinity)
+    .map((h) => h.return - h.call)
+    .sort((a, b) => a - b);
+  const median = lengths.length === 0 ? t1 - t0 : lengths[lengths.length >> 1];
+  const span = Math.max(linSpanMin, (Math.max(1, median) * plotWidth) / typicalBarPx);
+  if (span >= t1 - t0) return { start: t0, span: t1 - t0 };
+  return { start: t1 - span, span };
+}
+
 export function describeOperation(h: HistoryOperation): string {
   const outcome =
     h.return === Infinity
@@ -119,6 +152,7 @@ export function LinearizabilityView() {
     return () => clearTimeout(timer);
   }, [past, stamp]);
   const [boxWidth, setBoxWidth] = useState(1000);
+  const [zoom, setZoom] = useState<LinWindow | null>(null);
   // A callback ref (React 19 runs its returned cleanup): the box is observed while it is mounted.
   const box = useCallback((element: HTMLDivElement | null) => {
     if (element === null) return;
@@ -155,9 +189,44 @@ export function LinearizabilityView() {
   if (!Number.isFinite(t0)) t0 = 0;
   t1 = Math.max(t1 + 20, t0 + 50);
   const plotWidth = width - labelWidth - 10;
-  const x = (t: number) => labelWidth + ((Math.min(t, t1) - t0) / (t1 - t0)) * plotWidth;
+  // The window shown: the person's zoom, or by default the latest stretch where an operation of
+  // typical length is wide enough to read its label (with many operations, fitting all of them
+  // cut every label to "p…").
+  const view = windowOf(
+    zoom,
+    t0,
+    t1,
+    indices.map((i) => history[i]),
+    plotWidth,
+  );
+  const scale = scaleLinear()
+    .domain([view.start, view.start + view.span])
+    .range([labelWidth, labelWidth + plotWidth])
+    .clamp(true);
+  const x = (t: number) => scale(t);
+  const inWindow = (i: number) => {
+    const h = history[i];
+    const end = h.return === Infinity ? t1 : h.return;
+    return end >= view.start && h.call <= view.start + view.span;
+  };
+  const shown = indices.filter(inWindow);
+  const zoomBy = (factor: number) =>
+    setZoom({
+      start: Math.max(t0, view.start + (view.span * (1 - factor)) / 2),
+      span: Math.max(linSpanMin, Math.min(t1 - t0, view.span * factor)),
+    });
+  const panBy = (fraction: number) =>
+    setZoom({
+      start: Math.max(t0, Math.min(t1 - view.span, view.start + view.span * fraction)),
+      span: view.span,
+    });
   const height = axisHeight + rows.length * rowHeight + 4;
-  const ticks = timeTicks(t0, t1, tickStep(t1 - t0, plotWidth, `${Math.ceil(t1)} ms`.length));
+  const windowEnd = view.start + view.span;
+  const ticks = timeTicks(
+    view.start,
+    windowEnd,
+    tickStep(view.span, plotWidth, `${Math.ceil(windowEnd)} ms`.length),
+  );
   return (
     <section className="debug-panel lin-view" aria-label="Linearizability">
       <h2>Linearizability</h2>
@@ -187,6 +256,45 @@ export function LinearizabilityView() {
         </>
       ) : null}
       {rows.length > 0 ? (
+        <div className="lin-tools" role="group" aria-label="History view">
+          <span className="muted">{`${formatTime(view.start)} to ${formatTime(windowEnd)} · ${plural(shown.length, 'operation')} shown`}</span>
+          <button type="button" onClick={() => panBy(-0.5)} title="Show earlier operations.">
+            Earlier
+          </button>
+          <button type="button" onClick={() => panBy(0.5)} title="Show later operations.">
+            Later
+          </button>
+          <button
+            type="button"
+            onClick={() => zoomBy(0.5)}
+            title="Zoom in on the time axis: wider bars, whole labels."
+          >
+            Zoom in
+          </button>
+          <button
+            type="button"
+            onClick={() => zoomBy(2)}
+            title="Zoom out on the time axis: more operations at once."
+          >
+            Zoom out
+          </button>
+          <button
+            type="button"
+            onClick={() => setZoom({ start: t0, span: t1 - t0 })}
+            title="Fit the whole history."
+          >
+            Fit all
+          </button>
+          <button
+            type="button"
+            onClick={() => setZoom(null)}
+            title="Back to the latest operations at a readable size."
+          >
+            Latest
+          </button>
+        </div>
+      ) : null}
+      {rows.length > 0 ? (
         <div className="lin-scroll" ref={box}>
           <svg width={width} height={height} role="group" aria-label="Client history">
             <defs>
@@ -212,16 +320,16 @@ export function LinearizabilityView() {
                 </text>
               );
             })}
-            {cursor >= t0 && cursor <= t1 ? (
+            {cursor >= view.start && cursor <= windowEnd ? (
               <line x1={x(cursor)} x2={x(cursor)} y1={0} y2={height} stroke="#CC3311" strokeWidth={1.5} />
             ) : null}
-            {indices.map((i) => {
+            {shown.map((i) => {
               const h = history[i];
               const r = rows.indexOf(`${keys[i]}\u0000${h.client}`);
               const open = h.return === Infinity;
               const bad = illegal.has(i);
               const x1 = x(h.call);
-              const x2 = open ? width - 10 : Math.max(x1 + 3, x(h.return));
+              const x2 = open ? labelWidth + plotWidth : Math.max(x1 + 3, x(h.return));
               const label = `${describeOperation(h)}${bad ? ', illegal' : ''}`;
               const text = fitLabel(`${h.op}${h.result !== null ? ` → ${h.result}` : ''}`, x2 - x1 - 6);
               return (

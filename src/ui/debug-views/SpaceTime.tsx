@@ -10,30 +10,32 @@ import type { MessageType } from '../../protocol/index.ts';
 import type { MessageRecord, TraceReader } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
 import { formatTime } from '../format.ts';
-import { messageStyles, statusStyles, type MessageStyle, type StatusStyle } from '../palette.ts';
+import { messageStyles } from '../palette.ts';
 import { appStore, useApp } from '../store.ts';
 import { useHighlight } from './highlight.ts';
 import { SvgPainter, type Painter } from '../svg-painter.ts';
+import { TraceIndex, arrowName, type Mark } from './trace-index.ts';
 import {
-  TraceIndex,
-  arrowName,
-  laneOf,
-  lowerBound,
-  messagesInWindow,
-  tickStep,
-  timeTicks,
-  type Mark,
-} from './trace-index.ts';
-
-const laneHeight = 34;
-const labelWidth = 86;
-const topPad = 18;
+  diagramGeometry,
+  drawArrows,
+  drawAxis,
+  drawCursor,
+  drawLaneNames,
+  drawLanes,
+  drawMarks,
+  labelWidth,
+  laneHeight,
+  topPad,
+  type ArrowHit,
+} from './space-time-draw.ts';
 /** Accessible buttons at most (the nearest to the cursor are kept). */
 const accessibleMax = 120;
 const defaultSpan = 400;
 /** Wall ms between refreshes of the accessible layer while playing. */
 const layerIntervalMs = 500;
 const minSpan = 5;
+/** Wall ms between redraws while the run plays at 10x or faster. */
+const fastRedrawMs = 66;
 
 interface Viewport {
   readonly start: number;
@@ -61,13 +63,7 @@ if (typeof window !== 'undefined')
     },
   };
 
-interface Hit {
-  readonly id: number;
-  readonly x1: number;
-  readonly y1: number;
-  readonly x2: number;
-  readonly y2: number;
-}
+type Hit = ArrowHit;
 
 interface Layer {
   readonly arrows: readonly { record: MessageRecord; x: number; y: number }[];
@@ -75,6 +71,7 @@ interface Layer {
 }
 
 const allTypes = Object.keys(messageStyles) as MessageType[];
+const emptyLayer: Layer = { arrows: [], marks: [] };
 
 function distanceToSegment(px: number, py: number, hit: Hit): number {
   const dx = hit.x2 - hit.x1;
@@ -116,6 +113,13 @@ export interface DiagramSource {
   selectMessage(record: MessageRecord): void;
   /** Whether the cursor is moving by itself (the accessible layer then refreshes less often). */
   playing(): boolean;
+  /**
+   * Whether it moves fast (10x and more): then the accessible layer waits for a pause, since its
+   * hundred buttons cannot be read at that pace and re-rendering them was a large part of a frame.
+   */
+  fast(): boolean;
+  /** Whether it moves slower than real time (below 1x): then the accessible layer follows it. */
+  slowMotion(): boolean;
 }
 
 const sessionSource: DiagramSource = {
@@ -134,6 +138,8 @@ const sessionSource: DiagramSource = {
   },
   selectMessage,
   playing: () => appStore().getState().playing,
+  fast: () => appStore().getState().speed >= 10,
+  slowMotion: () => appStore().getState().speed < 1,
 };
 
 /** The diagram of the live run, linked to the cursor and the inspector. */
@@ -221,10 +227,7 @@ export function SpaceTimeView({
       const to = view.start + view.span;
       if (rangeRef.current !== null)
         rangeRef.current.textContent = `${formatTime(from)} to ${formatTime(to)}`;
-      const plotWidth = width - labelWidth;
-      const x = (t: number) => labelWidth + ((t - from) / view.span) * plotWidth;
-      const laneY = new Map<number, number>();
-      visibleLanes.forEach((lane, i) => laneY.set(lane, topPad + i * laneHeight + laneHeight / 2));
+      const g = diagramGeometry(width, height, from, view.span, visibleLanes, replicas, clientIds);
       const ratio = into === undefined ? window.devicePixelRatio || 1 : 1;
       if (
         canvas !== null &&
@@ -238,150 +241,30 @@ export function SpaceTimeView({
       if (ctx === null) return;
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
-      // Time axis: the step is chosen from the pixel width so that labels never overlap, and the
-      // loop is bounded (a time far beyond float precision would otherwise never advance).
-      ctx.fillStyle = '#555';
-      ctx.font = '10px system-ui, sans-serif';
-      const step = tickStep(view.span, plotWidth, `${Math.ceil(to)} ms`.length);
-      ctx.strokeStyle = '#eee';
-      ctx.lineWidth = 1;
-      for (const t of timeTicks(from, to, step)) {
-        const px = x(t);
-        ctx.beginPath();
-        ctx.moveTo(px, topPad - 4);
-        ctx.lineTo(px, height);
-        ctx.stroke();
-        ctx.fillText(`${t} ms`, px + 2, 10);
-      }
       const highlighted = new Set(highlightedReplicas);
-      // Lanes with status bands (their names are drawn last, over everything: see below).
-      for (const lane of visibleLanes) {
-        const y = laneY.get(lane)!;
-        if (lane < replicas && highlighted.has(lane)) {
-          ctx.fillStyle = highlightFill;
-          ctx.fillRect(labelWidth, y - laneHeight / 2, width - labelWidth, laneHeight);
-        }
-        if (lane < replicas) {
-          const changes = index.current.statusChanges[lane] ?? [];
-          let i = Math.max(0, lowerBound(changes, from, (c) => c.time) - 1);
-          for (; i < changes.length && changes[i].time <= to; i++) {
-            const begin = Math.max(from, changes[i].time);
-            const end = Math.min(to, i + 1 < changes.length ? changes[i + 1].time : journalEnd);
-            if (end <= begin) continue;
-            // An imported trace is validated, but a status the palette lacks must not break the view.
-            ctx.fillStyle = (statusStyles[changes[i].status] as StatusStyle | undefined)?.fill ?? '#ccc';
-            ctx.fillRect(x(begin), y - 5, x(end) - x(begin), 10);
-          }
-        } else {
-          ctx.strokeStyle = '#bbb';
-          ctx.beginPath();
-          ctx.moveTo(labelWidth, y);
-          ctx.lineTo(x(Math.min(to, journalEnd)), y);
-          ctx.stroke();
-        }
-      }
-      // Arrows: read field by field, a record is built only for the accessible layer.
-      const found: Hit[] = [];
-      const accessible: { id: number; x: number; y: number; d: number }[] = [];
-      let count = 0;
-      messagesInWindow(journal, index.current.maxTrip, from, to, (id) => {
-        const type = journal.messageBody(id).type;
-        if (hiddenTypes.has(type)) return;
-        const y1 = laneY.get(laneOf(journal.messageFrom(id), replicas, clientIds));
-        const y2 = laneY.get(laneOf(journal.messageTo(id), replicas, clientIds));
-        if (y1 === undefined || y2 === undefined) return;
-        count++;
-        const sentAt = journal.messageSentAt(id);
-        const deliverAt = journal.messageDeliverAt(id);
-        const lostAt = journal.messageLostAt(id);
-        const lost = lostAt !== null;
-        const endTime = lostAt ?? deliverAt;
-        const x1 = x(sentAt);
-        const x2 = x(endTime);
-        const yEnd = lost ? y1 + (y2 - y1) * ((endTime - sentAt) / Math.max(1, deliverAt - sentAt)) : y2;
-        const color = (messageStyles[type] as MessageStyle | undefined)?.color ?? '#777';
-        ctx.strokeStyle = color;
-        ctx.globalAlpha = sentAt > cursor ? 0.25 : 0.9;
-        ctx.lineWidth = 1.2;
-        ctx.beginPath();
-        ctx.moveTo(x1, y1);
-        ctx.lineTo(x2, yEnd);
-        ctx.stroke();
-        if (lost) {
-          ctx.strokeStyle = '#D55E00';
-          ctx.beginPath();
-          ctx.moveTo(x2 - 4, yEnd - 4);
-          ctx.lineTo(x2 + 4, yEnd + 4);
-          ctx.moveTo(x2 + 4, yEnd - 4);
-          ctx.lineTo(x2 - 4, yEnd + 4);
-          ctx.stroke();
-        } else if (x2 - x1 > 6) {
-          const angle = Math.atan2(yEnd - y1, x2 - x1);
-          ctx.fillStyle = color;
-          ctx.beginPath();
-          ctx.moveTo(x2, yEnd);
-          ctx.lineTo(x2 - 6 * Math.cos(angle - 0.4), yEnd - 6 * Math.sin(angle - 0.4));
-          ctx.lineTo(x2 - 6 * Math.cos(angle + 0.4), yEnd - 6 * Math.sin(angle + 0.4));
-          ctx.fill();
-        }
-        found.push({ id, x1, y1, x2, y2: yEnd });
-        const mx = (x1 + x2) / 2;
-        if (mx >= labelWidth && mx <= width)
-          accessible.push({ id, x: mx, y: (y1 + yEnd) / 2, d: Math.abs(sentAt - cursor) });
-      });
-      ctx.globalAlpha = 1;
+      drawAxis(ctx, g);
+      drawLanes(ctx, g, index.current, journalEnd, highlighted);
+      const {
+        hits: found,
+        accessible,
+        count,
+      } = drawArrows(ctx, g, journal, index.current.maxTrip, cursor, hiddenTypes);
       if (into === undefined) hits.current = found;
-      // Marks.
-      const marks = index.current.marks;
-      const markItems: { mark: Mark; x: number; y: number }[] = [];
-      for (let i = lowerBound(marks, from, (m) => m.time); i < marks.length && marks[i].time <= to; i++) {
-        const mark = marks[i];
-        const y = laneY.get(mark.node);
-        if (y === undefined) continue;
-        const px = x(mark.time);
-        if (mark.kind === 'view') {
-          ctx.fillStyle = '#A86F00';
-          ctx.beginPath();
-          ctx.moveTo(px, y - 9);
-          ctx.lineTo(px + 6, y);
-          ctx.lineTo(px, y + 9);
-          ctx.lineTo(px - 6, y);
-          ctx.fill();
-        } else {
-          ctx.fillStyle = '#007A5A';
-          ctx.fillRect(px - 1.5, y - 9, 3, 18);
-        }
-        if (markItems.length < accessibleMax) markItems.push({ mark, x: px, y });
-      }
-      // Cursor line.
-      if (cursor >= from && cursor <= to) {
-        ctx.strokeStyle = '#CC3311';
-        ctx.lineWidth = 2;
-        ctx.beginPath();
-        ctx.moveTo(x(cursor), topPad - 6);
-        ctx.lineTo(x(cursor), height);
-        ctx.stroke();
-      }
-      // The label column last, on its own white background: arrows that start before the window
-      // never cover the lane names (the SVG painter has no clip, so this is drawn, not clipped).
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, topPad - 6, labelWidth, height);
-      ctx.font = '11px system-ui, sans-serif';
-      for (const lane of visibleLanes) {
-        const y = laneY.get(lane)!;
-        if (lane < replicas && highlighted.has(lane)) {
-          ctx.fillStyle = highlightFill;
-          ctx.fillRect(0, y - laneHeight / 2, labelWidth, laneHeight);
-        }
-        ctx.fillStyle = '#222';
-        ctx.fillText(lane < replicas ? `replica ${lane}` : `client ${clientIds[lane - replicas]}`, 4, y + 4);
-      }
+      const markItems = drawMarks(ctx, g, index.current.marks, accessibleMax);
+      drawCursor(ctx, g, cursor);
+      drawLaneNames(ctx, g, highlighted);
       if (into !== undefined) return;
       // The accessible layer changes only when the window's content does, and while the run plays
-      // at most every layerIntervalMs: re-rendering a hundred buttons each frame was the diagram's
-      // largest cost, and a keyboard user walks the arrows with the run paused.
+      // only in slow motion, at most every layerIntervalMs: re-rendering a hundred buttons was the
+      // diagram's largest cost (long tasks at 1x), and a keyboard user walks the arrows paused.
       const wall = performance.now();
-      if (source.playing() && wall - layerWall.current < layerIntervalMs) {
+      // Playing at 1x or faster, the layer is emptied (once): stale buttons over moving arrows
+      // would name the wrong messages and catch the pointer meant for the canvas.
+      if (source.playing() && !source.slowMotion() && layerKey.current !== 'playing') {
+        layerKey.current = 'playing';
+        setLayer(emptyLayer);
+      }
+      if (source.playing() && (!source.slowMotion() || wall - layerWall.current < layerIntervalMs)) {
         if (drawSamples.length < 20_000) drawSamples.push({ ms: wall - started, arrows: count });
         return;
       }
@@ -415,6 +298,7 @@ export function SpaceTimeView({
   // while the diagram is on screen: scrolled away, it costs nothing and redraws when it comes back.
   useEffect(() => {
     let pending = 0;
+    let drawnAt = -Infinity;
     let visible = true;
     let stale = false;
     const schedule = () => {
@@ -423,8 +307,15 @@ export function SpaceTimeView({
         return;
       }
       if (pending === 0)
-        pending = requestAnimationFrame(() => {
+        pending = requestAnimationFrame((now) => {
           pending = 0;
+          // Playing fast, the diagram follows at fastRedrawMs: every redraw of its canvas is also a
+          // new bitmap for the compositor, which cost more than drawing it.
+          if (source.playing() && source.fast() && now - drawnAt < fastRedrawMs) {
+            schedule();
+            return;
+          }
+          drawnAt = now;
           draw();
         });
     };
@@ -549,33 +440,34 @@ export function SpaceTimeView({
         {/* The visible time window: written by draw(), which follows the cursor between renders. */}
         <span className="muted" ref={rangeRef} />
         <span className="space-time-tools" role="group" aria-label="Diagram view">
-          <button type="button" onClick={() => pan(-0.5)}>
+          <button type="button" onClick={() => pan(-0.5)} title="Show earlier events (or drag the diagram).">
             Pan left
           </button>
-          <button type="button" onClick={() => pan(0.5)}>
+          <button type="button" onClick={() => pan(0.5)} title="Show later events (or drag the diagram).">
             Pan right
           </button>
-          <button type="button" onClick={() => zoom(0.5)}>
+          <button type="button" onClick={() => zoom(0.5)} title="Zoom in on time (or the mouse wheel).">
             Zoom in
           </button>
-          <button type="button" onClick={() => zoom(2)}>
+          <button type="button" onClick={() => zoom(2)} title="Zoom out on time (or the mouse wheel).">
             Zoom out
           </button>
           <button
             type="button"
             aria-pressed={viewport.follow}
             onClick={() => setViewport({ ...viewRef.current, follow: !viewport.follow })}
+            title="Keep the cursor in the window while the run plays."
           >
             Follow cursor
           </button>
         </span>
       </figcaption>
       <details className="space-time-filters">
-        <summary>Diagram filters</summary>
+        <summary title="Hide message types or lanes from the diagram.">Diagram filters</summary>
         <fieldset>
           <legend>Message types</legend>
           {allTypes.map((type) => (
-            <label key={type} className="inline">
+            <label key={type} className="inline" title={`Show ${type} messages in the diagram.`}>
               <input
                 type="checkbox"
                 checked={!hiddenTypes.has(type)}
@@ -588,7 +480,7 @@ export function SpaceTimeView({
         <fieldset>
           <legend>Lanes</legend>
           {Array.from({ length: laneCount }, (_, lane) => (
-            <label key={lane} className="inline">
+            <label key={lane} className="inline" title="Show this lane in the diagram.">
               <input
                 type="checkbox"
                 checked={!hiddenLanes.has(lane)}
@@ -638,5 +530,3 @@ export function SpaceTimeView({
     </figure>
   );
 }
-
-const highlightFill = 'rgba(213, 94, 0, 0.18)';

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import type { Violation } from '../../sim/trace.ts';
 import { session } from '../controller.ts';
-import { formatTime } from '../format.ts';
+import { formatTime, plural } from '../format.ts';
 import type { LogCell, ReplicaFrame } from '../frame.ts';
 import { encodeLink } from '../link.ts';
 import { useApp } from '../store.ts';
@@ -215,7 +215,7 @@ function Shrink({ violation }: { readonly violation: Violation }) {
               aria-label="Shrink progress"
             />
           </label>{' '}
-          <span>{`${state.runs} runs, size ${state.size}`}</span>{' '}
+          <span>{`${plural(state.runs, 'run')}, size ${state.size}`}</span>{' '}
           <button type="button" onClick={stop}>
             Stop shrinking
           </button>
@@ -232,12 +232,12 @@ function Shrink({ violation }: { readonly violation: Violation }) {
       {state.kind === 'error' ? <p role="alert">Shrinking failed: {state.message}</p> : null}
       {state.kind === 'done' ? (
         <p role="status">
-          {`Minimal scenario after ${state.runs} runs: ${state.scenario.replicas} replicas, ${state.scenario.clients} clients, ${state.scenario.actions.length} actions, until ${state.scenario.until} ms. `}
+          {`Minimal scenario after ${plural(state.runs, 'run')}: ${plural(state.scenario.replicas, 'replica')}, ${plural(state.scenario.clients, 'client')}, ${plural(state.scenario.actions.length, 'action')}, until ${state.scenario.until} ms. `}
           <a href={encodeLink(state.scenario, state.violation.time)}>Link to the minimal scenario</a>{' '}
           <button
             type="button"
             onClick={() => {
-              session().newRun(state.scenario, false);
+              session().newRun(state.scenario, false, false);
               session().goToTime(state.violation.time);
             }}
           >

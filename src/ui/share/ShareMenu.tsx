@@ -8,7 +8,8 @@ import { appStore, withNotice } from '../store.ts';
 import { spaceTimeSvgText } from '../debug-views/SpaceTime.tsx';
 import { clusterSvgText, download, downloadText, svgToPng } from './download.ts';
 import { scenarioJson, traceJson } from './import-export.ts';
-import { loadLinkHash, pushHash } from './history.ts';
+import { exportCaption, withCaption } from './caption.ts';
+import { loadLinkHash, pushHash } from '../history.ts';
 import { clearRecentScenarios, importFile, shareStore, useShare } from './share-store.ts';
 
 function fileStem(): string {
@@ -32,8 +33,16 @@ const pictures: Record<'cluster' | 'diagram', Picture> = {
   diagram: { name: 'space-time', what: 'The space-time diagram', svg: spaceTimeSvgText },
 };
 
-function exportSvg(picture: Picture): void {
+/** The picture's SVG with its caption (scenario name, seed, moment) under it. */
+function captionedSvg(picture: Picture): string | null {
   const svg = picture.svg();
+  if (svg === null) return null;
+  const { scenario, cursor } = appStore().getState();
+  return withCaption(svg, exportCaption(scenario.name, scenario.seed, cursor.time, cursor.event));
+}
+
+function exportSvg(picture: Picture): void {
+  const svg = captionedSvg(picture);
   if (svg === null) return fail(`${picture.what} is not on screen.`);
   downloadText(`${fileStem()}-${picture.name}.svg`, svg, 'image/svg+xml');
 }
@@ -47,7 +56,7 @@ function svgSize(svg: string): { width: number; height: number } | null {
 }
 
 function exportPng(picture: Picture): void {
-  const svg = picture.svg();
+  const svg = captionedSvg(picture);
   const size = svg === null ? null : svgSize(svg);
   if (svg === null || size === null) return fail(`${picture.what} is not on screen.`);
   svgToPng(svg, size.width, size.height).then(
@@ -88,11 +97,14 @@ export function ShareMenu() {
   }, []);
   return (
     <details className="share-menu" ref={menu}>
-      <summary>Import / Export</summary>
+      <summary title="Export the scenario, the trace or a picture; import a scenario or a trace.">
+        Import / Export
+      </summary>
       <div className="share-menu-body" role="group" aria-label="Import and export">
         <button
           type="button"
           onClick={() => downloadText(`${fileStem()}.json`, scenarioJson(appStore().getState().scenario))}
+          title="The scenario as JSON: seed, settings and every action (what `sim run` reads)."
         >
           Export scenario JSON
         </button>
@@ -101,24 +113,42 @@ export function ShareMenu() {
           onClick={() =>
             downloadText(`${fileStem()}-trace.json`, traceJson(session().run, appStore().getState().scenario))
           }
+          title="Every event of the run so far, with its scenario, as JSON."
         >
           Export trace JSON
         </button>
-        <button type="button" onClick={() => exportSvg(pictures.cluster)}>
+        <button
+          type="button"
+          onClick={() => exportSvg(pictures.cluster)}
+          title="The cluster view as SVG, with a caption naming the scenario, the seed and the moment."
+        >
           Export cluster SVG
         </button>
-        <button type="button" onClick={() => exportPng(pictures.cluster)}>
+        <button
+          type="button"
+          onClick={() => exportPng(pictures.cluster)}
+          title="The cluster view as PNG, with a caption naming the scenario, the seed and the moment."
+        >
           Export cluster PNG
         </button>
-        <button type="button" onClick={() => exportSvg(pictures.diagram)}>
+        <button
+          type="button"
+          onClick={() => exportSvg(pictures.diagram)}
+          title="The space-time diagram as SVG, with a caption naming the scenario, the seed and the moment."
+        >
           Export diagram SVG
         </button>
-        <button type="button" onClick={() => exportPng(pictures.diagram)}>
+        <button
+          type="button"
+          onClick={() => exportPng(pictures.diagram)}
+          title="The space-time diagram as PNG, with a caption naming the scenario, the seed and the moment."
+        >
           Export diagram PNG
         </button>
         <label htmlFor={inputId}>Import scenario or trace JSON</label>
         <input
           id={inputId}
+          title="Open a scenario or a trace JSON file (or drop one anywhere on the page)."
           type="file"
           accept=".json,application/json"
           onChange={(event) => {
@@ -153,7 +183,13 @@ export function ShareMenu() {
             ))}
           </ol>
         )}
-        <button type="button" className="ghost" onClick={clearRecentScenarios} disabled={recent.length === 0}>
+        <button
+          type="button"
+          className="ghost"
+          onClick={clearRecentScenarios}
+          disabled={recent.length === 0}
+          title="Forget the scenarios listed here (they are kept in this browser only)."
+        >
           Clear recent scenarios
         </button>
       </div>

@@ -9,11 +9,11 @@ import { session } from '../controller.ts';
 import { decodeLink, encodeLink } from '../link.ts';
 import { appStore, withNotice } from '../store.ts';
 import { closeTour, openTourHash, reloadProgress } from '../tours/tour-store.ts';
-import { loadLinkHash, recordLoaded, replaceHash } from './history.ts';
+import { loadLinkHash, recordLoaded, replaceHash } from '../history.ts';
 import { recordRecent } from './recent.ts';
 import { installUrlSync } from './url-sync.ts';
 import { importFile, reloadRecent, shareStore } from './share-store.ts';
-import { onCorrupt } from './storage.ts';
+import { onCorrupt } from '../storage.ts';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './share.css';
 

@@ -129,6 +129,8 @@ function traceSource(
     },
     seekEvent: seek,
     playing: () => false,
+    fast: () => false,
+    slowMotion: () => true,
     selectMessage: (record) => {
       seek(record.sentBy + 1);
       select(record);

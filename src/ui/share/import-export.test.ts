@@ -12,8 +12,8 @@ import {
 } from './import-export.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 import { loadRecent, recentMax, recentName, recentNameMax, recordRecent, validateRecent } from './recent.ts';
-import { onCorrupt } from './storage.ts';
-import { useMemoryStorage } from './memory-storage.ts';
+import { onCorrupt } from '../storage.ts';
+import { useMemoryStorage } from '../memory-storage.ts';
 
 describe('import', () => {
   it('checks size, then JSON, then the schema, naming the path', () => {

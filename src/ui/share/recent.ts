@@ -2,7 +2,8 @@
 import { scenarioDefaults } from '../../scenario/schema.ts';
 import type { Scenario } from '../../sim/scenario-types.ts';
 import { encodeLink, linkBytesMax } from '../link.ts';
-import { readStored, removeStored, writeStored } from './storage.ts';
+import { plural } from '../format.ts';
+import { readStored, removeStored, writeStored } from '../storage.ts';
 
 export const recentKey = 'vsr-scope.recent.v1';
 export const recentMax = 10;
@@ -55,11 +56,11 @@ export function recentName(scenario: Scenario): string {
   const parts = named
     ? [clip(scenario.name, 120), `seed ${scenario.seed}`]
     : [
-        `${scenario.replicas} replicas`,
+        plural(scenario.replicas, 'replica'),
         `seed ${scenario.seed}`,
         ...(scenario.mutation === 'none' ? [] : [`broken: ${scenario.mutation}`]),
       ];
-  parts.push(`${scenario.actions.length} actions`);
+  parts.push(plural(scenario.actions.length, 'action'));
   return clip(parts.join(' · '), recentNameMax);
 }
 

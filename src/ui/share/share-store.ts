@@ -70,7 +70,8 @@ export function importFromText(name: string, text: string, bytes?: number): void
     return;
   }
   const scenario = result.scenario!;
-  session().newRun(scenario, false);
+  // Loaded to be checked: it keeps its end.
+  session().newRun(scenario, false, false);
   appStore().setState((state) =>
     withNotice(
       state,

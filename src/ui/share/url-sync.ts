@@ -10,7 +10,7 @@
 import { currentLink } from '../branches/branch-store.ts';
 import type { AppState, AppStore } from '../store.ts';
 import { tourStore, type TourState } from '../tours/tour-store.ts';
-import { replaceHash } from './history.ts';
+import { replaceHash } from '../history.ts';
 
 /** Quiet time before the link is rewritten (history.replaceState is rate-limited by browsers). */
 export const urlSyncDelayMs = 400;

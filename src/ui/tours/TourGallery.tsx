@@ -3,6 +3,7 @@ import { useEffect, useRef, type MouseEvent } from 'react';
 import { isChallenge, tours } from '../../scenario/tours/index.ts';
 import { clearTourProgress, closeGallery, openGallery, startTour, useTours } from './tour-store.ts';
 import { tourHash } from './tour-link.ts';
+import { plural } from '../format.ts';
 
 export function ToursButton() {
   return (
@@ -64,7 +65,7 @@ export function TourGallery() {
                     {tour.title}
                   </a>
                   {isChallenge(tour) ? <span className="badge challenge">challenge</span> : null}
-                  <span className="muted tour-status">{` · ${tour.steps.length} steps · ${status}`}</span>
+                  <span className="muted tour-status">{` · ${plural(tour.steps.length, 'step')} · ${status}`}</span>
                   <p>{tour.summary}</p>
                 </li>
               );

@@ -1,50 +1,34 @@
 /** The narration of the tour being walked: step text, the paper's section, highlights, navigation. */
 import { useEffect } from 'react';
 import { tourById, type Highlight } from '../../scenario/tours/index.ts';
-import { prefersReducedMotion } from '../motion.ts';
+import { setMessageHighlights } from '../message-highlight.ts';
+import { showSide, togglePresenter, useWorkspace } from '../workspace.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import './tours.css';
 import { closeTour, nextStep, openGallery, previousStep, useTours } from './tour-store.ts';
 
-/** The page's list of messages in flight: a <details> found by its summary's words. */
-function inFlightList(): HTMLDetailsElement | null {
-  for (const details of document.querySelectorAll('details')) {
-    const summary = details.querySelector(':scope > summary');
-    if (summary?.textContent?.trim().startsWith('Messages in flight')) return details;
-  }
-  return null;
-}
-
-/**
- * A step that points at messages names a list that is collapsed and below the fold: open it and
- * bring it into view, so that "Look at" points at something the learner can see. `step` names the
- * step (tour and index) when it highlights a message, else null; each such step reveals it again.
- */
-function useRevealMessages(step: string | null): void {
+/** Rings the messages a step points at in the cluster view, where they are; nothing scrolls. */
+function useMessageHighlights(highlights: readonly Highlight[] | null): void {
+  const key = JSON.stringify(highlights ?? []);
   useEffect(() => {
-    if (step === null) return;
-    // After the step's run and frame have rendered (the list's items are the step's messages);
-    // then, once the opened list has rendered its items, scroll the whole of it into view.
-    let frame = requestAnimationFrame(() => {
-      const list = inFlightList();
-      if (list === null) return;
-      list.open = true;
-      frame = requestAnimationFrame(() =>
-        list.scrollIntoView({ block: 'center', behavior: prefersReducedMotion() ? 'auto' : 'smooth' }),
-      );
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [step]);
+    const parsed = JSON.parse(key) as Highlight[];
+    // What the step names on a card (a replica, a log cell, a counter) is outlined in the Replicas
+    // tab: open it, so that the outline is in sight without scrolling anything.
+    if (parsed.some((h) => h.kind !== 'message')) showSide('replicas');
+    setMessageHighlights(
+      parsed.flatMap((h) => (h.kind === 'message' ? [{ type: h.type, from: h.from, to: h.to }] : [])),
+    );
+    return () => setMessageHighlights([]);
+  }, [key]);
 }
 
 export function TourPanel() {
   const active = useTours((s) => s.active);
   const tour = active === null ? undefined : tourById(active.id);
   const step = active === null || tour === undefined ? undefined : tour.steps[active.step];
-  const showsMessage =
-    active !== null && !active.ended && step?.highlight.some((h: Highlight) => h.kind === 'message') === true;
-  useRevealMessages(showsMessage ? `${active.id} ${active.step}` : null);
+  const presenter = useWorkspace((s) => s.presenter);
+  useMessageHighlights(active === null || active.ended || step === undefined ? null : step.highlight);
   if (active === null || tour === undefined || step === undefined) return null;
   const last = active.step === tour.steps.length - 1;
   return (
@@ -77,18 +61,37 @@ export function TourPanel() {
         </div>
       )}
       <div className="tour-nav">
-        <button type="button" onClick={previousStep} disabled={active.step === 0 && !active.ended}>
+        <button
+          type="button"
+          onClick={previousStep}
+          title="Go back one step of the tour."
+          disabled={active.step === 0 && !active.ended}
+        >
           Previous step
         </button>
         {active.ended ? null : (
-          <button type="button" className="primary-action" onClick={nextStep}>
+          <button
+            type="button"
+            className="primary-action"
+            onClick={nextStep}
+            title="Go on to the next step: the run moves to its moment."
+          >
             {last ? 'Finish tour' : 'Next step'}
           </button>
         )}
-        <button type="button" className="ghost" onClick={openGallery}>
+        <button
+          type="button"
+          className="ghost"
+          aria-pressed={presenter}
+          onClick={togglePresenter}
+          title="Large fonts for a projector: the narration and the cluster view grow, the rest shrinks away."
+        >
+          Presenter mode
+        </button>
+        <button type="button" className="ghost" onClick={openGallery} title="Choose another tour.">
           All tours
         </button>
-        <button type="button" className="ghost" onClick={closeTour}>
+        <button type="button" className="ghost" onClick={closeTour} title="Leave the tour; the run stays.">
           Close tour
         </button>
       </div>

@@ -27,7 +27,7 @@ export function describeHighlight(highlight: Highlight): string {
     case 'message': {
       const from = highlight.from === undefined ? '' : ` from ${highlight.from}`;
       const to = highlight.to === undefined ? '' : ` to ${highlight.to}`;
-      return `${highlight.type} messages${from}${to} (listed under Messages in flight)`;
+      return `${highlight.type} messages${from}${to} (ringed in the cluster view)`;
     }
   }
 }

@@ -1,5 +1,5 @@
 /** Tour progress: the last step reached per tour (0-based), and whether the tour was finished. */
-import { readStored, removeStored, writeStored } from '../share/storage.ts';
+import { readStored, removeStored, writeStored } from '../storage.ts';
 
 export const progressKey = 'vsr-scope.tour-progress.v1';
 

@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import { stepScenario, tourById, type Tour } from '../../scenario/tours/index.ts';
 import { session } from '../controller.ts';
 import { appStore } from '../store.ts';
-import { fallBackToDefault, replaceHash, pushHash, withoutHistory } from '../share/history.ts';
+import { fallBackToDefault, replaceHash, pushHash, withoutHistory } from '../history.ts';
 import { clearProgress, loadProgress, recordProgress, type ProgressMap } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
 
@@ -59,7 +59,8 @@ function show(tour: Tour, index: number): void {
   const s = session();
   s.pause();
   withoutHistory(() => {
-    if (appStore().getState().scenario !== scenario) s.newRun(scenario, false);
+    if (appStore().getState().scenario !== scenario) s.newRun(scenario, false, false);
+    else s.setOpenEnded(false);
   });
   s.goToTime(step.at);
   appStore().setState({ hintVisible: false, selection: null });
@@ -74,7 +75,7 @@ export function startTour(id: string, step = 0, history: 'push' | 'none' = 'push
   const index = Math.max(0, Math.min(step, tour.steps.length - 1));
   if (history === 'push') pushHash(tourHash(id, index));
   // A fresh start always loads the tour's own scenario (the learner may have changed the run).
-  withoutHistory(() => session().newRun(stepScenario(tour, tour.steps[index]), false));
+  withoutHistory(() => session().newRun(stepScenario(tour, tour.steps[index]), false, false));
   show(tour, index);
   return true;
 }
@@ -95,6 +96,8 @@ export function nextStep(): void {
     return;
   }
   const progress = recordProgress(tour.id, active.step, true);
+  // "The run is yours now": it plays on past the step's scenario end, as a live run does.
+  session().setOpenEnded(true);
   tourStore.setState({ active: { ...active, ended: true }, progress });
 }
 

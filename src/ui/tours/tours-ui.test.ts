@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tours } from '../../scenario/tours/index.ts';
-import { onCorrupt } from '../share/storage.ts';
+import { onCorrupt } from '../storage.ts';
 import { describeHighlight, highlightCss } from './highlight.ts';
 import { clearProgress, loadProgress, progressKey, recordProgress } from './progress.ts';
 import { parseTourHash, tourHash } from './tour-link.ts';
-import { useMemoryStorage } from '../share/memory-storage.ts';
+import { useMemoryStorage } from '../memory-storage.ts';
 
 const stepsOf = (id: string) => tours.find((tour) => tour.id === id)?.steps.length;
 

@@ -4,13 +4,13 @@
  * The address bar never holds a link the app would refuse: a link over the size limit is not
  * written (the person is told once, and pointed to the JSON export).
  */
-import type { Scenario } from '../../sim/scenario-types.ts';
-import { defaultScenario } from '../../scenario/builtin.ts';
-import type { Session } from '../session.ts';
-import { appStore, withNotice, type AppStore } from '../store.ts';
-import { adoptLinkedTree } from '../branches/branch-store.ts';
-import { decodeLink, encodeLink, linkBytesMax } from '../link.ts';
-import { prefersReducedMotion } from '../motion.ts';
+import type { Scenario } from '../sim/scenario-types.ts';
+import { defaultScenario } from '../scenario/builtin.ts';
+import type { Session } from './session.ts';
+import { appStore, withNotice, type AppStore } from './store.ts';
+import { adoptLinkedTree } from './branches/branch-store.ts';
+import { decodeLink, encodeLink, linkBytesMax } from './link.ts';
+import { prefersReducedMotion } from './motion.ts';
 
 let quiet = 0;
 
@@ -83,7 +83,7 @@ export function loadLinkHash(session: Session, store: AppStore, hash: string): v
   }
   withoutHistory(() => {
     if (link?.ok === true) {
-      session.newRun(link.payload.scenario, false);
+      session.newRun(link.payload.scenario, false, false);
       adoptLinkedTree(link.payload);
       session.goToTime(link.payload.time);
     } else session.newRun(defaultScenario, false);

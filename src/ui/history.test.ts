@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScenario } from '../../scenario/builtin.ts';
-import { linkBytesMax } from '../link.ts';
-import { createAppStore, setAppStore } from '../store.ts';
+import { defaultScenario } from '../scenario/builtin.ts';
+import { linkBytesMax } from './link.ts';
+import { createAppStore, setAppStore } from './store.ts';
 import { linkFits, tooLargeNotice } from './history.ts';
 
 describe('the address bar', () => {
