@@ -92,3 +92,8 @@ export function configurationsIn(
   }
   return found;
 }
+
+/** Views are numbered per epoch (§7): one number for the pair, ordered as (epoch, view); the view itself in epoch 0. */
+export function viewKey(epoch: number, view: number): number {
+  return epoch * 1_000_000_000 + view;
+}

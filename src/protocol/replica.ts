@@ -68,14 +68,7 @@ import { ackWatermark, QuorumTally } from './quorum.ts';
 import { deltaItemCount, type StateMachine, type StateMachineKind } from './state-machine.ts';
 import { createStateMachine } from './state-machines/index.ts';
 import type { Timing } from './timing.ts';
-import {
-  faultsTolerated,
-  isReplicaId,
-  primaryOf,
-  type ClientId,
-  type NodeId,
-  type ReplicaId,
-} from './types.ts';
+import { isReplicaId, type ClientId, type NodeId, type ReplicaId } from './types.ts';
 
 export const timerKinds = [
   'heartbeat',
@@ -1980,12 +1973,6 @@ function newStateProblem(
   if (message.commitNumber > commitNumber && message.state.delta.sinceCommit <= commitNumber)
     return machine.deltaProblem(message.state.delta);
   return null;
-}
-
-function countNonNull(items: readonly unknown[]): number {
-  let count = 0;
-  for (const item of items) if (item !== null) count++;
-  return count;
 }
 
 /** A log shipped with its op- and commit-number that does not add up (only a forged message does this). */

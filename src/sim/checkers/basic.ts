@@ -7,7 +7,7 @@ import type { LogEntry, Note, NoteOf, Replica } from '../../protocol/index.ts';
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
-import { viewKey } from './roles.ts';
+import { viewKey } from '../../protocol/index.ts';
 import type { Checker } from './checker.ts';
 import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
 

@@ -14,7 +14,7 @@ import { noteCompleted, noteExecuted, noteInvoked, noteViewStarted } from '../no
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
 import { violation } from './basic.ts';
-import { viewKey } from './roles.ts';
+import { viewKey } from '../../protocol/index.ts';
 import type { Checker } from './checker.ts';
 
 /** What a Column keeps its items in: AppendOnly, or AppendOnlyNumbers for numbers. */

@@ -12,7 +12,7 @@
  * Each costs O(notes + sends) per event.
  */
 import type { AppendOnly } from '../../protocol/append-only.ts';
-import { type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
+import { viewKey, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
@@ -300,9 +300,4 @@ function restarted(event: TraceEvent): boolean {
 function describeRole(replica: Replica): string {
   if (replica.status !== 'normal') return `in status ${replica.status} (view ${replica.view})`;
   return `${replica.isPrimary() ? 'primary' : 'a backup'} in view ${replica.view}`;
-}
-
-/** Views are numbered per epoch (§7): a key for the pair, the view itself in epoch 0. */
-export function viewKey(epoch: number, view: number): number {
-  return epoch * 1_000_000_000 + view;
 }
