@@ -428,8 +428,9 @@ export class Replica {
       case 'epoch_started':
         return out.ignore('epoch_started', 'not leaving the group');
       case 'reply':
+        return out.ignore('reply', 'replies are for clients');
       case 'new_epoch':
-        return out.ignore(message.type, 'for clients');
+        return out.ignore('new_epoch', 'new_epoch is for clients');
       default:
         return assertNever(message, 'message');
     }
@@ -894,8 +895,10 @@ export class Replica {
 
   /** Fires the view-change timer now (the scenario's `timeout` action): a view change, no asking. */
   forceViewChangeTimeout(now: number, out: Outbox): void {
+    if (this.status === 'recovering')
+      return out.ignore('start_view_change', 'recovering: cannot start a view change');
     if (this.status !== 'normal' && this.status !== 'view-change')
-      return out.ignore('start_view_change', `${this.status}: cannot start a view change`);
+      return out.ignore('start_view_change', 'in no group: cannot start a view change');
     this.startViewChange(this.view + 1, 'view-change timer fired by hand', now, out);
   }
 
@@ -1702,7 +1705,8 @@ export class Replica {
       default:
         break;
     }
-    out.ignore(message.type, leaving ? 'leaving: out of the group' : 'spare: in no group yet');
+    if (leaving) return out.ignore(message.type, 'leaving: out of the group');
+    out.ignore(message.type, 'spare: in no group yet');
   }
 
   /**

@@ -65,7 +65,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'explode' }] },
-      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, control, deliver, fire, got "explode"',
+      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, reconfigure, control, deliver, fire, got "explode"',
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'deliver' }] },
@@ -99,7 +99,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, colour: 'red' },
-      'colour: unknown field (expected one of version, name, seed, replicas, clients, stateMachine, network, timing, workload, mutation, recovery, until, actions)',
+      'colour: unknown field (expected one of version, name, seed, replicas, slots, clients, stateMachine, network, timing, workload, mutation, recovery, until, actions)',
     ],
     [
       { version: 1, timing: { heartbeatMs: 600 } },
