@@ -32,6 +32,9 @@ const seedsToFind: Record<Exclude<Mutation, 'none'>, number> = {
   'ignore-client-table': 50,
   'ack-with-gap': 50,
   'prepare-during-view-change': 100,
+  'start-epoch-before-commit': 3000,
+  'retire-at-once': 3000,
+  'serve-before-transfer': 3000,
 };
 
 describe('sim fuzz', () => {

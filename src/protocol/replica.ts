@@ -502,6 +502,11 @@ export class Replica {
     this.latestRequest.set(message.client, message.request);
     const opNumber = this.opNumber;
     out.note({ kind: 'prepared', opNumber, entry });
+    if (this.breaks('start-epoch-before-commit') && isReconfigurationOp(entry.op)) {
+      const members = parseReconfiguration(entry.op, this.replicaCount);
+      if (typeof members !== 'string')
+        this.learnConfiguration(this.latestConfiguration.epoch + 1, members, opNumber);
+    }
     const prepare: PrepareMessage = {
       type: 'prepare',
       crashVector: this.sentCrashVector,
@@ -644,6 +649,11 @@ export class Replica {
     const epoch = this.latestConfiguration.epoch + 1;
     this.configurations = [...this.configurations, { epoch, members, startOp: opNumber }];
     return `epoch ${epoch}: replicas ${members.join(' ')}`;
+  }
+
+  /** Mutations only: a configuration taken on trust, not from the committed log. */
+  private learnConfiguration(epoch: number, members: readonly ReplicaId[], startOp: number): void {
+    this.configurations = [...this.configurations, { epoch, members, startOp }];
   }
 
   get latestConfiguration(): Configuration {
@@ -1736,6 +1746,8 @@ export class Replica {
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= message.epoch)
       return out.ignore('start_epoch', `already fetching the state of epoch ${pending.epoch}`);
     if (this.status === 'leaving') return out.ignore('start_epoch', 'leaving: out of the group');
+    if (this.breaks('serve-before-transfer'))
+      return this.learnConfiguration(message.epoch, message.members, message.opNumber);
     this.requestEpochState(message.epoch, message.replica, `told to start epoch ${message.epoch}`, now, out);
   }
 
@@ -1777,7 +1789,12 @@ export class Replica {
     const config = this.latestConfiguration;
     const previous = this.configurations[this.configurations.length - 2];
     assert(config.epoch > this.epoch, 'a replica moves to a later epoch');
-    assert(this.commitNumber >= config.startOp, 'a replica enters an epoch holding the op that started it');
+    assert(
+      this.commitNumber >= config.startOp ||
+        this.breaks('start-epoch-before-commit') ||
+        this.breaks('serve-before-transfer'),
+      'a replica enters an epoch holding the op that started it',
+    );
     const from = this.status;
     const wasPrimary = from === 'normal' && this.isPrimary();
     this.epoch = config.epoch;
@@ -1827,6 +1844,7 @@ export class Replica {
     this.status = 'leaving';
     out.note({ kind: 'status', from, to: 'leaving', view: 0 });
     this.epochStarted = new QuorumTally(this.f + 1);
+    if (this.breaks('retire-at-once')) return this.retire(out);
     const start = this.startEpochMessage();
     for (const replica of config.members) out.send(replica, start);
     this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
