@@ -745,8 +745,10 @@ export class Replica {
 
   private onViewChangeTimeout(now: number, out: Outbox): void {
     if (this.status !== 'normal' && this.status !== 'view-change') return;
+    // Waiting for a later epoch's state does not stop this one's view changes: if the replica that
+    // committed the reconfiguration failed, only a new primary of this epoch can commit it again.
     const pending = this.pendingTransfer;
-    if (pending !== null && (pending.view > this.view || pending.epoch !== undefined)) {
+    if (pending !== null && pending.epoch === undefined && pending.view > this.view) {
       // We already know a later view exists: wait for its state rather than start an older view.
       this.deadlines.viewChange = now + this.viewChangeTimeout();
       return;
@@ -1579,15 +1581,14 @@ export class Replica {
         startOp: config.startOp,
       });
     }
-    if (!this.isMember(this.id)) {
+    const member = this.isMember(this.id);
+    if (member) this.transitionToNormal('recovering', now, out);
+    else {
+      // §7: recovered, but the group no longer has us: silent until a reconfiguration names us again.
       this.status = 'spare';
       this.deadlines = noDeadlines();
-      this.recoveryResponses.fill(null);
-      this.crashVectorResponses.fill(null);
       out.note({ kind: 'status', from: 'recovering', to: 'spare', view: this.view });
-      return;
     }
-    this.transitionToNormal('recovering', now, out);
     this.recoveryResponses.fill(null);
     this.crashVectorResponses.fill(null);
     out.note({
@@ -1604,7 +1605,7 @@ export class Replica {
       primary: fromPrimary.replica,
       responders: responses.map((m) => m.replica),
     });
-    if (this.opNumber > 0 && !this.isPrimary()) this.sendPrepareOk(this.view, this.opNumber, out);
+    if (member && this.opNumber > 0 && !this.isPrimary()) this.sendPrepareOk(this.view, this.opNumber, out);
   }
 
   // ---------------------------------------------------------------- reconfiguration (§7)
