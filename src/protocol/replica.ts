@@ -1664,7 +1664,7 @@ export class Replica {
     const pending = this.pendingTransfer;
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= epoch)
       return out.ignore(via, `waiting for the state of epoch ${pending.epoch}`);
-    if (this.status === 'leaving') return out.ignore(via, 'leaving: out of the group');
+    if (this.status === 'leaving') return this.retireAfterLaterEpoch(epoch, out);
     this.requestEpochState(epoch, from, `heard of later epoch ${epoch}`, now, out);
   }
 
@@ -1702,7 +1702,9 @@ export class Replica {
       case 'start_epoch':
         return this.onStartEpoch(message, now, out);
       case 'new_state':
-        return this.onNewState(message, now, out);
+        // Only the state of a later epoch this replica asked for (a late answer finds none pending).
+        if (this.pendingTransfer?.epoch !== undefined) return this.onNewState(message, now, out);
+        break;
       case 'get_state':
         if (leaving) return this.onGetState(message, out);
         break;
@@ -1729,24 +1731,27 @@ export class Replica {
       return out.ignore('start_epoch', 'sender is not another replica');
     if (message.epoch <= this.epoch) {
       const config = this.configurations.find((c) => c.epoch === message.epoch);
-      if (
-        !this.hasState() ||
-        this.status === 'leaving' ||
-        config === undefined ||
-        !config.members.includes(this.id)
-      )
-        return out.ignore('start_epoch', `not a member holding the state of epoch ${message.epoch}`);
-      return out.send(message.replica, {
-        type: 'epoch_started',
-        crashVector: this.sentCrashVector,
-        epoch: message.epoch,
-        replica: this.id,
-      });
+      const held =
+        this.hasState() &&
+        config !== undefined &&
+        config.members.includes(this.id) &&
+        (this.status !== 'leaving' || message.epoch < this.epoch);
+      if (held)
+        return out.send(message.replica, {
+          type: 'epoch_started',
+          crashVector: this.sentCrashVector,
+          epoch: message.epoch,
+          replica: this.id,
+        });
+      // The group moved on past that epoch: say where it is now.
+      if (this.hasState() && message.epoch < this.epoch)
+        return out.send(message.replica, this.startEpochMessage());
+      return out.ignore('start_epoch', `not a member holding the state of epoch ${message.epoch}`);
     }
     const pending = this.pendingTransfer;
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= message.epoch)
       return out.ignore('start_epoch', `already fetching the state of epoch ${pending.epoch}`);
-    if (this.status === 'leaving') return out.ignore('start_epoch', 'leaving: out of the group');
+    if (this.status === 'leaving') return this.retireAfterLaterEpoch(message.epoch, out);
     if (this.breaks('serve-before-transfer'))
       return this.learnConfiguration(message.epoch, message.members, message.opNumber);
     this.requestEpochState(message.epoch, message.replica, `told to start epoch ${message.epoch}`, now, out);
@@ -1771,10 +1776,26 @@ export class Replica {
     out.note({ kind: 'status', from, to: 'retired', view: this.view });
   }
 
-  /** A leaving replica resends start_epoch to the new group until f'+1 confirmed. */
+  /**
+   * A leaving replica heard of an epoch after the one it left for: that epoch's reconfiguration was
+   * committed by the group it handed over to, so that group held the state. Its work is done.
+   */
+  private retireAfterLaterEpoch(epoch: number, out: Outbox): void {
+    assert(this.status === 'leaving' && epoch > this.epoch, 'a later epoch ends a leaving replica');
+    out.note({
+      kind: 'info',
+      text: `epoch ${epoch} started after epoch ${this.epoch}: the handover is done`,
+    });
+    this.retire(out);
+  }
+
+  /**
+   * A leaving replica resends start_epoch to every other slot until f'+1 members of the new group
+   * confirmed: its members answer epoch_started, and any replica of a later epoch says so.
+   */
   private resendStartEpoch(now: number, out: Outbox): void {
     const message = this.startEpochMessage();
-    for (const replica of this.members)
+    for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id && this.epochStarted !== null && !this.epochStarted.has(replica))
         out.send(replica, message);
     this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;

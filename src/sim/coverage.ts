@@ -102,7 +102,6 @@ export const ignoreReasons: readonly string[] = [
   'start_epoch: sender is not another replica',
   'start_epoch: not a member holding the state of epoch N',
   'start_epoch: already fetching the state of epoch N',
-  'start_epoch: leaving: out of the group',
   'epoch_started: not leaving the group',
   'epoch_started: not for epoch N',
   'epoch_started: sender is not in the new group',
