@@ -861,7 +861,19 @@ export class Replica {
       replica: this.id,
     };
     for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
+    this.askOutsiders(message, out);
     this.deadlines.viewChange = now + this.viewChangeTimeout();
+  }
+
+  /**
+   * §7: a replica that lost its primary may be the one left behind: the group it knows may have
+   * moved to a later epoch and shut down. It asks the slots outside its group too; a replica of a
+   * later epoch answers with start_epoch. (No slots outside the group: nothing is sent.)
+   */
+  private askOutsiders(message: Message, out: Outbox): void {
+    if (this.members.length === this.replicaCount) return;
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id && !this.members.includes(replica)) out.send(replica, message);
   }
 
   /**
@@ -951,20 +963,25 @@ export class Replica {
   }
 
   private broadcastStartViewChange(out: Outbox): void {
-    const message: StartViewChangeMessage = {
+    const message = this.lastStartViewChange();
+    for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
+  }
+
+  private lastStartViewChange(): StartViewChangeMessage {
+    return {
       type: 'start_view_change',
       crashVector: this.sentCrashVector,
       epoch: this.sentEpoch,
       view: this.view,
       replica: this.id,
     };
-    for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
   }
 
   /** A lost StartViewChange or DoViewChange delays the view change but never wedges it. */
   private onViewChangeResendTimeout(now: number, out: Outbox): void {
     if (this.status !== 'view-change') return;
     this.broadcastStartViewChange(out);
+    if (this.members.length < this.replicaCount) this.askOutsiders(this.lastStartViewChange(), out);
     if (this.doViewChangeSent && this.primary !== this.id) out.send(this.primary, this.doViewChangeMessage());
     this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
   }
