@@ -1546,6 +1546,12 @@ export class Replica {
       ? responses.filter((m) => m.primaryState !== null).sort((a, b) => b.view - a.view)[0]
       : responses.find((m) => m.view === latestView && m.replica === primaryIn(members, latestView));
     if (fromPrimary === undefined || fromPrimary.primaryState === null) return; // §4.3: wait for the latest primary
+    // §7: an uncommitted reconfiguration may have committed elsewhere and started a later epoch, whose
+    // view 0 this replica may have led before it crashed (view 0 of an epoch starts without a
+    // quorum). Its state must then come from that epoch's group: wait for answers naming it.
+    const { log, commitNumber } = fromPrimary.primaryState;
+    for (let opNumber = commitNumber + 1; opNumber <= log.length; opNumber++)
+      if (isReconfigurationOp(log[opNumber - 1].op)) return;
     this.completeRecovery(fromPrimary, responses, now, out);
   }
 
