@@ -144,6 +144,11 @@ export interface NewStateMessage {
   readonly opNumber: number;
   readonly commitNumber: number;
   readonly state: StateTransfer;
+  /**
+   * §7: committed ops only, for a replica of an older epoch or outside the group; taken only by the
+   * epoch transfer it answers (absent otherwise).
+   */
+  readonly committedOnly?: boolean;
 }
 export interface RecoveryMessage {
   readonly type: 'recovery';

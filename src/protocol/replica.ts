@@ -1335,6 +1335,7 @@ export class Replica {
       opNumber: this.commitNumber,
       commitNumber: this.commitNumber,
       state: this.stateSince(message.commitNumber),
+      committedOnly: true,
     });
   }
 
@@ -1349,6 +1350,8 @@ export class Replica {
   private onNewState(message: NewStateMessage, now: number, out: Outbox): void {
     if (this.pendingTransfer?.epoch !== undefined || (message.epoch ?? 0) !== this.epoch)
       return this.onNewStateOfLaterEpoch(message, out);
+    if (message.committedOnly === true)
+      return out.ignore('new_state', 'committed state for an epoch transfer we no longer wait for');
     if (message.view < this.view) return out.ignore('new_state', `older view ${message.view} < ${this.view}`);
     if (message.view === this.view && this.status !== 'normal')
       return out.ignore('new_state', 'view change in progress');

@@ -99,6 +99,7 @@ export const ignoreReasons: readonly string[] = [
   'new_state: of epoch N, while we are in epoch N',
   'new_state: holds uncommitted ops: not an epoch transfer',
   'new_state: still short of epoch N: asking on',
+  'new_state: committed state for an epoch transfer we no longer wait for',
   'start_epoch: sender is not another replica',
   'start_epoch: not a member holding the state of epoch N',
   'start_epoch: already fetching the state of epoch N',

@@ -12,7 +12,10 @@ it('debug', () => {
   for (const e of run.journal.events()) {
     if (e.time < Number(process.env.FROM ?? 0)) continue;
     if (!who.includes(e.node as number)) continue;
-    const via = e.kind === 'deliver' ? messageSummary(run.journal.message(e.msgId).message) + ' from ' + run.journal.message(e.msgId).from : e.kind;
+    const via =
+      e.kind === 'deliver'
+        ? messageSummary(run.journal.message(e.msgId).message) + ' from ' + run.journal.message(e.msgId).from
+        : e.kind;
     const notes = (e.notes ?? []).map(noteCaption).join(' | ');
     if (notes) console.log(e.time, e.node, via, '::', notes);
   }

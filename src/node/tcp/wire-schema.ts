@@ -305,6 +305,7 @@ function messageSchemas(context: WireContext): MessageSchemas {
       opNumber: nat,
       commitNumber: nat,
       state: transfer,
+      committedOnly: optional(boolean),
     }),
     recovery: record({ type: literal('recovery'), crashVector, replica, nonce: uint32 }),
     pre_view_change: record({ type: literal('pre_view_change'), crashVector, view: nat, replica }),
