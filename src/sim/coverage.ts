@@ -147,7 +147,6 @@ export const guardReasons: ReadonlySet<string> = new Set([
   'start_epoch: sender is not another replica',
   'new_epoch: new_epoch is for clients',
   'new_epoch: sender is not the replica it names',
-  'request: names epoch N, later than ours',
 ]);
 
 /** The repairs that keep faults from wedging the cluster, and the fault model's own paths. */
