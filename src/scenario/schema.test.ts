@@ -91,7 +91,7 @@ describe('scenario format v1', () => {
     [{ version: 1, network: { latencyMs: [50, 10] } }, 'network.latencyMs: min 50 must not exceed max 10'],
     [
       { version: 1, mutation: 'nope' },
-      'mutation: must be one of none, commit-without-quorum, longest-log-wins, start-view-without-quorum, recovery-without-primary, truncate-before-new-state, ignore-client-table, ack-with-gap, prepare-during-view-change, got "nope"',
+      'mutation: must be one of none, commit-without-quorum, longest-log-wins, start-view-without-quorum, recovery-without-primary, truncate-before-new-state, ignore-client-table, ack-with-gap, prepare-during-view-change, start-epoch-before-commit, retire-at-once, serve-before-transfer, got "nope"',
     ],
     [
       { version: 1, replicas: 3, actions: [{ at: 1, type: 'partition', groups: [[0], [1]] }] },
