@@ -1691,6 +1691,9 @@ export class Replica {
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= epoch)
       return out.ignore(via, `waiting for the state of epoch ${pending.epoch}`);
     if (this.status === 'leaving') return this.retireAfterLaterEpoch(epoch, out);
+    // A question a later epoch asks the slots outside its group: a spare is not in that group either.
+    if (this.status === 'spare' && (via === 'pre_view_change' || via === 'start_view_change'))
+      return out.ignore(via, 'spare: in no group yet');
     this.requestEpochState(epoch, from, `heard of later epoch ${epoch}`, now, out);
   }
 
@@ -1778,6 +1781,8 @@ export class Replica {
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= message.epoch)
       return out.ignore('start_epoch', `already fetching the state of epoch ${pending.epoch}`);
     if (this.status === 'leaving') return this.retireAfterLaterEpoch(message.epoch, out);
+    if (this.status === 'spare' && !message.members.includes(this.id))
+      return out.ignore('start_epoch', 'a spare not in the group it names');
     if (this.breaks('serve-before-transfer'))
       return this.learnConfiguration(message.epoch, message.members, message.opNumber);
     this.requestEpochState(message.epoch, message.replica, `told to start epoch ${message.epoch}`, now, out);

@@ -103,6 +103,7 @@ export const ignoreReasons: readonly string[] = [
   'start_epoch: sender is not another replica',
   'start_epoch: not a member holding the state of epoch N',
   'start_epoch: already fetching the state of epoch N',
+  'start_epoch: a spare not in the group it names',
   'epoch_started: not leaving the group',
   'epoch_started: not for epoch N',
   'epoch_started: sender is not in the new group',
