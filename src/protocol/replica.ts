@@ -861,17 +861,19 @@ export class Replica {
       replica: this.id,
     };
     for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
-    this.askOutsiders(message, out);
+    this.askOutsiders(out);
     this.deadlines.viewChange = now + this.viewChangeTimeout();
   }
 
   /**
    * §7: a replica that lost its primary may be the one left behind: the group it knows may have
    * moved to a later epoch and shut down. It asks the slots outside its group too; a replica of a
-   * later epoch answers with start_epoch. (No slots outside the group: nothing is sent.)
+   * later epoch answers with its own. It sends them its epoch and group (start_epoch): a spare that
+   * group names joins, any other ignores it. (No slots outside the group: nothing is sent.)
    */
-  private askOutsiders(message: Message, out: Outbox): void {
+  private askOutsiders(out: Outbox): void {
     if (this.members.length === this.replicaCount) return;
+    const message = this.startEpochMessage();
     for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id && !this.members.includes(replica)) out.send(replica, message);
   }
@@ -981,7 +983,7 @@ export class Replica {
   private onViewChangeResendTimeout(now: number, out: Outbox): void {
     if (this.status !== 'view-change') return;
     this.broadcastStartViewChange(out);
-    if (this.members.length < this.replicaCount) this.askOutsiders(this.lastStartViewChange(), out);
+    this.askOutsiders(out);
     if (this.doViewChangeSent && this.primary !== this.id) out.send(this.primary, this.doViewChangeMessage());
     this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
   }
@@ -1691,9 +1693,6 @@ export class Replica {
     if (pending !== null && pending.epoch !== undefined && pending.epoch >= epoch)
       return out.ignore(via, `waiting for the state of epoch ${pending.epoch}`);
     if (this.status === 'leaving') return this.retireAfterLaterEpoch(epoch, out);
-    // A question a later epoch asks the slots outside its group: a spare is not in that group either.
-    if (this.status === 'spare' && (via === 'pre_view_change' || via === 'start_view_change'))
-      return out.ignore(via, 'spare: in no group yet');
     this.requestEpochState(epoch, from, `heard of later epoch ${epoch}`, now, out);
   }
 

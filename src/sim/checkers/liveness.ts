@@ -447,6 +447,9 @@ function checkQuiet(
     for (let i = 0; i < world.nextMessageId - world.stepFirstSent; i++) {
       const record = world.stepMessages[i];
       if (quietTypes.has(record.message.type) || typeof record.from !== 'number') continue;
+      // §7: a backup asking about its primary also tells the slots outside its group its epoch
+      // (start_epoch); a member of the latest group doing so is that question, not a repair.
+      if (record.message.type === 'start_epoch' && latestGroup(world).includes(record.from)) continue;
       const key = `${record.message.type} from replica ${record.from}`;
       sent.set(key, (sent.get(key) ?? 0) + 1);
       if (first < 0) first = world.eventCount - 1;
