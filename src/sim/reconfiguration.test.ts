@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/schema.ts';
 import { defaultCheckers } from './checkers/index.ts';
-import { checkScenario } from './checkers/verdict.ts';
+import { checkScenario } from './verdict.ts';
 import type { Scenario } from './scenario-types.ts';
 import { World } from './world.ts';
 

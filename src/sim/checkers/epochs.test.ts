@@ -3,7 +3,7 @@ import type { LogEntry, Note, Replica } from '../../protocol/index.ts';
 import { mutationScenarios } from '../../scenario/mutation-scenarios.ts';
 import { noteCode } from '../note-codes.ts';
 import type { TraceEvent } from '../trace.ts';
-import { checkScenario } from './verdict.ts';
+import { checkScenario } from '../verdict.ts';
 import type { WorldView } from './checker.ts';
 import { EpochChecker } from './epochs.ts';
 
