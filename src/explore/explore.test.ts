@@ -78,6 +78,27 @@ const mutationStarts: Record<
     length: 2,
     checker: 'normal-status',
   },
+  'start-epoch-before-commit': {
+    at: 106,
+    why: "c0's reconfiguration to replicas 0 3 4 is in flight to primary 0, which the partition cut off from 1 and 2",
+    depth: 1,
+    length: 1,
+    checker: 'epoch-state',
+  },
+  'retire-at-once': {
+    at: 125,
+    why: 'the PrepareOks that commit the reconfiguration to replicas 2 3 4 are in flight to primary 0',
+    depth: 1,
+    length: 1,
+    checker: 'retire-after-handover',
+  },
+  'serve-before-transfer': {
+    at: 135,
+    why: 'the reconfiguration to replicas 3 4 0 committed; start_epoch is in flight to the newcomers',
+    depth: 1,
+    length: 1,
+    checker: 'epoch-state',
+  },
 };
 
 describe('explore: every mutation, from a documented start state', () => {

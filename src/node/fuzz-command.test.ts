@@ -21,7 +21,8 @@ function io(): CliIo & { out: string; err: string } {
  * Fuzzing finds every mutation within this many seeds (from seed 1). The seed that fails first,
  * today: commit-without-quorum 46, longest-log-wins 4,323, start-view-without-quorum 9,
  * recovery-without-primary 732, truncate-before-new-state 43, ignore-client-table 3, ack-with-gap 2,
- * prepare-during-view-change 5. The bounds leave room for changes in the protocol's timing.
+ * prepare-during-view-change 5, start-epoch-before-commit 10, retire-at-once 35, serve-before-transfer 10
+ * (the §7 mutations bite only in the seeds that reconfigure). The bounds leave room for changes in the protocol's timing.
  */
 const seedsToFind: Record<Exclude<Mutation, 'none'>, number> = {
   'commit-without-quorum': 300,
@@ -32,6 +33,9 @@ const seedsToFind: Record<Exclude<Mutation, 'none'>, number> = {
   'ignore-client-table': 50,
   'ack-with-gap': 50,
   'prepare-during-view-change': 100,
+  'start-epoch-before-commit': 300,
+  'retire-at-once': 1000,
+  'serve-before-transfer': 300,
 };
 
 describe('sim fuzz', () => {

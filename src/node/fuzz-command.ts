@@ -83,7 +83,7 @@ export function fuzzSeed(
 /** What kind of run a seed was, and what the run-level checks could judge. */
 function countFeatures(
   coverage: CoverageCounts,
-  { scenario, beyondFaultModel, pattern }: SwarmScenario,
+  { scenario, beyondFaultModel, pattern, reconfigurations }: SwarmScenario,
   verdict: Verdict,
 ): void {
   coverage.count('seeds');
@@ -106,6 +106,8 @@ function countFeatures(
     coverage.count('more than f replicas crashed over the run');
   if (beyondFaultModel) coverage.count('beyond the fault model: f+1 down at once');
   if (pattern === 'forgotten-votes') coverage.count('opened with votes forgotten in a crash');
+  if (reconfigurations > 0) coverage.count('reconfigured the group (§7)');
+  if (reconfigurations > 1) coverage.count('reconfigured twice');
   const liveness = verdict.liveness;
   if (!liveness.applicable) coverage.count('liveness not judged');
   else {

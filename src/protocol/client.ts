@@ -4,17 +4,21 @@
  * replica. It learns the view from replies and ignores duplicates.
  */
 import { assert } from './assert.ts';
-import type { ReplyMessage } from './message.ts';
+import { primaryIn } from './configuration.ts';
+import type { NewEpochMessage, ReplyMessage } from './message.ts';
 import type { Outbox } from './output.ts';
 import type { Timing } from './timing.ts';
-import { primaryOf, type ClientId, type NodeId, type ReplicaId } from './types.ts';
+import type { ClientId, NodeId, ReplicaId } from './types.ts';
 
 /** Ops a client queues behind its outstanding request. */
 export const clientQueueMax = 1024;
 
 export interface ClientConfig {
   readonly id: ClientId;
+  /** Replica slots: a client with no reply in time resends to every one (§7: it may not know the group). */
   readonly replicaCount: number;
+  /** The group of epoch 0 (default: every slot). */
+  readonly members?: readonly ReplicaId[];
   readonly timing: Timing;
 }
 
@@ -30,6 +34,9 @@ export class Client {
   readonly config: ClientConfig;
   /** The view this client believes current: it sends to that view's primary first. */
   view = 0;
+  /** §7: the epoch and group it believes current, learned from replies and new_epoch. */
+  epoch = 0;
+  members: readonly ReplicaId[];
   requestNumber = 0;
   pending: PendingRequest | null = null;
   queue: string[] = [];
@@ -39,6 +46,7 @@ export class Client {
   constructor(config: ClientConfig) {
     this.config = config;
     this.id = config.id;
+    this.members = config.members ?? Array.from({ length: config.replicaCount }, (_, i) => i);
   }
 
   nextDeadline(): number {
@@ -61,13 +69,15 @@ export class Client {
     this.requestNumber++;
     this.pending = { request: this.requestNumber, op, invokedAt: now, attempts: 1 };
     out.note({ kind: 'invoked', client: this.id, request: this.requestNumber, op });
-    out.send(primaryOf(this.view, this.config.replicaCount), this.requestMessage());
+    out.send(primaryIn(this.members, this.view), this.requestMessage());
     this.retryAt = now + this.config.timing.clientRetryMs;
   }
 
   private requestMessage() {
     assert(this.pending !== null, 'a request is outstanding');
-    return { type: 'request' as const, client: this.id, request: this.pending.request, op: this.pending.op };
+    const { request, op } = this.pending;
+    if (this.epoch === 0) return { type: 'request' as const, client: this.id, request, op };
+    return { type: 'request' as const, epoch: this.epoch, client: this.id, request, op };
   }
 
   onReply(from: NodeId, message: ReplyMessage, now: number, out: Outbox): void {
@@ -76,7 +86,10 @@ export class Client {
     if (this.pending === null || message.request !== this.pending.request)
       return out.ignore('reply', 'duplicate reply');
     const pending = this.pending;
-    if (message.view > this.view) this.view = message.view;
+    const epoch = message.epoch ?? 0;
+    if (epoch > this.epoch && message.members !== undefined)
+      this.learnEpoch(epoch, message.members, message.view);
+    else if (epoch === this.epoch && message.view > this.view) this.view = message.view;
     this.pending = null;
     this.retryAt = Infinity;
     this.completed++;
@@ -93,6 +106,22 @@ export class Client {
     if (next !== undefined) this.invoke(next, now, out);
   }
 
+  /** §7: a replica says the group moved on: resend the outstanding request to the new primary at once. */
+  onNewEpoch(from: NodeId, message: NewEpochMessage, _now: number, out: Outbox): void {
+    if (typeof from !== 'number' || from !== message.replica)
+      return out.ignore('new_epoch', 'sender is not the replica it names');
+    if (message.epoch <= this.epoch) return out.ignore('new_epoch', `knows epoch ${this.epoch} already`);
+    this.learnEpoch(message.epoch, message.members, 0);
+    if (this.pending !== null) out.send(primaryIn(this.members, this.view), this.requestMessage());
+  }
+
+  private learnEpoch(epoch: number, members: readonly ReplicaId[], view: number): void {
+    assert(members.length > 0, 'a group has members');
+    this.epoch = epoch;
+    this.members = members;
+    this.view = view;
+  }
+
   /** No reply in time: the primary may have changed, so ask every replica (§4.1). */
   onRetryTimeout(now: number, out: Outbox): void {
     this.retryAt = Infinity;
@@ -107,6 +136,8 @@ export class Client {
   clone(): Client {
     const copy = new Client(this.config);
     copy.view = this.view;
+    copy.epoch = this.epoch;
+    copy.members = this.members;
     copy.requestNumber = this.requestNumber;
     copy.pending = this.pending === null ? null : { ...this.pending };
     copy.queue = this.queue.slice();

@@ -11,3 +11,4 @@ export * from './state-machines/index.ts';
 export * from './timing.ts';
 export * from './types.ts';
 export { parseKvCommand } from './state-machines/kv.ts';
+export * from './configuration.ts';

@@ -47,6 +47,8 @@ export interface StateTransfer {
 
 export interface RequestMessage {
   readonly type: 'request';
+  /** The epoch the client believes current (absent in epoch 0): an older one is refused with new_epoch. */
+  readonly epoch?: number;
   readonly client: ClientId;
   readonly request: number;
   readonly op: string;
@@ -54,6 +56,8 @@ export interface RequestMessage {
 export interface PrepareMessage {
   readonly type: 'prepare';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly opNumber: number;
   readonly commitNumber: number;
@@ -62,12 +66,17 @@ export interface PrepareMessage {
 export interface PrepareOkMessage {
   readonly type: 'prepare_ok';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly opNumber: number;
   readonly replica: ReplicaId;
 }
 export interface ReplyMessage {
   readonly type: 'reply';
+  /** The replying replica's epoch and group (absent in epoch 0): clients learn the configuration here. */
+  readonly epoch?: number;
+  readonly members?: readonly ReplicaId[];
   readonly view: number;
   readonly request: number;
   readonly result: string;
@@ -76,18 +85,24 @@ export interface ReplyMessage {
 export interface CommitMessage {
   readonly type: 'commit';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly commitNumber: number;
 }
 export interface StartViewChangeMessage {
   readonly type: 'start_view_change';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly replica: ReplicaId;
 }
 export interface DoViewChangeMessage {
   readonly type: 'do_view_change';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly log: readonly LogEntry[];
   readonly lastNormalView: number;
@@ -98,6 +113,8 @@ export interface DoViewChangeMessage {
 export interface StartViewMessage {
   readonly type: 'start_view';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly log: readonly LogEntry[];
   readonly opNumber: number;
@@ -106,6 +123,8 @@ export interface StartViewMessage {
 export interface GetStateMessage {
   readonly type: 'get_state';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   /** The requester holds log entries 1..opNumber that agree with `view`'s log. */
   readonly opNumber: number;
@@ -116,6 +135,8 @@ export interface GetStateMessage {
 export interface NewStateMessage {
   readonly type: 'new_state';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   /** Entries below stay as the requester had them; `entries` are ops fromOp+1..opNumber. */
   readonly fromOp: number;
@@ -123,16 +144,27 @@ export interface NewStateMessage {
   readonly opNumber: number;
   readonly commitNumber: number;
   readonly state: StateTransfer;
+  /**
+   * §7: committed ops only, for a replica of an older epoch or outside the group; taken only by the
+   * epoch transfer it answers (absent otherwise).
+   */
+  readonly committedOnly?: boolean;
 }
 export interface RecoveryMessage {
   readonly type: 'recovery';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly replica: ReplicaId;
   readonly nonce: number;
 }
 export interface RecoveryResponseMessage {
   readonly type: 'recovery_response';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
+  /** The sender's group when its epoch is not 0: a restarted replica knows no configuration. */
+  readonly members?: readonly ReplicaId[];
   readonly view: number;
   readonly nonce: number;
   readonly replica: ReplicaId;
@@ -149,6 +181,8 @@ export interface RecoveryResponseMessage {
 export interface PreViewChangeMessage {
   readonly type: 'pre_view_change';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   /** The view whose primary the sender no longer hears. */
   readonly view: number;
   readonly replica: ReplicaId;
@@ -157,19 +191,54 @@ export interface PreViewChangeMessage {
 export interface PreViewChangeOkMessage {
   readonly type: 'pre_view_change_ok';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
   readonly view: number;
   readonly replica: ReplicaId;
 }
 /** A restarted replica asks for the group's crash vector first (it forgot its own incarnation). */
 export interface CrashVectorRequestMessage {
   readonly type: 'crash_vector_request';
+  readonly epoch?: number;
   readonly replica: ReplicaId;
   readonly nonce: number;
 }
 export interface CrashVectorResponseMessage {
   readonly type: 'crash_vector_response';
   readonly crashVector?: CrashVector;
+  /** The sender's epoch (§7); absent in epoch 0, so runs without reconfiguration keep their traces. */
+  readonly epoch?: number;
+  /** The sender's group when its epoch is not 0. */
+  readonly members?: readonly ReplicaId[];
   readonly nonce: number;
+  readonly replica: ReplicaId;
+}
+
+/**
+ * §7: a replica that entered `epoch` tells a replica that must join it (a new member, or one still in
+ * an older epoch): fetch the state up to `opNumber`, the reconfiguration op, from the sender or anyone.
+ */
+export interface StartEpochMessage {
+  readonly type: 'start_epoch';
+  readonly crashVector?: CrashVector;
+  readonly epoch: number;
+  readonly members: readonly ReplicaId[];
+  readonly opNumber: number;
+  readonly commitNumber: number;
+  readonly replica: ReplicaId;
+}
+/** §7: a member of `epoch` holds the state the epoch started from (old members may shut down on f'+1). */
+export interface EpochStartedMessage {
+  readonly type: 'epoch_started';
+  readonly crashVector?: CrashVector;
+  readonly epoch: number;
+  readonly replica: ReplicaId;
+}
+/** To a client whose request names an older epoch (or that asked a replica that left): the group now. */
+export interface NewEpochMessage {
+  readonly type: 'new_epoch';
+  readonly epoch: number;
+  readonly members: readonly ReplicaId[];
   readonly replica: ReplicaId;
 }
 
@@ -189,7 +258,10 @@ export type Message =
   | PreViewChangeMessage
   | PreViewChangeOkMessage
   | CrashVectorRequestMessage
-  | CrashVectorResponseMessage;
+  | CrashVectorResponseMessage
+  | StartEpochMessage
+  | EpochStartedMessage
+  | NewEpochMessage;
 
 export type MessageType = Message['type'];
 
@@ -210,6 +282,9 @@ export const messageTypes: readonly MessageType[] = [
   'pre_view_change_ok',
   'crash_vector_request',
   'crash_vector_response',
+  'start_epoch',
+  'epoch_started',
+  'new_epoch',
 ];
 
 /** The view a message speaks for, or null for messages that carry none (request, the recovery messages). */
@@ -219,8 +294,16 @@ export function messageView(message: Message): number | null {
     case 'recovery':
     case 'crash_vector_request':
     case 'crash_vector_response':
+    case 'start_epoch':
+    case 'epoch_started':
+    case 'new_epoch':
       return null;
     default:
       return message.view;
   }
+}
+
+/** The epoch a message speaks for (0 when it names none). */
+export function messageEpoch(message: Message): number {
+  return message.epoch ?? 0;
 }

@@ -12,6 +12,9 @@ export const mutations = [
   'ignore-client-table',
   'ack-with-gap',
   'prepare-during-view-change',
+  'start-epoch-before-commit',
+  'retire-at-once',
+  'serve-before-transfer',
 ] as const;
 
 export type Mutation = (typeof mutations)[number];
@@ -31,6 +34,12 @@ export const mutationDescriptions: Record<Mutation, string> = {
   'ack-with-gap': 'a backup acknowledges op n while an earlier op is missing (§4.1 step 4)',
   'prepare-during-view-change':
     'a replica in view change still accepts prepares of the old view (§4.2 step 1)',
+  'start-epoch-before-commit':
+    'the primary moves to the new epoch as soon as it prepares the reconfiguration, before it commits (§7)',
+  'retire-at-once':
+    "replicas leaving the group shut down at once, without waiting for f'+1 epoch_started (§7)",
+  'serve-before-transfer':
+    "a new member serves in the new epoch at once, before it fetched the old epoch's state (§7)",
 };
 
 export function isMutation(name: string): name is Mutation {

@@ -7,7 +7,11 @@ import type { CrashVector } from './crash-vector.ts';
 import type { LogEntry, Message, MessageType } from './message.ts';
 import type { ClientId, NodeId, ReplicaId } from './types.ts';
 
-export type ReplicaStatus = 'normal' | 'view-change' | 'recovering';
+/**
+ * §7 adds three: `spare` (a slot in no group yet, silent until told to start an epoch), `leaving`
+ * (out of the new group, answering get_state until f'+1 epoch_started) and `retired` (silent for good).
+ */
+export type ReplicaStatus = 'normal' | 'view-change' | 'recovering' | 'spare' | 'leaving' | 'retired';
 
 export interface Envelope {
   readonly to: NodeId;
@@ -58,6 +62,13 @@ export type Note =
       readonly reason: string;
     }
   | { readonly kind: 'recovery-started'; readonly nonce: number }
+  /** §7: this replica moved to an epoch, whose group `members` a reconfiguration op `startOp` named. */
+  | {
+      readonly kind: 'epoch-started';
+      readonly epoch: number;
+      readonly members: readonly ReplicaId[];
+      readonly startOp: number;
+    }
   /** A recovering replica learned the group's crash vector and took the next incarnation. */
   | {
       readonly kind: 'incarnation-started';
@@ -105,6 +116,7 @@ export const noteKinds = [
   'state-installed',
   'state-requested',
   'recovery-started',
+  'epoch-started',
   'incarnation-started',
   'incarnation-seen',
   'recovered',

@@ -33,6 +33,7 @@ import type {
   CrashVectorRequestMessage,
   CrashVectorResponseMessage,
   DoViewChangeMessage,
+  EpochStartedMessage,
   GetStateMessage,
   LogEntry,
   Message,
@@ -44,25 +45,30 @@ import type {
   PreViewChangeOkMessage,
   RecoveryMessage,
   RecoveryResponseMessage,
+  ReplyMessage,
+  NewEpochMessage,
   RequestMessage,
   StartViewChangeMessage,
+  StartEpochMessage,
   StartViewMessage,
   StateTransfer,
 } from './message.ts';
+import {
+  configurationsIn,
+  groupFaults,
+  initialConfiguration,
+  isReconfigurationOp,
+  parseReconfiguration,
+  primaryIn,
+  type Configuration,
+} from './configuration.ts';
 import type { Mutation } from './mutation.ts';
 import { type Outbox, type ReplicaStatus } from './output.ts';
 import { ackWatermark, QuorumTally } from './quorum.ts';
 import { deltaItemCount, type StateMachine, type StateMachineKind } from './state-machine.ts';
 import { createStateMachine } from './state-machines/index.ts';
 import type { Timing } from './timing.ts';
-import {
-  faultsTolerated,
-  isReplicaId,
-  primaryOf,
-  type ClientId,
-  type NodeId,
-  type ReplicaId,
-} from './types.ts';
+import { isReplicaId, type ClientId, type NodeId, type ReplicaId } from './types.ts';
 
 export const timerKinds = [
   'heartbeat',
@@ -89,7 +95,10 @@ export const primaryTimeoutCalmMessages = 128;
 
 export interface ReplicaConfig {
   readonly id: ReplicaId;
+  /** Replica slots that may ever exist (§7): ids are 0..replicaCount-1. */
   readonly replicaCount: number;
+  /** The group of epoch 0 (default: every slot). Slots outside it start as spares. */
+  readonly members?: readonly ReplicaId[];
   readonly stateMachine: StateMachineKind;
   readonly timing: Timing;
   readonly mutation: Mutation;
@@ -103,6 +112,8 @@ export type RecoveryPhase = 'crash-vector' | 'state';
 interface PendingTransfer {
   /** The view whose state we asked for. */
   readonly view: number;
+  /** §7: the later epoch whose starting state we fetch (then only committed state is asked for). */
+  readonly epoch?: number;
   /** We asked for everything after this op-number. */
   readonly fromOp: number;
   attempt: number;
@@ -142,12 +153,20 @@ export function timeoutJitter(entropy: number, replica: number, view: number, ra
 export class Replica {
   readonly id: ReplicaId;
   readonly replicaCount: number;
-  readonly f: number;
+  /** Faults the current group tolerates (changes with the epoch). */
+  f: number;
   readonly config: ReplicaConfig;
   /** Whether this replica runs recovery with crash vectors (config.recovery). */
   readonly crashVectors: boolean;
 
   status: ReplicaStatus = 'normal';
+  /** §7: the current epoch, its group (the primary of view v is members[v mod n]) and where it began. */
+  epoch = 0;
+  members: readonly ReplicaId[];
+  /** Every configuration this replica knows of, epoch 0 first (a committed reconfiguration adds one). */
+  configurations: readonly Configuration[];
+  /** A leaving replica's count of epoch_started from the new group: f'+1 and it retires. */
+  epochStarted: QuorumTally | null = null;
   view = 0;
   /** The latest view in which this replica's status was normal (the paper's v'). */
   lastNormalView = 0;
@@ -222,21 +241,26 @@ export class Replica {
     this.config = config;
     this.id = config.id;
     this.replicaCount = config.replicaCount;
-    this.f = faultsTolerated(config.replicaCount);
     this.crashVectors = (config.recovery ?? recoveryModeDefault) === 'crash-vectors';
     this.stateMachine = createStateMachine(config.stateMachine);
     this.acks = new Int32Array(config.replicaCount);
-    this.startViewChanges = new QuorumTally(this.f);
     this.doViewChanges = new Array<DoViewChangeMessage | null>(config.replicaCount).fill(null);
     this.recoveryResponses = new Array<RecoveryResponseMessage | null>(config.replicaCount).fill(null);
     this.crashVectorResponses = new Array<CrashVectorResponseMessage | null>(config.replicaCount).fill(null);
     this.crashVector = zeroCrashVector(config.replicaCount);
+    const first = config.members ?? initialConfiguration(config.replicaCount).members;
+    this.configurations = [{ epoch: 0, members: first, startOp: 0 }];
+    this.members = first;
+    this.f = groupFaults(first);
+    this.startViewChanges = new QuorumTally(this.f);
+    if (!first.includes(this.id)) this.status = 'spare';
   }
 
   /** A replica of a brand-new cluster: view 0, normal, empty log. */
   static start(config: ReplicaConfig, now: number, entropy = 0): Replica {
     const replica = new Replica(config);
     replica.entropy = entropy >>> 0;
+    if (replica.status === 'spare') return replica;
     if (replica.isPrimary()) replica.deadlines.heartbeat = now + config.timing.heartbeatMs;
     else replica.awaitPrimary(now);
     return replica;
@@ -274,7 +298,21 @@ export class Replica {
   }
 
   get primary(): ReplicaId {
-    return primaryOf(this.view, this.replicaCount);
+    return primaryIn(this.members, this.view);
+  }
+
+  /** The primary of `view` in this replica's epoch: members[view mod n] (§4, §7). */
+  primaryOfView(view: number): ReplicaId {
+    return primaryIn(this.members, view);
+  }
+
+  isMember(replica: ReplicaId): boolean {
+    return this.members.includes(replica);
+  }
+
+  /** The epoch messages carry: none in epoch 0, so runs without reconfiguration keep their traces. */
+  private get sentEpoch(): number | undefined {
+    return this.epoch === 0 ? undefined : this.epoch;
   }
 
   isPrimary(): boolean {
@@ -326,6 +364,13 @@ export class Replica {
   // ---------------------------------------------------------------- dispatch
 
   onMessage(from: NodeId, message: Message, now: number, out: Outbox): void {
+    this.dispatch(from, message, now, out);
+    // A committed reconfiguration moves us to its epoch once the step that committed it is done.
+    if (this.epochDue()) this.enterLatestEpoch(now, out);
+  }
+
+  private dispatch(from: NodeId, message: Message, now: number, out: Outbox): void {
+    if (this.status === 'retired') return out.ignore(message.type, 'retired: silent for good');
     if (
       this.status === 'recovering' &&
       message.type !== 'recovery_response' &&
@@ -335,10 +380,16 @@ export class Replica {
       out.ignore(message.type, 'recovering: answers nothing until recovery completes');
       return;
     }
-    const sender = expectedSender(message, this.replicaCount);
+    const sender =
+      message.type === 'request' || (message.epoch ?? 0) === this.epoch
+        ? expectedSender(message, this.members)
+        : 'any replica';
     if (sender === 'any replica' ? typeof from !== 'number' : sender !== from)
       return out.ignore(message.type, `sent by ${from}, but only ${sender} may send it`);
     if (this.crashVectors && isReplicaId(from) && !this.admitCrashVector(from, message, out)) return;
+    if (isReplicaId(from) && this.crossesEpochs(from, message, now, out)) return;
+    if (this.status === 'spare' || this.status === 'leaving')
+      return this.onMessageOutsideGroup(from, message, now, out);
     switch (message.type) {
       case 'request':
         return this.onRequest(from, message, now, out);
@@ -372,14 +423,25 @@ export class Replica {
         return this.onRecovery(message, out);
       case 'recovery_response':
         return this.onRecoveryResponse(message, now, out);
+      case 'start_epoch':
+        return this.onStartEpoch(message, now, out);
+      case 'epoch_started':
+        return out.ignore('epoch_started', 'not leaving the group');
       case 'reply':
         return out.ignore('reply', 'replies are for clients');
+      case 'new_epoch':
+        return out.ignore('new_epoch', 'new_epoch is for clients');
       default:
         return assertNever(message, 'message');
     }
   }
 
   onTimer(kind: ReplicaTimer, now: number, out: Outbox): void {
+    this.fire(kind, now, out);
+    if (this.epochDue()) this.enterLatestEpoch(now, out);
+  }
+
+  private fire(kind: ReplicaTimer, now: number, out: Outbox): void {
     // Each timer clears its own field: a store keyed by the timer's name was a megamorphic lookup.
     const d = this.deadlines;
     switch (kind) {
@@ -410,6 +472,10 @@ export class Replica {
 
   private onRequest(from: NodeId, message: RequestMessage, now: number, out: Outbox): void {
     if (this.status !== 'normal') return out.ignore('request', 'not in normal status');
+    const theirEpoch = message.epoch ?? 0;
+    // §7: a request for an older epoch is refused, naming the group now; no epoch but ours takes requests.
+    if (theirEpoch < this.epoch) return out.send(message.client, this.newEpochMessage());
+    if (theirEpoch > this.epoch) return out.ignore('request', `names epoch ${theirEpoch}, later than ours`);
     if (!this.isPrimary()) return out.ignore('request', `not the primary of view ${this.view}`);
     if (!this.breaks('ignore-client-table')) {
       const latest = this.latestRequest.get(message.client) ?? 0;
@@ -420,16 +486,12 @@ export class Replica {
         if (row === undefined || row.request !== message.request)
           return out.ignore('request', 'already in progress');
         // §4.1 step 2: resend the cached reply for the latest request.
-        out.send(message.client, {
-          type: 'reply',
-          view: this.view,
-          request: row.request,
-          result: row.result,
-          replica: this.id,
-        });
+        out.send(message.client, this.replyMessage(row.request, row.result));
         return;
       }
     }
+    if (this.reconfigurationPending())
+      return out.ignore('request', 'a reconfiguration ends this epoch: no new ops in it');
     const entry: LogEntry = {
       op: message.op,
       client: message.client,
@@ -440,16 +502,21 @@ export class Replica {
     this.latestRequest.set(message.client, message.request);
     const opNumber = this.opNumber;
     out.note({ kind: 'prepared', opNumber, entry });
+    if (this.breaks('start-epoch-before-commit') && isReconfigurationOp(entry.op)) {
+      const members = parseReconfiguration(entry.op, this.replicaCount);
+      if (typeof members !== 'string')
+        this.learnConfiguration(this.latestConfiguration.epoch + 1, members, opNumber);
+    }
     const prepare: PrepareMessage = {
       type: 'prepare',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       opNumber,
       commitNumber: this.commitNumber,
       entry,
     };
-    for (let replica = 0; replica < this.replicaCount; replica++)
-      if (replica !== this.id) out.send(replica, prepare);
+    for (const replica of this.members) if (replica !== this.id) out.send(replica, prepare);
     this.preparedSinceHeartbeat = true;
     if (this.deadlines.prepareRetry === Infinity)
       this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
@@ -493,9 +560,10 @@ export class Replica {
 
   /** PrepareOk(v, n) to v's primary: "I hold ops 1..n of view v" (§4.1 step 4). */
   private sendPrepareOk(view: number, opNumber: number, out: Outbox): void {
-    out.send(primaryOf(view, this.replicaCount), {
+    out.send(this.primaryOfView(view), {
       type: 'prepare_ok',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view,
       opNumber,
       replica: this.id,
@@ -526,7 +594,7 @@ export class Replica {
     if (message.view > this.view) return out.ignore('prepare_ok', `from a later view ${message.view}`);
     if (this.status !== 'normal') return out.ignore('prepare_ok', 'not in normal status');
     if (!this.isPrimary()) return out.ignore('prepare_ok', 'not the primary');
-    if (message.replica === this.id || message.replica >= this.replicaCount)
+    if (message.replica === this.id || !this.isMember(message.replica))
       return out.ignore('prepare_ok', 'sender is not a backup of this configuration');
     if (message.opNumber > this.opNumber)
       return out.ignore('prepare_ok', `op ${message.opNumber} was never prepared`);
@@ -535,7 +603,7 @@ export class Replica {
     this.easeBackoff(); // a backup follows this view: it works
     this.commitAcknowledged(out);
     // Everyone holds everything: stop the resend timer, so the next prepare gets a full interval.
-    if (ackWatermark(this.acks, this.id, this.replicaCount - 1) >= this.opNumber)
+    if (ackWatermark(this.acks, this.id, this.members.length - 1) >= this.opNumber)
       this.deadlines.prepareRetry = Infinity;
   }
 
@@ -555,7 +623,9 @@ export class Replica {
     while (this.commitNumber < target) {
       const opNumber = this.commitNumber + 1;
       const entry = this.log.at(opNumber - 1);
-      const result = this.stateMachine.apply(entry.op, opNumber);
+      const result = isReconfigurationOp(entry.op)
+        ? this.executeReconfiguration(entry.op, opNumber)
+        : this.stateMachine.apply(entry.op, opNumber);
       this.commitNumber = opNumber;
       this.clientTable.set(entry.client, {
         client: entry.client,
@@ -564,15 +634,56 @@ export class Replica {
         op: opNumber,
       });
       out.note({ kind: 'executed', opNumber, entry, result, digest: this.stateMachine.digest() });
-      if (reply)
-        out.send(entry.client, {
-          type: 'reply',
-          view: this.view,
-          request: entry.request,
-          result,
-          replica: this.id,
-        });
+      if (reply) out.send(entry.client, this.replyMessage(entry.request, result));
     }
+  }
+
+  /**
+   * §7: a committed reconfiguration names the next epoch's group. The replica moves to that epoch
+   * once the step that committed it is done (enterLatestEpoch); a group the slots do not allow
+   * starts nothing and its client hears why.
+   */
+  private executeReconfiguration(op: string, opNumber: number): string {
+    const members = parseReconfiguration(op, this.replicaCount);
+    if (typeof members === 'string') return `refused: ${members}`;
+    const epoch = this.latestConfiguration.epoch + 1;
+    this.configurations = [...this.configurations, { epoch, members, startOp: opNumber }];
+    return `epoch ${epoch}: replicas ${members.join(' ')}`;
+  }
+
+  /** Mutations only: a configuration taken on trust, not from the committed log. */
+  private learnConfiguration(epoch: number, members: readonly ReplicaId[], startOp: number): void {
+    this.configurations = [...this.configurations, { epoch, members, startOp }];
+  }
+
+  get latestConfiguration(): Configuration {
+    return this.configurations[this.configurations.length - 1];
+  }
+
+  /** Whether the uncommitted suffix holds a reconfiguration: then this epoch takes no further op. */
+  reconfigurationPending(): boolean {
+    for (let opNumber = this.commitNumber + 1; opNumber <= this.opNumber; opNumber++)
+      if (isReconfigurationOp(this.log.at(opNumber - 1).op)) return true;
+    return false;
+  }
+
+  /** A reply names the latest configuration this replica knows, so the client learns of a new group. */
+  private replyMessage(request: number, result: string): ReplyMessage {
+    const latest = this.latestConfiguration;
+    if (latest.epoch === 0) return { type: 'reply', view: this.view, request, result, replica: this.id };
+    return {
+      type: 'reply',
+      epoch: latest.epoch,
+      members: latest.members,
+      view: latest.epoch === this.epoch ? this.view : 0,
+      request,
+      result,
+      replica: this.id,
+    };
+  }
+
+  private newEpochMessage(): NewEpochMessage {
+    return { type: 'new_epoch', epoch: this.epoch, members: this.members, replica: this.id };
   }
 
   private onCommit(message: CommitMessage, now: number, out: Outbox): void {
@@ -596,11 +707,11 @@ export class Replica {
       const commit: CommitMessage = {
         type: 'commit',
         crashVector: this.sentCrashVector,
+        epoch: this.sentEpoch,
         view: this.view,
         commitNumber: this.commitNumber,
       };
-      for (let replica = 0; replica < this.replicaCount; replica++)
-        if (replica !== this.id) out.send(replica, commit);
+      for (const replica of this.members) if (replica !== this.id) out.send(replica, commit);
     }
     this.preparedSinceHeartbeat = false;
     this.deadlines.heartbeat = now + this.config.timing.heartbeatMs;
@@ -610,7 +721,7 @@ export class Replica {
   private onPrepareRetryTimeout(now: number, out: Outbox): void {
     if (this.status !== 'normal' || !this.isPrimary()) return;
     let lagging = false;
-    for (let replica = 0; replica < this.replicaCount; replica++) {
+    for (const replica of this.members) {
       if (replica === this.id || this.acks[replica] >= this.opNumber) continue;
       lagging = true;
       const last = Math.min(this.opNumber, this.acks[replica] + prepareResendMax);
@@ -619,6 +730,7 @@ export class Replica {
         out.send(replica, {
           type: 'prepare',
           crashVector: this.sentCrashVector,
+          epoch: this.sentEpoch,
           view: this.view,
           opNumber,
           commitNumber: this.commitNumber,
@@ -632,8 +744,11 @@ export class Replica {
   // ---------------------------------------------------------------- view change (§4.2)
 
   private onViewChangeTimeout(now: number, out: Outbox): void {
-    if (this.status === 'recovering') return;
-    if (this.pendingTransfer !== null && this.pendingTransfer.view > this.view) {
+    if (this.status !== 'normal' && this.status !== 'view-change') return;
+    // Waiting for a later epoch's state does not stop this one's view changes: if the replica that
+    // committed the reconfiguration failed, only a new primary of this epoch can commit it again.
+    const pending = this.pendingTransfer;
+    if (pending !== null && pending.epoch === undefined && pending.view > this.view) {
       // We already know a later view exists: wait for its state rather than start an older view.
       this.deadlines.viewChange = now + this.viewChangeTimeout();
       return;
@@ -741,12 +856,26 @@ export class Replica {
     const message: PreViewChangeMessage = {
       type: 'pre_view_change',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       replica: this.id,
     };
-    for (let replica = 0; replica < this.replicaCount; replica++)
-      if (replica !== this.id) out.send(replica, message);
+    for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
+    this.askOutsiders(out);
     this.deadlines.viewChange = now + this.viewChangeTimeout();
+  }
+
+  /**
+   * §7: a replica that lost its primary may be the one left behind: the group it knows may have
+   * moved to a later epoch and shut down. It asks the slots outside its group too; a replica of a
+   * later epoch answers with its own. It sends them its epoch and group (start_epoch): a spare that
+   * group names joins, any other ignores it. (No slots outside the group: nothing is sent.)
+   */
+  private askOutsiders(out: Outbox): void {
+    if (this.members.length === this.replicaCount) return;
+    const message = this.startEpochMessage();
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id && !this.members.includes(replica)) out.send(replica, message);
   }
 
   /**
@@ -757,7 +886,7 @@ export class Replica {
   private onPreViewChange(message: PreViewChangeMessage, now: number, out: Outbox): void {
     if (message.view < this.view)
       return out.ignore('pre_view_change', `older view ${message.view} < ${this.view}`);
-    if (message.replica === this.id || message.replica >= this.replicaCount)
+    if (message.replica === this.id || !this.isMember(message.replica))
       return out.ignore('pre_view_change', 'sender is not another replica of this configuration');
     if (message.view === this.view && this.status === 'normal') {
       if (this.isPrimary())
@@ -769,6 +898,7 @@ export class Replica {
     out.send(message.replica, {
       type: 'pre_view_change_ok',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: message.view,
       replica: this.id,
     });
@@ -777,7 +907,7 @@ export class Replica {
   private onPreViewChangeOk(message: PreViewChangeOkMessage, now: number, out: Outbox): void {
     if (this.probe === null || this.status !== 'normal' || message.view !== this.view)
       return out.ignore('pre_view_change_ok', `not asking about the primary of view ${message.view}`);
-    if (message.replica === this.id || message.replica >= this.replicaCount)
+    if (message.replica === this.id || !this.isMember(message.replica))
       return out.ignore('pre_view_change_ok', 'sender is not another replica of this configuration');
     if (!this.probe.add(message.replica)) return;
     this.probe = null;
@@ -793,6 +923,8 @@ export class Replica {
   forceViewChangeTimeout(now: number, out: Outbox): void {
     if (this.status === 'recovering')
       return out.ignore('start_view_change', 'recovering: cannot start a view change');
+    if (this.status !== 'normal' && this.status !== 'view-change')
+      return out.ignore('start_view_change', 'in no group: cannot start a view change');
     this.startViewChange(this.view + 1, 'view-change timer fired by hand', now, out);
   }
 
@@ -833,20 +965,25 @@ export class Replica {
   }
 
   private broadcastStartViewChange(out: Outbox): void {
-    const message: StartViewChangeMessage = {
+    const message = this.lastStartViewChange();
+    for (const replica of this.members) if (replica !== this.id) out.send(replica, message);
+  }
+
+  private lastStartViewChange(): StartViewChangeMessage {
+    return {
       type: 'start_view_change',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       replica: this.id,
     };
-    for (let replica = 0; replica < this.replicaCount; replica++)
-      if (replica !== this.id) out.send(replica, message);
   }
 
   /** A lost StartViewChange or DoViewChange delays the view change but never wedges it. */
   private onViewChangeResendTimeout(now: number, out: Outbox): void {
     if (this.status !== 'view-change') return;
     this.broadcastStartViewChange(out);
+    this.askOutsiders(out);
     if (this.doViewChangeSent && this.primary !== this.id) out.send(this.primary, this.doViewChangeMessage());
     this.deadlines.viewChangeResend = now + this.config.timing.prepareRetryMs;
   }
@@ -854,7 +991,7 @@ export class Replica {
   private onStartViewChange(message: StartViewChangeMessage, now: number, out: Outbox): void {
     if (message.view < this.view)
       return out.ignore('start_view_change', `older view ${message.view} < ${this.view}`);
-    if (message.replica === this.id || message.replica >= this.replicaCount)
+    if (message.replica === this.id || !this.isMember(message.replica))
       return out.ignore('start_view_change', 'sender is not another replica of this configuration');
     if (message.view > this.view)
       this.startViewChange(
@@ -875,6 +1012,7 @@ export class Replica {
     return {
       type: 'do_view_change',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       log: this.log.slice(),
       lastNormalView: this.lastNormalView,
@@ -897,7 +1035,7 @@ export class Replica {
   private onDoViewChange(message: DoViewChangeMessage, now: number, out: Outbox): void {
     if (message.view < this.view)
       return out.ignore('do_view_change', `older view ${message.view} < ${this.view}`);
-    if (message.replica >= this.replicaCount)
+    if (!this.isMember(message.replica))
       return out.ignore('do_view_change', 'sender is not in this configuration');
     const problem =
       message.lastNormalView >= message.view
@@ -935,6 +1073,7 @@ export class Replica {
     return {
       type: 'start_view',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       log: this.log.slice(),
       opNumber: this.opNumber,
@@ -978,8 +1117,7 @@ export class Replica {
     // Execute first, so StartView carries the commit-number the new view starts from (§4.2 step 3).
     this.executeUpTo(Math.min(commitNumber, this.opNumber), true, out);
     const startView = this.startViewMessage();
-    for (let replica = 0; replica < this.replicaCount; replica++)
-      if (replica !== this.id) out.send(replica, startView);
+    for (const replica of this.members) if (replica !== this.id) out.send(replica, startView);
     this.commitAcknowledged(out);
   }
 
@@ -988,8 +1126,7 @@ export class Replica {
       return out.ignore('start_view', `older view ${message.view} < ${this.view}`);
     if (message.view === this.view && this.status === 'normal')
       return out.ignore('start_view', 'already in this view');
-    if (primaryOf(message.view, this.replicaCount) === this.id)
-      return out.ignore('start_view', 'we are its primary');
+    if (this.primaryOfView(message.view) === this.id) return out.ignore('start_view', 'we are its primary');
     const problem = logProblem(message.log, message);
     if (problem !== null) return out.ignore('start_view', problem);
     if (message.log.length < this.commitNumber)
@@ -1081,7 +1218,7 @@ export class Replica {
 
   private requestState(view: number, fromOp: number, reason: string, now: number, out: Outbox): void {
     if (this.pendingTransfer !== null && this.pendingTransfer.view >= view) return;
-    const target = primaryOf(view, this.replicaCount);
+    const target = this.primaryOfView(view);
     this.pendingTransfer = {
       view,
       fromOp,
@@ -1098,6 +1235,7 @@ export class Replica {
     out.send(pending.target, {
       type: 'get_state',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: pending.view,
       opNumber: pending.fromOp,
       commitNumber: this.commitNumber,
@@ -1120,7 +1258,8 @@ export class Replica {
 
   /** No NewState yet: ask the next replica (the first may be down or have moved on). */
   private onStateTransferTimeout(now: number, out: Outbox): void {
-    if (this.status === 'recovering') return;
+    if (this.status === 'recovering' || this.status === 'retired') return;
+    if (this.status === 'leaving') return this.resendStartEpoch(now, out);
     const pending = this.pendingTransfer;
     if (pending === null) {
       if (this.status === 'normal' && !this.isPrimary() && this.hasGap())
@@ -1141,7 +1280,13 @@ export class Replica {
    */
   private settleTransfer(): boolean {
     const pending = this.pendingTransfer;
-    if (pending === null || pending.view !== this.view || this.status !== 'normal' || this.hasGap())
+    if (
+      pending === null ||
+      pending.epoch !== undefined ||
+      pending.view !== this.view ||
+      this.status !== 'normal' ||
+      this.hasGap()
+    )
       return false;
     this.endTransfer();
     return true;
@@ -1153,6 +1298,9 @@ export class Replica {
   }
 
   private onGetState(message: GetStateMessage, out: Outbox): void {
+    // §7: a replica of an older epoch, or one outside our group, gets committed state only.
+    if ((message.epoch ?? 0) < this.epoch || !this.isMember(message.replica) || this.status === 'leaving')
+      return this.sendCommittedState(message, out);
     if (this.status !== 'normal' || this.view !== message.view)
       return out.ignore('get_state', `not normal in view ${message.view}`);
     if (message.replica === this.id || message.replica >= this.replicaCount)
@@ -1162,12 +1310,34 @@ export class Replica {
     out.send(message.replica, {
       type: 'new_state',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
       view: this.view,
       fromOp: message.opNumber,
       entries: this.log.slice(message.opNumber),
       opNumber: this.opNumber,
       commitNumber: this.commitNumber,
       state: this.stateSince(message.commitNumber),
+    });
+  }
+
+  /** The committed log after the requester's op-number (it crosses epochs: the reconfiguration ops are in it). */
+  private sendCommittedState(message: GetStateMessage, out: Outbox): void {
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('get_state', 'sender is not another replica');
+    if (!this.hasState()) return out.ignore('get_state', `no state to give (${this.status})`);
+    if (message.opNumber > this.commitNumber)
+      return out.ignore('get_state', `we committed less than op ${message.opNumber}`);
+    out.send(message.replica, {
+      type: 'new_state',
+      crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
+      view: this.view,
+      fromOp: message.opNumber,
+      entries: this.log.slice(message.opNumber, this.commitNumber),
+      opNumber: this.commitNumber,
+      commitNumber: this.commitNumber,
+      state: this.stateSince(message.commitNumber),
+      committedOnly: true,
     });
   }
 
@@ -1180,6 +1350,10 @@ export class Replica {
   }
 
   private onNewState(message: NewStateMessage, now: number, out: Outbox): void {
+    if (this.pendingTransfer?.epoch !== undefined || (message.epoch ?? 0) !== this.epoch)
+      return this.onNewStateOfLaterEpoch(message, out);
+    if (message.committedOnly === true)
+      return out.ignore('new_state', 'committed state for an epoch transfer we no longer wait for');
     if (message.view < this.view) return out.ignore('new_state', `older view ${message.view} < ${this.view}`);
     if (message.view === this.view && this.status !== 'normal')
       return out.ignore('new_state', 'view change in progress');
@@ -1212,6 +1386,28 @@ export class Replica {
     if (!this.isPrimary() && this.opNumber > 0) this.sendPrepareOk(this.view, this.opNumber, out);
   }
 
+  /**
+   * §7: committed state that crosses into a later epoch. Installed at once (the log after our
+   * commit-number, the delta, the client table); the reconfiguration ops in it name the epochs we
+   * then enter. A replica that answered without the op we wait for leaves the transfer pending.
+   */
+  private onNewStateOfLaterEpoch(message: NewStateMessage, out: Outbox): void {
+    const pending = this.pendingTransfer;
+    if (pending === null || pending.epoch === undefined)
+      return out.ignore('new_state', `of epoch ${message.epoch ?? 0}, while we are in epoch ${this.epoch}`);
+    if (message.opNumber !== message.commitNumber)
+      return out.ignore('new_state', 'holds uncommitted ops: not an epoch transfer');
+    if (message.fromOp > this.commitNumber)
+      return out.ignore('new_state', 'does not start within our committed prefix');
+    if (message.commitNumber <= this.commitNumber) return out.ignore('new_state', 'nothing new');
+    const problem = newStateProblem(message, this.stateMachine, this.commitNumber);
+    if (problem !== null) return out.ignore('new_state', problem);
+    this.installLog(message.entries, message.fromOp);
+    this.installCommitted(message, out);
+    if (this.latestConfiguration.epoch < pending.epoch)
+      out.ignore('new_state', `still short of epoch ${pending.epoch}: asking on`);
+  }
+
   /** Takes committed state from a NewState: the delta when it starts at or below our commit, else execution. */
   private installCommitted(message: NewStateMessage, out: Outbox): void {
     const { delta, clientTable } = message.state;
@@ -1222,6 +1418,7 @@ export class Replica {
       const mine = this.clientTable.get(row.client);
       if (mine === undefined || mine.op < row.op) this.clientTable.set(row.client, row);
     }
+    this.learnConfigurations(this.commitNumber, message.commitNumber);
     this.commitNumber = message.commitNumber;
     this.recomputeLatestRequests();
     out.note({
@@ -1232,6 +1429,12 @@ export class Replica {
       deltaItems: deltaItemCount(delta) + clientTable.length,
       digest: this.stateMachine.digest(),
     });
+  }
+
+  /** Committed ops from+1..to installed without execution: the reconfigurations among them still count. */
+  private learnConfigurations(from: number, to: number): void {
+    const found = configurationsIn(this.log, from, to, this.latestConfiguration, this.replicaCount);
+    if (found.length > 0) this.configurations = [...this.configurations, ...found];
   }
 
   // ---------------------------------------------------------------- recovery (§4.3)
@@ -1247,7 +1450,13 @@ export class Replica {
     const message: CrashVectorRequestMessage | RecoveryMessage =
       this.recoveryPhase === 'crash-vector'
         ? { type: 'crash_vector_request', replica: this.id, nonce: this.nonce }
-        : { type: 'recovery', crashVector: this.sentCrashVector, replica: this.id, nonce: this.nonce };
+        : {
+            type: 'recovery',
+            crashVector: this.sentCrashVector,
+            epoch: this.sentEpoch,
+            replica: this.id,
+            nonce: this.nonce,
+          };
     for (let replica = 0; replica < this.replicaCount; replica++)
       if (replica !== this.id) out.send(replica, message);
     this.deadlines.recovery = now + this.config.timing.recoveryRetryMs;
@@ -1268,6 +1477,8 @@ export class Replica {
     out.send(message.replica, {
       type: 'crash_vector_response',
       crashVector: this.crashVector,
+      epoch: this.sentEpoch,
+      members: this.epoch === 0 ? undefined : this.members,
       nonce: message.nonce,
       replica: this.id,
     });
@@ -1286,7 +1497,7 @@ export class Replica {
     if (message.replica === this.id || message.replica >= this.replicaCount)
       return out.ignore('crash_vector_response', 'sender is not another replica');
     this.crashVectorResponses[message.replica] = message;
-    if (countNonNull(this.crashVectorResponses) < this.f + 1) return;
+    if (this.latestGroupAnswers(this.crashVectorResponses) === null) return;
     const vector = this.crashVector.slice();
     vector[this.id]++;
     this.crashVector = vector;
@@ -1310,6 +1521,8 @@ export class Replica {
     out.send(message.replica, {
       type: 'recovery_response',
       crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
+      members: this.epoch === 0 ? undefined : this.members,
       view: this.view,
       nonce: message.nonce,
       replica: this.id,
@@ -1330,16 +1543,41 @@ export class Replica {
       if (problem !== null) return out.ignore('recovery_response', problem);
     }
     this.recoveryResponses[message.replica] = message;
-    const responses = this.recoveryResponses.filter((m): m is RecoveryResponseMessage => m !== null);
-    if (responses.length < this.f + 1) return;
+    const latest = this.latestGroupAnswers(this.recoveryResponses);
+    if (latest === null) return;
+    const { members, answers: responses } = latest;
     const latestView = Math.max(...responses.map((m) => m.view));
     const fromPrimary = this.breaks('recovery-without-primary')
       ? responses.filter((m) => m.primaryState !== null).sort((a, b) => b.view - a.view)[0]
-      : responses.find(
-          (m) => m.view === latestView && m.replica === primaryOf(latestView, this.replicaCount),
-        );
+      : responses.find((m) => m.view === latestView && m.replica === primaryIn(members, latestView));
     if (fromPrimary === undefined || fromPrimary.primaryState === null) return; // §4.3: wait for the latest primary
+    // §7: an uncommitted reconfiguration may have committed elsewhere and started a later epoch, whose
+    // view 0 this replica may have led before it crashed (view 0 of an epoch starts without a
+    // quorum). Its state must then come from that epoch's group: wait for answers naming it.
+    const { log, commitNumber } = fromPrimary.primaryState;
+    for (let opNumber = commitNumber + 1; opNumber <= log.length; opNumber++)
+      if (isReconfigurationOp(log[opNumber - 1].op)) return;
     this.completeRecovery(fromPrimary, responses, now, out);
+  }
+
+  /**
+   * A restarted replica knows no configuration: the answers name their epoch and group. It counts
+   * f'+1 answers from the group of the latest epoch among them (§4.3 within that epoch), or null.
+   */
+  private latestGroupAnswers<M extends RecoveryResponseMessage | CrashVectorResponseMessage>(
+    received: readonly (M | null)[],
+  ): { members: readonly ReplicaId[]; answers: M[] } | null {
+    let epoch = 0;
+    let members = this.configurations[0].members;
+    for (const m of received)
+      if (m !== null && (m.epoch ?? 0) > epoch && m.members !== undefined) {
+        epoch = m.epoch ?? 0;
+        members = m.members;
+      }
+    const answers = received.filter(
+      (m): m is M => m !== null && (m.epoch ?? 0) === epoch && members.includes(m.replica),
+    );
+    return answers.length < groupFaults(members) + 1 ? null : { members, answers };
   }
 
   private completeRecovery(
@@ -1356,7 +1594,29 @@ export class Replica {
     for (const row of state.state.clientTable) this.clientTable.set(row.client, row);
     this.commitNumber = state.commitNumber;
     this.installLog(state.log, 0);
-    this.transitionToNormal('recovering', now, out);
+    // §7: the committed log names every epoch; this replica's configuration may be long gone.
+    this.learnConfigurations(0, this.commitNumber);
+    const config = this.latestConfiguration;
+    if (config.epoch > 0) {
+      this.epoch = config.epoch;
+      this.members = config.members;
+      this.f = groupFaults(config.members);
+      this.resetViewChangeState();
+      out.note({
+        kind: 'epoch-started',
+        epoch: config.epoch,
+        members: config.members,
+        startOp: config.startOp,
+      });
+    }
+    const member = this.isMember(this.id);
+    if (member) this.transitionToNormal('recovering', now, out);
+    else {
+      // §7: recovered, but the group no longer has us: silent until a reconfiguration names us again.
+      this.status = 'spare';
+      this.deadlines = noDeadlines();
+      out.note({ kind: 'status', from: 'recovering', to: 'spare', view: this.view });
+    }
     this.recoveryResponses.fill(null);
     this.crashVectorResponses.fill(null);
     out.note({
@@ -1373,7 +1633,273 @@ export class Replica {
       primary: fromPrimary.replica,
       responders: responses.map((m) => m.replica),
     });
-    if (this.opNumber > 0 && !this.isPrimary()) this.sendPrepareOk(this.view, this.opNumber, out);
+    if (member && this.opNumber > 0 && !this.isPrimary()) this.sendPrepareOk(this.view, this.opNumber, out);
+  }
+
+  // ---------------------------------------------------------------- reconfiguration (§7)
+
+  /** Whether this replica holds a state it can serve (not a spare, recovering or retired). */
+  hasState(): boolean {
+    return this.status === 'normal' || this.status === 'view-change' || this.status === 'leaving';
+  }
+
+  /** A committed reconfiguration is known here whose epoch this replica has not entered yet. */
+  private epochDue(): boolean {
+    return this.latestConfiguration.epoch > this.epoch;
+  }
+
+  /**
+   * A message from another epoch. From a later one: this replica is behind, and fetches the state
+   * first (the log up to the reconfiguration op names the new group). From an older one: the sender
+   * is behind; it is told where the group went. State transfer, recovery and the epoch messages work
+   * across epochs and go on to their handlers. Returns whether the message was dealt with here.
+   */
+  private crossesEpochs(from: ReplicaId, message: Message, now: number, out: Outbox): boolean {
+    switch (message.type) {
+      case 'request':
+      case 'reply':
+      case 'new_epoch':
+      case 'get_state':
+      case 'new_state':
+      case 'start_epoch':
+      case 'epoch_started':
+      case 'recovery':
+      case 'recovery_response':
+      case 'crash_vector_request':
+      case 'crash_vector_response':
+        return false;
+      default:
+        break;
+    }
+    const epoch = message.epoch ?? 0;
+    if (epoch === this.epoch) return false;
+    if (epoch > this.epoch) {
+      this.learnOfLaterEpoch(epoch, from, message.type, now, out);
+      return true;
+    }
+    out.ignore(message.type, `older epoch ${epoch} < ${this.epoch}`);
+    if (this.hasState()) out.send(from, this.startEpochMessage());
+    return true;
+  }
+
+  private learnOfLaterEpoch(
+    epoch: number,
+    from: ReplicaId,
+    via: MessageType,
+    now: number,
+    out: Outbox,
+  ): void {
+    const pending = this.pendingTransfer;
+    if (pending !== null && pending.epoch !== undefined && pending.epoch >= epoch)
+      return out.ignore(via, `waiting for the state of epoch ${pending.epoch}`);
+    if (this.status === 'leaving') return this.retireAfterLaterEpoch(epoch, out);
+    this.requestEpochState(epoch, from, `heard of later epoch ${epoch}`, now, out);
+  }
+
+  /** Asks for the committed state after our commit-number: it holds the reconfiguration op that starts `epoch`. */
+  private requestEpochState(
+    epoch: number,
+    target: ReplicaId,
+    reason: string,
+    now: number,
+    out: Outbox,
+  ): void {
+    assert(epoch > this.epoch, 'an epoch transfer fetches a later epoch');
+    assert(target !== this.id, 'an epoch transfer asks another replica');
+    this.pendingTransfer = { view: 0, epoch, fromOp: this.commitNumber, attempt: 0, target };
+    out.note({ kind: 'state-requested', view: 0, target, reason });
+    this.sendGetState(now, out);
+  }
+
+  private startEpochMessage(): StartEpochMessage {
+    return {
+      type: 'start_epoch',
+      crashVector: this.sentCrashVector,
+      epoch: this.epoch,
+      members: this.members,
+      opNumber: this.latestConfiguration.startOp,
+      commitNumber: this.commitNumber,
+      replica: this.id,
+    };
+  }
+
+  /** A spare (in no group yet) or a leaving replica (out of the new one) takes only what §7 gives it. */
+  private onMessageOutsideGroup(from: NodeId, message: Message, now: number, out: Outbox): void {
+    const leaving = this.status === 'leaving';
+    switch (message.type) {
+      case 'start_epoch':
+        return this.onStartEpoch(message, now, out);
+      case 'new_state':
+        // Only the state of a later epoch this replica asked for (a late answer finds none pending).
+        if (this.pendingTransfer?.epoch !== undefined) return this.onNewState(message, now, out);
+        break;
+      case 'get_state':
+        if (leaving) return this.onGetState(message, out);
+        break;
+      case 'epoch_started':
+        if (leaving) return this.onEpochStarted(message, out);
+        break;
+      case 'request':
+        // A client that knows only the old group still finds the new one.
+        if (leaving) return out.send(message.client, this.newEpochMessage());
+        break;
+      default:
+        break;
+    }
+    if (leaving) return out.ignore(message.type, 'leaving: out of the group');
+    out.ignore(message.type, 'spare: in no group yet');
+  }
+
+  /**
+   * §7: told to start an epoch. A member of it that holds its state confirms (epoch_started); one
+   * that does not fetches the state from the sender first (the sender, an old member, holds it).
+   */
+  private onStartEpoch(message: StartEpochMessage, now: number, out: Outbox): void {
+    if (message.replica === this.id || message.replica >= this.replicaCount)
+      return out.ignore('start_epoch', 'sender is not another replica');
+    if (message.epoch <= this.epoch) {
+      const config = this.configurations.find((c) => c.epoch === message.epoch);
+      const held =
+        this.hasState() &&
+        config !== undefined &&
+        config.members.includes(this.id) &&
+        (this.status !== 'leaving' || message.epoch < this.epoch);
+      if (held)
+        return out.send(message.replica, {
+          type: 'epoch_started',
+          crashVector: this.sentCrashVector,
+          epoch: message.epoch,
+          replica: this.id,
+        });
+      // The group moved on past that epoch: say where it is now.
+      if (this.hasState() && message.epoch < this.epoch)
+        return out.send(message.replica, this.startEpochMessage());
+      return out.ignore('start_epoch', `not a member holding the state of epoch ${message.epoch}`);
+    }
+    const pending = this.pendingTransfer;
+    if (pending !== null && pending.epoch !== undefined && pending.epoch >= message.epoch)
+      return out.ignore('start_epoch', `already fetching the state of epoch ${pending.epoch}`);
+    if (this.status === 'leaving') return this.retireAfterLaterEpoch(message.epoch, out);
+    if (this.status === 'spare' && !message.members.includes(this.id))
+      return out.ignore('start_epoch', 'a spare not in the group it names');
+    if (this.breaks('serve-before-transfer'))
+      return this.learnConfiguration(message.epoch, message.members, message.opNumber);
+    this.requestEpochState(message.epoch, message.replica, `told to start epoch ${message.epoch}`, now, out);
+  }
+
+  /** A leaving replica counts the new group's confirmations: f'+1 and it shuts down (§7). */
+  private onEpochStarted(message: EpochStartedMessage, out: Outbox): void {
+    assert(this.status === 'leaving', 'only a leaving replica counts epoch_started');
+    if (message.epoch !== this.epoch) return out.ignore('epoch_started', `not for epoch ${this.epoch}`);
+    if (!this.isMember(message.replica)) return out.ignore('epoch_started', 'sender is not in the new group');
+    assert(this.epochStarted !== null, 'a leaving replica counts epoch_started');
+    if (this.epochStarted.add(message.replica)) this.retire(out);
+  }
+
+  /** §7: a replica that left shuts down, silent forever. */
+  private retire(out: Outbox): void {
+    const from = this.status;
+    this.status = 'retired';
+    this.epochStarted = null;
+    this.pendingTransfer = null;
+    this.deadlines = noDeadlines();
+    out.note({ kind: 'status', from, to: 'retired', view: this.view });
+  }
+
+  /**
+   * A leaving replica heard of an epoch after the one it left for: that epoch's reconfiguration was
+   * committed by the group it handed over to, so that group held the state. Its work is done.
+   */
+  private retireAfterLaterEpoch(epoch: number, out: Outbox): void {
+    assert(this.status === 'leaving' && epoch > this.epoch, 'a later epoch ends a leaving replica');
+    out.note({
+      kind: 'info',
+      text: `epoch ${epoch} started after epoch ${this.epoch}: the handover is done`,
+    });
+    this.retire(out);
+  }
+
+  /**
+   * A leaving replica resends start_epoch to every other slot until f'+1 members of the new group
+   * confirmed: its members answer epoch_started, and any replica of a later epoch says so.
+   */
+  private resendStartEpoch(now: number, out: Outbox): void {
+    const message = this.startEpochMessage();
+    for (let replica = 0; replica < this.replicaCount; replica++)
+      if (replica !== this.id && this.epochStarted !== null && !this.epochStarted.has(replica))
+        out.send(replica, message);
+    this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
+  }
+
+  /**
+   * Moves to the latest epoch a committed reconfiguration started. A member of the new group becomes
+   * a normal replica of its view 0 (views restart per epoch) and tells the replicas leaving that it
+   * holds the state; the old primary tells the newcomers to start. A replica that leaves waits for
+   * f'+1 epoch_started (answering get_state meanwhile) before it shuts down.
+   */
+  private enterLatestEpoch(now: number, out: Outbox): void {
+    const config = this.latestConfiguration;
+    const previous = this.configurations[this.configurations.length - 2];
+    assert(config.epoch > this.epoch, 'a replica moves to a later epoch');
+    assert(
+      this.commitNumber >= config.startOp ||
+        this.breaks('start-epoch-before-commit') ||
+        this.breaks('serve-before-transfer'),
+      'a replica enters an epoch holding the op that started it',
+    );
+    const from = this.status;
+    const wasPrimary = from === 'normal' && this.isPrimary();
+    this.epoch = config.epoch;
+    this.members = config.members;
+    this.f = groupFaults(config.members);
+    this.view = 0;
+    this.lastNormalView = 0;
+    this.jitterView = -1;
+    this.backoffEasedIn = -1;
+    this.epochStarted = null;
+    this.resetViewChangeState();
+    this.clearNormalState();
+    this.deadlines = noDeadlines();
+    out.note({
+      kind: 'epoch-started',
+      epoch: config.epoch,
+      members: config.members,
+      startOp: config.startOp,
+    });
+    const member = config.members.includes(this.id);
+    if (member) {
+      this.status = 'normal';
+      if (this.isPrimary()) this.deadlines.heartbeat = now + this.config.timing.heartbeatMs;
+      else this.awaitPrimary(now);
+      if (this.opNumber > this.commitNumber && this.isPrimary())
+        this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+      if (from !== 'normal') out.note({ kind: 'status', from, to: 'normal', view: 0 });
+      const confirm: EpochStartedMessage = {
+        type: 'epoch_started',
+        crashVector: this.sentCrashVector,
+        epoch: config.epoch,
+        replica: this.id,
+      };
+      for (const replica of previous.members)
+        if (!config.members.includes(replica)) out.send(replica, confirm);
+      if (wasPrimary) {
+        const start = this.startEpochMessage();
+        for (const replica of config.members)
+          if (replica !== this.id && !previous.members.includes(replica)) out.send(replica, start);
+      }
+      return;
+    }
+    if (from === 'spare' || !previous.members.includes(this.id)) {
+      this.status = 'spare';
+      return;
+    }
+    this.status = 'leaving';
+    out.note({ kind: 'status', from, to: 'leaving', view: 0 });
+    this.epochStarted = new QuorumTally(this.f + 1);
+    if (this.breaks('retire-at-once')) return this.retire(out);
+    const start = this.startEpochMessage();
+    for (const replica of config.members) out.send(replica, start);
+    this.deadlines.stateTransfer = now + this.config.timing.prepareRetryMs;
   }
 
   // ---------------------------------------------------------------- crash vectors (DISC 2017)
@@ -1384,7 +1910,12 @@ export class Replica {
    * it reveals is forgotten. Returns whether the message may be handled.
    */
   private admitCrashVector(from: ReplicaId, message: Message, out: Outbox): boolean {
-    if (message.type === 'request' || message.type === 'reply' || message.type === 'crash_vector_request')
+    if (
+      message.type === 'request' ||
+      message.type === 'reply' ||
+      message.type === 'new_epoch' ||
+      message.type === 'crash_vector_request'
+    )
       return true;
     const theirs = message.crashVector;
     if (theirs === undefined || theirs.length !== this.replicaCount) {
@@ -1476,6 +2007,11 @@ export class Replica {
     copy.crashVectorResponses = this.crashVectorResponses.slice();
     copy.crashVector = this.crashVector;
     copy.vectorSeenFrom = this.vectorSeenFrom.slice();
+    copy.epoch = this.epoch;
+    copy.members = this.members;
+    copy.f = this.f;
+    copy.configurations = this.configurations;
+    copy.epochStarted = this.epochStarted === null ? null : this.epochStarted.clone();
     return copy;
   }
 }
@@ -1484,14 +2020,14 @@ export class Replica {
  * Who may send a message: a PrepareOk is counted only from the replica it names, a Prepare only from
  * its view's primary, and so on. For NewState any replica may answer (the sender is checked as a replica).
  */
-function expectedSender(message: Message, replicaCount: number): NodeId | 'any replica' {
+function expectedSender(message: Message, members: readonly ReplicaId[]): NodeId | 'any replica' {
   switch (message.type) {
     case 'request':
       return message.client;
     case 'prepare':
     case 'commit':
     case 'start_view':
-      return primaryOf(message.view, replicaCount);
+      return primaryIn(members, message.view);
     case 'new_state':
       return 'any replica';
     default:
@@ -1511,12 +2047,6 @@ function newStateProblem(
   if (message.commitNumber > commitNumber && message.state.delta.sinceCommit <= commitNumber)
     return machine.deltaProblem(message.state.delta);
   return null;
-}
-
-function countNonNull(items: readonly unknown[]): number {
-  let count = 0;
-  for (const item of items) if (item !== null) count++;
-  return count;
 }
 
 /** A log shipped with its op- and commit-number that does not add up (only a forged message does this). */

@@ -236,4 +236,73 @@ export const mutationScenarios: Record<BrokenMutation, MutationScenario> = {
       ],
     },
   ),
+  'start-epoch-before-commit': define(
+    'start-epoch-before-commit',
+    'epoch-state',
+    'liveness',
+    'c0 asks to move from replicas 0 1 2 to 0 3 4. Primary 0 prepares the reconfiguration and moves to ' +
+      'epoch 1 at once, but a partition keeps the prepare from replicas 1 and 2: it never commits. ' +
+      'Replica 0 now leads an epoch that nobody can join (no committed log names it), while replicas 1 ' +
+      'and 2 carry on epoch 0 without it. Correctly, the epoch starts only when the reconfiguration ' +
+      'commits, and the old group finishes it after the partition heals.',
+    {
+      replicas: 3,
+      slots: 5,
+      clients: 2,
+      actions: [
+        { at: 50, type: 'request', client: 0, op: 'put x 1' },
+        { at: 100, type: 'reconfigure', client: 0, replicas: [0, 3, 4] },
+        {
+          at: 105,
+          type: 'partition',
+          groups: [
+            [0, 3, 4, 'c0'],
+            [1, 2, 'c1'],
+          ],
+        },
+        { at: 300, type: 'request', client: 1, op: 'put x 2' },
+        { at: 2000, type: 'heal' },
+      ],
+    },
+  ),
+  'retire-at-once': define(
+    'retire-at-once',
+    'retire-after-handover',
+    'liveness',
+    'The group moves from replicas 0 1 2 to 2 3 4. Replicas 0 and 1 shut down the moment they execute ' +
+      'the reconfiguration, before the newcomers 3 and 4 fetched anything; then replica 2, the only one ' +
+      'left holding the state, crashes. Nobody can give 3 and 4 the state, and replica 2 finds nobody to ' +
+      "recover from: the group is gone. Correctly, 0 and 1 answer state requests until f'+1 = 2 members " +
+      'of the new group say they hold it.',
+    {
+      replicas: 3,
+      slots: 5,
+      clients: 1,
+      actions: [
+        { at: 50, type: 'request', client: 0, op: 'put x 1' },
+        { at: 100, type: 'reconfigure', client: 0, replicas: [2, 3, 4] },
+        { at: 300, type: 'crash', replica: 2 },
+        { at: 1500, type: 'restart', replica: 2 },
+      ],
+    },
+  ),
+  'serve-before-transfer': define(
+    'serve-before-transfer',
+    'epoch-state',
+    'agreement',
+    'The group moves from replicas 0 1 2 to 3 4 0, so newcomer 3 leads view 0 of epoch 1. Told to start ' +
+      "the epoch, it does at once, with an empty log: it takes c1's put x 2 as op 1, newcomer 4 " +
+      'acknowledges it, and op 1 commits a second time, differently (it was put x 1). Correctly, a new ' +
+      'member fetches the state up to the reconfiguration before it takes part.',
+    {
+      replicas: 3,
+      slots: 5,
+      clients: 2,
+      actions: [
+        { at: 50, type: 'request', client: 0, op: 'put x 1' },
+        { at: 100, type: 'reconfigure', client: 0, replicas: [3, 4, 0] },
+        { at: 400, type: 'request', client: 1, op: 'put x 2' },
+      ],
+    },
+  ),
 };

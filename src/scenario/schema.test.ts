@@ -65,7 +65,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'explode' }] },
-      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, control, deliver, fire, got "explode"',
+      'actions[0].type: must be one of request, crash, restart, partition, heal, cut, mend, drop, duplicate, network, timeout, pause, resume, workload, reconfigure, control, deliver, fire, got "explode"',
     ],
     [
       { version: 1, actions: [{ at: 1, type: 'deliver' }] },
@@ -91,7 +91,7 @@ describe('scenario format v1', () => {
     [{ version: 1, network: { latencyMs: [50, 10] } }, 'network.latencyMs: min 50 must not exceed max 10'],
     [
       { version: 1, mutation: 'nope' },
-      'mutation: must be one of none, commit-without-quorum, longest-log-wins, start-view-without-quorum, recovery-without-primary, truncate-before-new-state, ignore-client-table, ack-with-gap, prepare-during-view-change, got "nope"',
+      'mutation: must be one of none, commit-without-quorum, longest-log-wins, start-view-without-quorum, recovery-without-primary, truncate-before-new-state, ignore-client-table, ack-with-gap, prepare-during-view-change, start-epoch-before-commit, retire-at-once, serve-before-transfer, got "nope"',
     ],
     [
       { version: 1, replicas: 3, actions: [{ at: 1, type: 'partition', groups: [[0], [1]] }] },
@@ -99,7 +99,7 @@ describe('scenario format v1', () => {
     ],
     [
       { version: 1, colour: 'red' },
-      'colour: unknown field (expected one of version, name, seed, replicas, clients, stateMachine, network, timing, workload, mutation, recovery, until, actions)',
+      'colour: unknown field (expected one of version, name, seed, replicas, slots, clients, stateMachine, network, timing, workload, mutation, recovery, until, actions)',
     ],
     [
       { version: 1, timing: { heartbeatMs: 600 } },

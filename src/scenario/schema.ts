@@ -12,6 +12,7 @@ import {
   opBytesMax,
   recoveryModeDefault,
   recoveryModes,
+  groupProblem,
   replicasMax,
   stateMachineKinds,
   timerKinds,
@@ -135,20 +136,25 @@ const workload = strictRecord({
 /** What the actions of a scenario are checked against: its cluster, its state machine, its length. */
 export interface Cluster {
   readonly replicas: number;
+  /** §7: replica slots (absent: `replicas`); actions may name any of them. */
+  readonly slots?: number;
   readonly clients: number;
   readonly stateMachine: StateMachineKind;
   readonly until: number;
 }
 
 function replicaOf(cluster: Cluster) {
+  const slots = cluster.slots ?? cluster.replicas;
   const notReplica = (issue: v.BaseIssue<unknown>) =>
-    `${String(issue.input)} is not a replica of a ${cluster.replicas}-replica cluster`;
+    slots === cluster.replicas
+      ? `${String(issue.input)} is not a replica of a ${cluster.replicas}-replica cluster`
+      : `${String(issue.input)} is beyond the ${slots} replica slots`;
   const shape = (issue: v.BaseIssue<unknown>) => `must be a replica index, got ${describe(issue.input)}`;
   return v.pipe(
     v.number(shape),
     v.integer(shape),
     v.minValue(0, notReplica),
-    v.maxValue(cluster.replicas - 1, notReplica),
+    v.maxValue(slots - 1, notReplica),
   );
 }
 
@@ -217,7 +223,7 @@ function groupsOf(cluster: Cluster) {
           }
           seen.add(node);
         }
-      for (let replica = 0; replica < cluster.replicas; replica++)
+      for (let replica = 0; replica < (cluster.slots ?? cluster.replicas); replica++)
         if (!seen.has(replica)) {
           addIssue({ message: `replica ${replica} must be in exactly one group` });
           return;
@@ -281,6 +287,19 @@ export function actionOf(cluster: Cluster) {
       replicaAction('pause'),
       replicaAction('resume'),
       strictFields({ at, type: v.literal('workload'), requestsPerClient: integer(0, 1_000_000_000) }),
+      // §7: a client asks for a new group of replica slots.
+      strictFields({
+        at,
+        type: v.literal('reconfigure'),
+        client: v.optional(clientIndexOf(cluster)),
+        replicas: v.pipe(
+          v.array(replica, (issue) => `must be an array of replica slots, got ${describe(issue.input)}`),
+          v.check(
+            (group) => groupProblem(group, cluster.slots ?? cluster.replicas) === null,
+            (issue) => groupProblem(issue.input as number[], cluster.slots ?? cluster.replicas) ?? '',
+          ),
+        ),
+      }),
       // The controlled network mode (the explorer's choices, written out as actions).
       strictFields({ at, type: v.literal('control') }),
       strictFields({ at, type: v.literal('deliver'), id: messageId }),
@@ -321,6 +340,7 @@ const scenarioEntries = {
     ),
     scenarioDefaults.replicas,
   ),
+  slots: v.optional(integer(1, replicasMax)),
   clients: v.optional(integer(0, clientsMax), scenarioDefaults.clients),
   stateMachine: v.optional(oneOf(stateMachineKinds), scenarioDefaults.stateMachine),
   network: v.optional(network, () => ({ ...scenarioDefaults.network })),
@@ -345,6 +365,7 @@ const scenarioFields = strictRecord(scenarioEntries);
 /** The cluster that admits every action any scenario may hold: for the published JSON Schema. */
 const widestCluster: Cluster = {
   replicas: replicasMax,
+  slots: replicasMax,
   clients: clientsMax,
   stateMachine: 'kv',
   until: untilMsMax,
@@ -368,6 +389,13 @@ export const scenarioSchema = v.pipe(
   scenarioFields,
   v.rawTransform(({ dataset, addIssue, NEVER }): Scenario => {
     const { actions: rawActions, ...fields } = dataset.value;
+    if (fields.slots !== undefined && fields.slots < fields.replicas) {
+      addIssue({
+        message: `must be at least replicas (${fields.replicas}), got ${fields.slots}`,
+        path: [{ type: 'object', origin: 'value', input: dataset.value, key: 'slots', value: fields.slots }],
+      });
+      return NEVER;
+    }
     const cluster: Cluster = fields;
     const action = actionOf(cluster);
     const actions: Action[] = [];

@@ -38,6 +38,12 @@ export function messageSummary(message: Message): string {
       return `recovery nonce ${message.nonce.toString(16)}${message.crashVector === undefined ? '' : `, incarnations ${describeCrashVector(message.crashVector)}`}`;
     case 'recovery_response':
       return `recovery_response view ${message.view} nonce ${message.nonce.toString(16)}${message.primaryState === null ? '' : ` with state: ${message.primaryState.opNumber} ops, commit ${message.primaryState.commitNumber}`}`;
+    case 'start_epoch':
+      return `start_epoch ${message.epoch}: replicas ${message.members.join(' ')}, fetch the state up to op ${message.opNumber}`;
+    case 'epoch_started':
+      return `epoch_started ${message.epoch}: this member holds the state the epoch began with`;
+    case 'new_epoch':
+      return `new_epoch ${message.epoch}: the group is now replicas ${message.members.join(' ')}`;
   }
 }
 
@@ -63,6 +69,8 @@ export function noteCaption(note: Note): string {
       return `asked replica ${note.target} for the state of view ${note.view}: ${note.reason}`;
     case 'recovery-started':
       return `recovering with nonce ${note.nonce.toString(16)}`;
+    case 'epoch-started':
+      return `entered epoch ${note.epoch}: replicas ${note.members.join(' ')} (reconfiguration op ${note.startOp})`;
     case 'incarnation-started':
       return `learned the crash vector ${describeCrashVector(note.crashVector)}: this is incarnation ${note.incarnation}`;
     case 'incarnation-seen':
@@ -120,6 +128,8 @@ export function actionCaption(action: Action): string {
       return action.requestsPerClient > 0
         ? `steady workload on: up to ${action.requestsPerClient} random requests per client`
         : 'steady workload off';
+    case 'reconfigure':
+      return `client c${action.client ?? 0} asked for a new group: replicas ${action.replicas.join(' ')}`;
   }
 }
 

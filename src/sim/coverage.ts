@@ -85,6 +85,31 @@ export const ignoreReasons: readonly string[] = [
   'reply: sender is not the replica it names',
   'reply: duplicate reply',
   '*: clients only take replies',
+  // §7 reconfiguration
+  '*: retired: silent for good',
+  '*: older epoch N < N',
+  '*: waiting for the state of epoch N',
+  '*: leaving: out of the group',
+  '*: spare: in no group yet',
+  'request: names epoch N, later than ours',
+  'request: a reconfiguration ends this epoch: no new ops in it',
+  'start_view_change: in no group: cannot start a view change',
+  'get_state: no state to give (N)',
+  'get_state: we committed less than op N',
+  'new_state: of epoch N, while we are in epoch N',
+  'new_state: holds uncommitted ops: not an epoch transfer',
+  'new_state: still short of epoch N: asking on',
+  'new_state: committed state for an epoch transfer we no longer wait for',
+  'start_epoch: sender is not another replica',
+  'start_epoch: not a member holding the state of epoch N',
+  'start_epoch: already fetching the state of epoch N',
+  'start_epoch: a spare not in the group it names',
+  'epoch_started: not leaving the group',
+  'epoch_started: not for epoch N',
+  'epoch_started: sender is not in the new group',
+  'new_epoch: new_epoch is for clients',
+  'new_epoch: sender is not the replica it names',
+  'new_epoch: knows epoch N already',
 ];
 
 /**
@@ -120,6 +145,9 @@ export const guardReasons: ReadonlySet<string> = new Set([
   'crash_vector_response: sender is not another replica',
   'recovery: sender is not another replica',
   'recovery_response: sender is not another replica',
+  'start_epoch: sender is not another replica',
+  'new_epoch: new_epoch is for clients',
+  'new_epoch: sender is not the replica it names',
 ]);
 
 /** The repairs that keep faults from wedging the cluster, and the fault model's own paths. */

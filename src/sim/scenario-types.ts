@@ -56,6 +56,13 @@ export type Action =
    */
   | { readonly at: number; readonly type: 'pause'; readonly replica: number }
   | { readonly at: number; readonly type: 'resume'; readonly replica: number }
+  /** §7: client `client` (default 0) asks for a new group, as a request naming the slots. */
+  | {
+      readonly at: number;
+      readonly type: 'reconfigure';
+      readonly client?: number;
+      readonly replicas: readonly number[];
+    }
   /** Sets every client's remaining random requests (0 stops the workload): our addition. */
   | { readonly at: number; readonly type: 'workload'; readonly requestsPerClient: number }
   /**
@@ -87,6 +94,7 @@ export const actionTypes = [
   'pause',
   'resume',
   'workload',
+  'reconfigure',
 ] as const satisfies readonly ActionType[];
 
 /**
@@ -94,12 +102,21 @@ export const actionTypes = [
  * so its coverage report does not list them as never fired.
  */
 export const controlActionTypes = ['control', 'deliver', 'fire'] as const satisfies readonly ActionType[];
+/** Replica slots of a scenario: its `slots`, or its first group's size (§7). */
+export function slotCount(scenario: Pick<Scenario, 'replicas' | 'slots'>): number {
+  return scenario.slots ?? scenario.replicas;
+}
 
 export interface Scenario {
   readonly version: 1;
   readonly name: string;
   readonly seed: number;
   readonly replicas: number;
+  /**
+   * §7: replica slots that may ever exist (absent: `replicas`). Slots beyond the first group start
+   * as spares; a `reconfigure` action names any odd group of them.
+   */
+  readonly slots?: number;
   readonly clients: number;
   readonly stateMachine: StateMachineKind;
   readonly network: NetworkParams;

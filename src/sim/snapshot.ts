@@ -1,8 +1,8 @@
 /** Plain, frozen summaries of a world for the CLI's JSON, the UI and tests. */
-import type { NodeId } from '../protocol/index.ts';
+import type { NodeId, ReplicaStatus } from '../protocol/index.ts';
 import type { World } from './world.ts';
 
-export type ReplicaStatusName = 'normal' | 'view-change' | 'recovering' | 'crashed';
+export type ReplicaStatusName = ReplicaStatus | 'crashed';
 
 export interface ReplicaSummary {
   readonly id: number;

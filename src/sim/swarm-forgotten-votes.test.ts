@@ -45,8 +45,9 @@ describe('the forgotten-votes swarm pattern', () => {
   it('opens a few five-replica LAN seeds, shifts their own faults after it, and leaves every other seed as it was', () => {
     let opened = 0;
     for (let seed = 1; seed <= 400; seed++) {
-      const swarm = swarmScenario(seed);
-      const uniform = swarmScenario(seed, { aimed: false });
+      // Reconfigurations (a stream of their own) are left out on both sides.
+      const swarm = swarmScenario(seed, { reconfigure: false });
+      const uniform = swarmScenario(seed, { aimed: false, reconfigure: false });
       if (swarm.pattern === null) {
         expect(swarm).toEqual({ ...uniform, pattern: null });
         continue;

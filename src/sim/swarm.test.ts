@@ -24,6 +24,34 @@ describe('swarm scenarios', () => {
     expect(refused.slice(0, 3)).toEqual([]);
   });
 
+  it('reconfigure about 15% of the seeds, from a stream of their own that leaves every other seed as it was', () => {
+    let reconfigured = 0;
+    let twice = 0;
+    for (let seed = 1; seed <= 1000; seed++) {
+      const swarm = swarmScenario(seed);
+      const plain = swarmScenario(seed, { reconfigure: false });
+      if (swarm.reconfigurations === 0) {
+        expect(swarm).toEqual(plain);
+        continue;
+      }
+      reconfigured++;
+      if (swarm.reconfigurations > 1) twice++;
+      const slots = swarm.scenario.slots ?? swarm.scenario.replicas;
+      const groups = swarm.scenario.actions.flatMap((a) => (a.type === 'reconfigure' ? [a.replicas] : []));
+      expect(groups.length).toBe(swarm.reconfigurations);
+      for (const group of groups) {
+        expect(group.length % 2).toBe(1);
+        for (const slot of group) expect(slot).toBeLessThan(slots);
+      }
+      // Everything else is the seed's own: the same actions, partitions widened by the spare slots.
+      const others = swarm.scenario.actions.filter((a) => a.type !== 'reconfigure');
+      expect(others.map((a) => [a.at, a.type])).toEqual(plain.scenario.actions.map((a) => [a.at, a.type]));
+    }
+    expect(reconfigured).toBeGreaterThan(100);
+    expect(reconfigured).toBeLessThan(200);
+    expect(twice).toBeGreaterThan(10);
+  });
+
   it("say each request in the state machine's own words", () => {
     expect(opFor('kv', 'len')).toBe('put k0 y');
     expect(opFor('kv', 'get k0')).toBe('get k0');

@@ -9,7 +9,9 @@
  *   including crashes during recovery and during a view change;
  * - pauses, partitions, asymmetric cuts, drop rules, drop and duplicate rates, forced timeouts;
  * - one aimed pattern, votes forgotten in a crash (swarm-forgotten-votes.ts), which the paper's
- *   recovery needs to lose a write.
+ *   recovery needs to lose a write;
+ * - reconfigurations (§7) in about 15% of the seeds: grow, shrink and replace, the primary
+ *   included, once or twice, during the other faults, with spare slots put into partitions.
  * Faults stop at `faultsEndAt`: the network heals, paused replicas resume, crashed ones restart, so
  * liveness can be judged after it. A few seeds (`beyondFaultModel`) take down f+1 at once: those
  * must stay safe, and liveness is not promised.
@@ -34,6 +36,8 @@ export interface SwarmOptions {
   readonly recovery?: RecoveryMode;
   /** Whether seeds may open with an aimed pattern (default true); off, every seed is uniform. */
   readonly aimed?: boolean;
+  /** Whether seeds may reconfigure the group (default true). */
+  readonly reconfigure?: boolean;
 }
 
 export interface SwarmScenario {
@@ -43,11 +47,15 @@ export interface SwarmScenario {
   readonly beyondFaultModel: boolean;
   /** The aimed pattern the seed opens with, if any. */
   readonly pattern: 'forgotten-votes' | null;
+  /** How many reconfigurations the seed asks for (§7). */
+  readonly reconfigurations: number;
 }
 
 const clusterSizes = [1, 3, 3, 3, 5, 5, 5, 7, 7, 9];
 /** How many five-replica seeds on a LAN open with the forgotten-votes pattern. */
 const forgottenVotesShare = 0.15;
+/** How many seeds reconfigure the group (§7). */
+const reconfigurationShare = 0.15;
 /** The most faults one seed draws. */
 const faultsMax = 16;
 
@@ -98,11 +106,22 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     action.type === 'request' ? { ...action, op: opFor(stateMachine, action.op) } : action,
   );
   const requestsPerClient = rng.int(3, 25);
+  // Reconfigurations are drawn from a stream of their own too: every other seed stays as it was.
+  const again = Rng.fromSeed(seed).fork('reconfiguration');
+  let slots: number | undefined;
+  let reconfigurations = 0;
+  if ((options.reconfigure ?? true) && again.chance(reconfigurationShare)) {
+    const drawn = drawReconfigurations(again, replicas, clients, actions, faultsEndAt);
+    actions = drawn.actions;
+    slots = drawn.slots;
+    reconfigurations = drawn.count;
+  }
   const base: Scenario = {
     version: 1,
     name: `swarm seed ${seed}`,
     seed,
     replicas,
+    ...(slots === undefined ? {} : { slots }),
     clients,
     stateMachine,
     network,
@@ -121,8 +140,55 @@ export function swarmScenario(seed: number, options: SwarmOptions = {}): SwarmSc
     requestsPerClient * perRequestBoundMs(plan.latencyMsMax) +
     quietWindowMs(base) +
     2 * plan.latencyMsMax +
-    timing.prepareRetryMs;
-  return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel, pattern };
+    timing.prepareRetryMs +
+    // A newcomer may ask every slot in turn for the state before one has it.
+    reconfigurations * (slots ?? replicas) * (timing.prepareRetryMs + 2 * plan.latencyMsMax);
+  return { scenario: { ...base, until }, faultsEndAt, beyondFaultModel, pattern, reconfigurations };
+}
+
+/**
+ * One or two reconfigurations during the faults, to any odd group of the slots (the primary's slot
+ * may leave like any other). With crashes in the seed the new group is at least as large as the
+ * first, so the crashes stay within the f' it tolerates. Spare slots join the partitions' groups.
+ */
+function drawReconfigurations(
+  rng: Rng,
+  replicas: number,
+  clients: number,
+  actions: readonly Action[],
+  faultsEndAt: number,
+): { actions: Action[]; slots: number; count: number } {
+  const slots = Math.min(9, replicas + rng.int(0, 4));
+  const crashes = actions.some((action) => action.type === 'crash');
+  const count = rng.chance(0.3) ? 2 : 1;
+  const added: Action[] = [];
+  // A replica that left a group retires for good: a later group draws only from the others.
+  const retired = new Set<number>();
+  let group = Array.from({ length: replicas }, (_, slot) => slot);
+  let at = 100;
+  // One client asks for every change, so they commit in the order drawn.
+  const client = rng.int(0, clients - 1);
+  for (let i = 0; i < count; i++) {
+    const pool = Array.from({ length: slots }, (_, slot) => slot).filter((slot) => !retired.has(slot));
+    const sizes = [1, 3, 5, 7, 9].filter((size) => size <= pool.length && (!crashes || size >= replicas));
+    if (sizes.length === 0) break;
+    const size = rng.pick(sizes);
+    const members: number[] = [];
+    while (members.length < size) members.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]);
+    for (const slot of group) if (!members.includes(slot)) retired.add(slot);
+    group = members;
+    at = rng.int(at, Math.max(at, faultsEndAt - 1));
+    added.push({ at, type: 'reconfigure', client, replicas: members });
+  }
+  const widened = actions.map((action) => {
+    if (action.type !== 'partition' || slots === replicas) return action;
+    const groups = action.groups.map((group) => [...group]);
+    for (let spare = replicas; spare < slots; spare++) groups[rng.int(0, groups.length - 1)].push(spare);
+    return { ...action, groups };
+  });
+  const all = [...widened, ...added];
+  all.sort((a, b) => a.at - b.at);
+  return { actions: all, slots, count };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type NoteOf,
   type ReplicaConfig,
   type ReplicaTimer,
+  reconfigurationOp,
 } from '../protocol/index.ts';
 import type { Checker } from './checkers/checker.ts';
 import { EventQueue, kindCode } from './event-queue.ts';
@@ -24,7 +25,7 @@ import { assertionMessage, CheckerChain, StepEvent, StepOutbox } from './step.ts
 import type { Journal } from './journal.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
-import type { Action, Scenario } from './scenario-types.ts';
+import { slotCount, type Action, type Scenario } from './scenario-types.ts';
 import type { LossReason, MessageRecord, TraceEvent, Violation } from './trace.ts';
 import { nextWorkloadOp, workloadThinkMs } from './workload.ts';
 
@@ -111,7 +112,7 @@ export class World {
   /** `copyOf` is World.clone()'s: the constructor copies that world instead of starting one. */
   constructor(scenario: Scenario, options: WorldOptions = {}, copyOf: CopyOf | null = null) {
     this.scenario = scenario;
-    this.replicaCount = scenario.replicas;
+    this.replicaCount = slotCount(scenario);
     if (copyOf !== null) {
       // A deep copy of everything mutable; logs and messages are shared, they never change.
       const from = copyOf.world;
@@ -159,16 +160,22 @@ export class World {
     };
     this.network = new Network(scenario.network);
     this.replicas = [];
-    for (let id = 0; id < scenario.replicas; id++)
+    // Slots beyond the first group start as spares (§7), after the members drew their entropy.
+    for (let id = 0; id < this.replicaCount; id++)
       this.replicas.push(Replica.start(this.replicaConfig(id), 0, this.rngs.replicas.nextUint32()));
-    this.paused = new Uint8Array(scenario.replicas);
-    this.pausedInbox = Array.from({ length: scenario.replicas }, () => []);
+    this.paused = new Uint8Array(this.replicaCount);
+    this.pausedInbox = Array.from({ length: this.replicaCount }, () => []);
     this.clients = [];
     for (let index = 0; index < scenario.clients; index++)
       this.clients.push(
-        new Client({ id: clientName(index), replicaCount: scenario.replicas, timing: scenario.timing }),
+        new Client({
+          id: clientName(index),
+          replicaCount: this.replicaCount,
+          members: this.firstGroup(),
+          timing: scenario.timing,
+        }),
       );
-    this.wakeAt = new Float64Array(scenario.replicas + scenario.clients).fill(Infinity);
+    this.wakeAt = new Float64Array(this.replicaCount + scenario.clients).fill(Infinity);
     for (let node = 0; node < this.wakeAt.length; node++) this.scheduleWake(node);
     this.workloadRemaining = new Int32Array(scenario.clients).fill(scenario.workload?.requestsPerClient ?? 0);
     for (let index = 0; index < scenario.clients; index++)
@@ -181,11 +188,17 @@ export class World {
     return this.chain.checkers;
   }
 
+  /** The group of epoch 0: replicas 0..n-1 (the other slots are spares). */
+  firstGroup(): readonly number[] {
+    return Array.from({ length: this.scenario.replicas }, (_, i) => i);
+  }
+
   replicaConfig(id: number): ReplicaConfig {
     const s = this.scenario;
     return {
       id,
-      replicaCount: s.replicas,
+      replicaCount: this.replicaCount,
+      members: this.firstGroup(),
       stateMachine: s.stateMachine,
       timing: s.timing,
       mutation: s.mutation,
@@ -276,6 +289,8 @@ export class World {
       if (isReplicaId(to)) this.replicas[to]!.onMessage(record.from, record.message, this.now, out);
       else if (record.message.type === 'reply')
         this.clients[nodeIndex - this.replicaCount].onReply(record.from, record.message, this.now, out);
+      else if (record.message.type === 'new_epoch')
+        this.clients[nodeIndex - this.replicaCount].onNewEpoch(record.from, record.message, this.now, out);
       else out.ignore(record.message.type, 'clients only take replies');
     } catch (error) {
       this.stepFailure = assertionMessage(error);
@@ -454,6 +469,12 @@ export class World {
           kind: 'info',
           text: `replica ${action.replica} has no ${action.timer} timer pending, or is not running`,
         });
+      case 'reconfigure': {
+        const client = this.clients[action.client ?? 0];
+        if (!client.submit(reconfigurationOp(action.replicas), this.now, out))
+          out.note({ kind: 'info', text: `client ${client.id}'s queue is full` });
+        return;
+      }
       case 'workload': {
         const queued = this.queue.items();
         for (let index = 0; index < this.clients.length; index++) {
@@ -761,6 +782,8 @@ function actionNode(action: Action): NodeId | null {
   switch (action.type) {
     case 'request':
       return clientName(action.client);
+    case 'reconfigure':
+      return clientName(action.client ?? 0);
     case 'crash':
     case 'restart':
     case 'timeout':

@@ -72,6 +72,9 @@ export interface ReplicaFrame {
   readonly paused: boolean;
   /** Messages waiting for it while it is paused. */
   readonly waiting: number;
+  /** §7: its epoch and the group of that epoch (empty when crashed). */
+  readonly epoch: number;
+  readonly members: readonly number[];
   /** Identity for reuse between frames. */
   readonly key: string;
 }
@@ -126,6 +129,7 @@ function replicaKey(replica: Replica, pause: PauseState): string {
     replica.primaryTimeoutDoublings,
     replica.viewChangeBackoff,
     replica.status,
+    replica.epoch,
     replica.view,
     replica.lastNormalView,
     replica.opNumber,
@@ -143,7 +147,7 @@ function replicaKey(replica: Replica, pause: PauseState): string {
 }
 
 function tallies(replica: Replica): Tally[] {
-  const f = faultsTolerated(replica.replicaCount);
+  const f = faultsTolerated(replica.members.length);
   if (replica.status === 'normal') {
     if (replica.probe !== null)
       return [
@@ -156,8 +160,7 @@ function tallies(replica: Replica): Tally[] {
     if (!replica.isPrimary() || replica.opNumber <= replica.commitNumber) return [];
     const op = replica.commitNumber + 1;
     let count = 1; // the primary's own copy
-    for (let backup = 0; backup < replica.replicaCount; backup++)
-      if (backup !== replica.id && replica.acks[backup] >= op) count++;
+    for (const backup of replica.members) if (backup !== replica.id && replica.acks[backup] >= op) count++;
     return [{ label: `prepare_ok for op ${op}`, count, needed: f + 1 }];
   }
   if (replica.status === 'view-change') {
@@ -255,6 +258,8 @@ export function replicaFrame(
       viewChangeBackoff: 0,
       paused: false,
       waiting: 0,
+      epoch: 0,
+      members: [],
       key: 'crashed',
     });
   const firstOp = Math.max(1, replica.opNumber - logCellsMax + 1);
@@ -283,6 +288,8 @@ export function replicaFrame(
     viewChangeBackoff: replica.viewChangeBackoff,
     paused: pause.paused,
     waiting: pause.waiting,
+    epoch: replica.epoch,
+    members: replica.members,
     key: replicaKey(replica, pause),
   });
 }

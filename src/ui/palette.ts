@@ -135,6 +135,26 @@ export const messageStyles: Record<MessageType, MessageStyle> = {
     description:
       'A restarted replica asks the others for the current state, with a nonce for this recovery (§4.3 step 1).',
   },
+  start_epoch: {
+    color: okabeIto.blue,
+    shape: symbolWye,
+    shapeName: 'wye',
+    description:
+      'A reconfiguration committed: the new members fetch the state up to it, then join the new epoch (§7).',
+  },
+  epoch_started: {
+    color: okabeIto.green,
+    shape: symbolWye,
+    shapeName: 'wye',
+    description:
+      "A member of the new epoch holds its starting state; replicas leaving shut down after f'+1 of these (§7).",
+  },
+  new_epoch: {
+    color: okabeIto.sky,
+    shape: symbolDiamond,
+    shapeName: 'diamond',
+    description: 'A client asked an old epoch: this names the group now (§7).',
+  },
   recovery_response: {
     color: okabeIto.yellow,
     shape: symbolCross,
@@ -183,6 +203,25 @@ export const statusStyles: Record<ReplicaStatusName, StatusStyle> = {
     label: 'recovering',
     description:
       'Restarted without its state; answers nothing until f+1 replicas, the primary among them, reply (§4.3).',
+  },
+  spare: {
+    fill: '#F4F4F4',
+    stroke: '#9A9A9A',
+    label: 'spare',
+    description: 'A replica slot in no group yet: silent until a reconfiguration adds it (§7).',
+  },
+  leaving: {
+    fill: '#EFE3EC',
+    stroke: '#8C4A7A',
+    label: 'leaving',
+    description:
+      "Out of the new group: answers state requests until f'+1 new members confirm the epoch started (§7).",
+  },
+  retired: {
+    fill: '#E9E9E9',
+    stroke: '#7A7A7A',
+    label: 'retired',
+    description: 'Left the group and shut down: silent for good (§7).',
   },
   crashed: {
     fill: '#E4E4E4',

@@ -256,23 +256,43 @@ function messageSchemas(context: WireContext): MessageSchemas {
   const clientRow = record({ client: clientId, request: nat, result: anyText, op: nat });
   const transfer = record({ delta, clientTable: arrayOf(clientRow, logEntriesMax) });
   const primaryState = record({ log, opNumber: nat, commitNumber: nat, state: transfer });
+  // §7: the sender's epoch (absent in epoch 0) and, where a restarted replica or a client needs it, its group.
+  const epoch = v.optional(nat);
+  const members = arrayOf(replica, 9);
   return {
-    request: record({ type: literal('request'), client: clientId, request: nat, op: opText }),
+    request: record({ type: literal('request'), epoch, client: clientId, request: nat, op: opText }),
     prepare: record({
       type: literal('prepare'),
       crashVector,
+      epoch,
       view: nat,
       opNumber: nat,
       commitNumber: nat,
       entry: logEntry,
     }),
-    prepare_ok: record({ type: literal('prepare_ok'), crashVector, view: nat, opNumber: nat, replica }),
-    reply: record({ type: literal('reply'), view: nat, request: nat, result: anyText, replica }),
-    commit: record({ type: literal('commit'), crashVector, view: nat, commitNumber: nat }),
-    start_view_change: record({ type: literal('start_view_change'), crashVector, view: nat, replica }),
+    prepare_ok: record({
+      type: literal('prepare_ok'),
+      crashVector,
+      epoch,
+      view: nat,
+      opNumber: nat,
+      replica,
+    }),
+    reply: record({
+      type: literal('reply'),
+      epoch,
+      members: v.optional(members),
+      view: nat,
+      request: nat,
+      result: anyText,
+      replica,
+    }),
+    commit: record({ type: literal('commit'), crashVector, epoch, view: nat, commitNumber: nat }),
+    start_view_change: record({ type: literal('start_view_change'), crashVector, epoch, view: nat, replica }),
     do_view_change: record({
       type: literal('do_view_change'),
       crashVector,
+      epoch,
       view: nat,
       log,
       lastNormalView: nat,
@@ -283,6 +303,7 @@ function messageSchemas(context: WireContext): MessageSchemas {
     start_view: record({
       type: literal('start_view'),
       crashVector,
+      epoch,
       view: nat,
       log,
       opNumber: nat,
@@ -291,6 +312,7 @@ function messageSchemas(context: WireContext): MessageSchemas {
     get_state: record({
       type: literal('get_state'),
       crashVector,
+      epoch,
       view: nat,
       opNumber: nat,
       commitNumber: nat,
@@ -299,31 +321,54 @@ function messageSchemas(context: WireContext): MessageSchemas {
     new_state: record({
       type: literal('new_state'),
       crashVector,
+      epoch,
       view: nat,
       fromOp: nat,
       entries: log,
       opNumber: nat,
       commitNumber: nat,
       state: transfer,
+      committedOnly: v.optional(v.boolean()),
     }),
-    recovery: record({ type: literal('recovery'), crashVector, replica, nonce: uint32 }),
-    pre_view_change: record({ type: literal('pre_view_change'), crashVector, view: nat, replica }),
-    pre_view_change_ok: record({ type: literal('pre_view_change_ok'), crashVector, view: nat, replica }),
-    crash_vector_request: record({ type: literal('crash_vector_request'), replica, nonce: uint32 }),
+    recovery: record({ type: literal('recovery'), crashVector, epoch, replica, nonce: uint32 }),
+    pre_view_change: record({ type: literal('pre_view_change'), crashVector, epoch, view: nat, replica }),
+    pre_view_change_ok: record({
+      type: literal('pre_view_change_ok'),
+      crashVector,
+      epoch,
+      view: nat,
+      replica,
+    }),
+    crash_vector_request: record({ type: literal('crash_vector_request'), epoch, replica, nonce: uint32 }),
     crash_vector_response: record({
       type: literal('crash_vector_response'),
       crashVector,
+      epoch,
+      members: v.optional(members),
       nonce: uint32,
       replica,
     }),
     recovery_response: record({
       type: literal('recovery_response'),
       crashVector,
+      epoch,
+      members: v.optional(members),
       view: nat,
       nonce: uint32,
       replica,
       primaryState: v.nullable(primaryState),
     }),
+    start_epoch: record({
+      type: literal('start_epoch'),
+      crashVector,
+      epoch: nat,
+      members,
+      opNumber: nat,
+      commitNumber: nat,
+      replica,
+    }),
+    epoch_started: record({ type: literal('epoch_started'), crashVector, epoch: nat, replica }),
+    new_epoch: record({ type: literal('new_epoch'), epoch: nat, members, replica }),
   };
 }
 

@@ -40,6 +40,23 @@ function simulatedMessages(stateMachine: 'kv' | 'log'): Message[] {
   return [...run.journal.messages()].map((record) => record.message);
 }
 
+/** Every message a run that hands a 3-replica group over to slots 2, 3 and 4 sends (§7). */
+function reconfigurationMessages(stateMachine: 'kv' | 'log'): Message[] {
+  const scenario = parseScenario({
+    version: 1,
+    stateMachine,
+    replicas: 3,
+    slots: 5,
+    until: 6000,
+    clients: 2,
+    workload: { requestsPerClient: 20, keys: 3 },
+    actions: [{ at: 300, type: 'reconfigure', client: 1, replicas: [2, 3, 4] }],
+  });
+  const run = new Run(scenario);
+  run.extendTo(scenario.until);
+  return [...run.journal.messages()].map((record) => record.message);
+}
+
 function expectRefused(value: unknown, context: WireContext, pattern: RegExp): void {
   expect(() => validateMessage(value, context)).toThrow(WireError);
   expect(() => validateMessage(value, context)).toThrow(pattern);
@@ -72,6 +89,12 @@ describe('wire schema', () => {
       for (const message of simulatedMessages(stateMachine)) {
         const copy = JSON.parse(JSON.stringify(message));
         expect(validateMessage(copy, { replicaCount: 3, stateMachine })).toEqual(copy);
+        seen.add(message.type);
+      }
+    for (const stateMachine of ['kv', 'log'] as const)
+      for (const message of reconfigurationMessages(stateMachine)) {
+        const copy = JSON.parse(JSON.stringify(message));
+        expect(validateMessage(copy, { replicaCount: 5, stateMachine })).toEqual(copy);
         seen.add(message.type);
       }
     expect([...seen].sort()).toEqual([...messageTypes].sort());

@@ -7,6 +7,9 @@ import { breakCommitWithoutQuorumTour } from './break-commit-without-quorum.ts';
 import { breakIgnoreClientTableTour } from './break-ignore-client-table.ts';
 import { breakPrepareDuringViewChangeTour } from './break-prepare-during-view-change.ts';
 import { breakRecoveryWithoutPrimaryTour } from './break-recovery-without-primary.ts';
+import { breakRetireAtOnceTour } from './break-retire-at-once.ts';
+import { breakServeBeforeTransferTour } from './break-serve-before-transfer.ts';
+import { breakStartEpochBeforeCommitTour } from './break-start-epoch-before-commit.ts';
 import { breakStartViewWithoutQuorumTour } from './break-start-view-without-quorum.ts';
 import { breakTruncateBeforeNewStateTour } from './break-truncate-before-new-state.ts';
 import { clientTableTour } from './client-table.ts';
@@ -45,6 +48,9 @@ export const tours: readonly Tour[] = [
   breakIgnoreClientTableTour,
   breakAckWithGapTour,
   breakPrepareDuringViewChangeTour,
+  breakStartEpochBeforeCommitTour,
+  breakRetireAtOnceTour,
+  breakServeBeforeTransferTour,
 ];
 
 const byId = new Map(tours.map((tour) => [tour.id, tour]));

@@ -4,7 +4,7 @@
  * the "try it" suggestion does what it says. Each function returns problems as sentences (none: fine).
  */
 import { Run } from '../../sim/run.ts';
-import type { Scenario } from '../../sim/scenario-types.ts';
+import { slotCount, type Scenario } from '../../sim/scenario-types.ts';
 import type { World } from '../../sim/world.ts';
 import { checkExpectation, checkHighlight } from './check.ts';
 import { stepScenario, type Tour, type TourStep } from './types.ts';
@@ -42,7 +42,7 @@ function unknownReplicas(text: string, replicas: number): number[] {
 /** The words of a tour: ids, titles, sections, sentence counts, replicas mentioned. */
 export function proseProblems(tour: Tour): string[] {
   const problems: string[] = [];
-  const n = tour.scenario.replicas;
+  const n = slotCount(tour.scenario);
   if (!slugPattern.test(tour.id)) problems.push(`id '${tour.id}' is not a URL-safe slug`);
   if (tour.title.trim() === '') problems.push('the title is empty');
   const summarySentences = sentenceCount(tour.summary);

@@ -7,6 +7,7 @@ import type { LogEntry, Note, NoteOf, Replica } from '../../protocol/index.ts';
 import { AppendOnly, AppendOnlyNumbers } from '../../protocol/append-only.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
+import { viewKey } from '../../protocol/index.ts';
 import type { Checker } from './checker.ts';
 import { noteExecuted, noteRecovered, noteStateInstalled, noteViewStarted } from '../note-codes.ts';
 
@@ -77,7 +78,7 @@ export class BasicSafetyChecker implements Checker {
     const opNumber = note.opNumber;
     const first = this.committedAt(opNumber);
     if (first === undefined) {
-      this.record(opNumber, note.entry, id, replica.view, event.index, note.digest);
+      this.record(opNumber, note.entry, id, viewKey(replica.epoch, replica.view), event.index, note.digest);
       return null;
     }
     if (!sameEntry(first, note.entry)) {
@@ -126,7 +127,7 @@ export class BasicSafetyChecker implements Checker {
       const restarted = this.restartedAt[id] ?? -1;
       // Entering a view: what was committed in views up to it. Recovering: what was committed before
       // the restart (any f+1 responders then include one that knows the view it was committed in).
-      const viewLimit = note.kind === 'view-started' ? replica.view : Infinity;
+      const viewLimit = note.kind === 'view-started' ? viewKey(replica.epoch, replica.view) : Infinity;
       const eventLimit = note.kind === 'view-started' ? Infinity : restarted;
       const lost = this.firstLost(replica, leads, viewLimit, eventLimit);
       if (lost !== null)

@@ -69,11 +69,15 @@ export interface Convergence {
 
 /** Whether the world has converged right now; a reason when it has not. O(replicas + clients). */
 export function convergence(world: World): Convergence | string {
-  const first = world.replicas[0];
-  if (first === null) return 'replica 0 is crashed';
+  // §7: the latest group must converge; replicas a reconfiguration removed need not.
+  const group = latestGroup(world);
+  const first = world.replicas[group[0]];
+  if (first === null) return `replica ${group[0]} is crashed`;
   const digest = first.stateMachine.digest();
-  for (const replica of world.replicas) {
+  for (const id of group) {
+    const replica = world.replicas[id];
     if (replica === null) return 'a replica is crashed';
+    if (replica.epoch !== first.epoch) return `replicas are in epochs ${first.epoch} and ${replica.epoch}`;
     if (replica.status !== 'normal') return `replica ${replica.id} is ${replica.status}`;
     if (replica.view !== first.view) return `replicas are in views ${first.view} and ${replica.view}`;
     if (replica.commitNumber !== replica.opNumber)
@@ -87,6 +91,19 @@ export function convergence(world: World): Convergence | string {
   for (let i = 0; i < world.workloadRemaining.length; i++)
     if (world.workloadRemaining[i] > 0) return `client c${i} has workload left`;
   return { view: first.view, commitNumber: first.commitNumber };
+}
+
+/**
+ * The group of the latest epoch any running replica entered (§7); the first group before any
+ * reconfiguration. Liveness judges this group only.
+ */
+export function latestGroup(world: Pick<World, 'replicas' | 'scenario'>): readonly number[] {
+  let best: { epoch: number; members: readonly number[] } | null = null;
+  for (const replica of world.replicas)
+    if (replica !== null && replica.epoch > 0 && (best === null || replica.epoch > best.epoch))
+      best = { epoch: replica.epoch, members: replica.members };
+  if (best !== null) return best.members;
+  return Array.from({ length: world.scenario.replicas }, (_, i) => i);
 }
 
 /** When the scenario's faults stop: its last action that is not a client request (0 when none). */
@@ -203,8 +220,10 @@ function requestsLeft(world: World, until: number): number {
 
 /** Why the world is not fault-free right now (a replica down or paused, the network not healed), or null. */
 export function faultsRemaining(world: World): string | null {
+  const group = latestGroup(world);
   for (let id = 0; id < world.replicas.length; id++) {
-    if (world.replicas[id] === null) return `replica ${id} is still crashed when faults stop`;
+    if (world.replicas[id] === null && group.includes(id))
+      return `replica ${id} is still crashed when faults stop`;
     if (world.paused[id] === 1) return `replica ${id} is still paused when faults stop`;
   }
   const network = world.network;
@@ -297,7 +316,7 @@ function judgeWindow(world: World, window: FaultFreeWindow): WindowVerdict | nul
     violation: null,
     ...fields,
   });
-  const f = faultsTolerated(world.replicaCount);
+  const f = faultsTolerated(Math.min(world.scenario.replicas, latestGroup(world).length));
   if (world.statelessMax > f)
     return result({
       applicable: false,
@@ -428,6 +447,9 @@ function checkQuiet(
     for (let i = 0; i < world.nextMessageId - world.stepFirstSent; i++) {
       const record = world.stepMessages[i];
       if (quietTypes.has(record.message.type) || typeof record.from !== 'number') continue;
+      // §7: a backup asking about its primary also tells the slots outside its group its epoch
+      // (start_epoch); a member of the latest group doing so is that question, not a repair.
+      if (record.message.type === 'start_epoch' && latestGroup(world).includes(record.from)) continue;
       const key = `${record.message.type} from replica ${record.from}`;
       sent.set(key, (sent.get(key) ?? 0) + 1);
       if (first < 0) first = world.eventCount - 1;

@@ -9,7 +9,7 @@
  */
 import {
   faultsTolerated,
-  primaryOf,
+  primaryIn,
   type RecoveryResponseMessage,
   type Replica,
 } from '../../protocol/index.ts';
@@ -153,24 +153,35 @@ export class RecoveryChecker implements Checker {
     const n = world.replicaCount;
     // With crash vectors, an answer from an incarnation the replica knows to be dead does not count.
     const known = replica.crashVectors ? replica.crashVector : null;
-    const got = state.responses.filter(
+    let got = state.responses.filter(
       (m): m is RecoveryResponseMessage =>
         m !== null &&
         (known === null || m.crashVector === undefined || m.crashVector[m.replica] >= known[m.replica]),
     );
+    // §7: the answers of the latest epoch's group count (a restarted replica knows no configuration).
+    let epoch = 0;
+    let members: readonly number[] = Array.from({ length: world.scenario.replicas }, (_, i) => i);
+    for (const m of got)
+      if ((m.epoch ?? 0) > epoch && m.members !== undefined) {
+        epoch = m.epoch ?? 0;
+        members = m.members;
+      }
+    if (epoch > 0 || n !== members.length)
+      got = got.filter((m) => (m.epoch ?? 0) === epoch && members.includes(m.replica));
+    const groupSize = members.length;
     const from = got.map((m) => m.replica);
-    if (got.length < faultsTolerated(n) + 1)
+    if (got.length < faultsTolerated(groupSize) + 1)
       return violation(
         'recovery',
         world,
         event,
-        `replica ${id} recovered with ${got.length} response${got.length === 1 ? '' : 's'} to its nonce (from ${from.join(', ') || 'nobody'}); it needs ${faultsTolerated(n) + 1}`,
+        `replica ${id} recovered with ${got.length} response${got.length === 1 ? '' : 's'} to its nonce (from ${from.join(', ') || 'nobody'}); it needs ${faultsTolerated(groupSize) + 1}`,
         [id, ...from],
         [],
       );
     let latest = 0;
     for (const m of got) if (m.view > latest) latest = m.view;
-    const primary = primaryOf(latest, n);
+    const primary = primaryIn(members, latest);
     const fromPrimary = got.find((m) => m.view === latest && m.replica === primary);
     const adopted = fromPrimary?.primaryState ?? null;
     if (adopted === null)

@@ -14,6 +14,7 @@ import { noteCompleted, noteExecuted, noteInvoked, noteViewStarted } from '../no
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
 import { violation } from './basic.ts';
+import { viewKey } from '../../protocol/index.ts';
 import type { Checker } from './checker.ts';
 
 /** What a Column keeps its items in: AppendOnly, or AppendOnlyNumbers for numbers. */
@@ -197,7 +198,8 @@ export class RequestChecker implements Checker {
             [note.replica, record.executedReplicas.get(note.request - 1)],
             [executedOp],
           );
-        this.acknowledged.push(executedOp, note.client, note.request, note.view);
+        const epoch = world.clients[clientIndex(note.client)]?.epoch ?? 0;
+        this.acknowledged.push(executedOp, note.client, note.request, viewKey(epoch, note.view));
       }
     }
     return null;
@@ -207,7 +209,7 @@ export class RequestChecker implements Checker {
   private checkKept(world: WorldView, event: TraceEvent, primary: Replica): Violation | null {
     const acknowledged = this.acknowledged;
     for (let i = 0; i < acknowledged.ops.length; i++) {
-      if (acknowledged.views.at(i) >= primary.view) continue;
+      if (acknowledged.views.at(i) >= viewKey(primary.epoch, primary.view)) continue;
       const opNumber = acknowledged.ops.at(i);
       const client = acknowledged.clients.at(i);
       const request = acknowledged.requests.at(i);

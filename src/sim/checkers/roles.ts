@@ -12,7 +12,7 @@
  * Each costs O(notes + sends) per event.
  */
 import type { AppendOnly } from '../../protocol/append-only.ts';
-import { primaryOf, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
+import { viewKey, type LogEntry, type Message, type NoteOf, type Replica } from '../../protocol/index.ts';
 import { noteExecuted, notePrepared, noteViewStarted } from '../note-codes.ts';
 import type { TraceEvent, Violation } from '../trace.ts';
 import type { WorldView } from './checker.ts';
@@ -53,6 +53,8 @@ export class ReplicaRolesChecker implements Checker {
     private normalIn: number[] = [],
     /** Replica -> the prefix of its log already found to agree with its primary's. */
     private checkedPrefixes: (CheckedPrefix | undefined)[] = [],
+    /** Replica -> its epoch after its last event (§7). */
+    private epochOf: number[] = [],
   ) {}
 
   afterEvent(world: WorldView, event: TraceEvent): Violation | null {
@@ -66,18 +68,22 @@ export class ReplicaRolesChecker implements Checker {
     if (event.kind === 'action' && event.action.type === 'restart' && restarted(event))
       this.incarnations[node] = (this.incarnations[node] ?? 0) + 1;
     // Status and view change only at transitions: the per-view rules run when a replica enters one.
-    const entered = replica.status === 'normal' && this.normalIn[node] !== replica.view;
+    const key = viewKey(replica.epoch, replica.view);
+    const entered = replica.status === 'normal' && this.normalIn[node] !== key;
+    // §7: the step that moved a replica to a new epoch did its last work (execute, reply) in the old one.
+    const epochMoved = replica.epoch !== (this.epochOf[node] ?? 0);
+    this.epochOf[node] = replica.epoch;
     const found =
       (entered ? this.checkPrimary(world, event, replica) : null) ??
-      this.checkNotes(world, event, replica) ??
+      (epochMoved ? null : this.checkNotes(world, event, replica)) ??
       (entered ? this.checkEnteredView(world, event, replica) : null) ??
-      this.checkSends(world, event, replica);
-    this.normalIn[node] = replica.status === 'normal' ? replica.view : -1;
+      (epochMoved ? null : this.checkSends(world, event, replica));
+    this.normalIn[node] = replica.status === 'normal' ? key : -1;
     return found;
   }
 
   private checkEnteredView(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
-    const start = this.starts.get(replica.view);
+    const start = this.starts.get(viewKey(replica.epoch, replica.view));
     if (start === undefined || start.opNumber === 0) return null;
     if (replica.opNumber >= start.opNumber && sameEntry(replica.log.at(start.opNumber - 1), start.last!))
       return null;
@@ -86,7 +92,7 @@ export class ReplicaRolesChecker implements Checker {
       world,
       event,
       `replica ${replica.id} entered view ${replica.view} holding ops 1..${replica.opNumber}, ${replica.opNumber < start.opNumber ? 'short of' : 'differing from'} the ${start.opNumber} ops the view started with`,
-      [replica.id, primaryOf(replica.view, world.replicaCount)],
+      [replica.id, replica.primaryOfView(replica.view)],
       [start.opNumber],
     );
   }
@@ -94,9 +100,9 @@ export class ReplicaRolesChecker implements Checker {
   private checkPrimary(world: WorldView, event: TraceEvent, replica: Replica): Violation | null {
     if (!replica.isPrimary()) return null;
     const incarnation = this.incarnations[replica.id] ?? 0;
-    const first = this.primaries.get(replica.view);
+    const first = this.primaries.get(viewKey(replica.epoch, replica.view));
     if (first === undefined) {
-      this.primaries.set(replica.view, incarnation);
+      this.primaries.set(viewKey(replica.epoch, replica.view), incarnation);
       return null;
     }
     if (first === incarnation) return null;
@@ -130,9 +136,12 @@ export class ReplicaRolesChecker implements Checker {
         }
       } else if (code === noteViewStarted) {
         const note = notes[i] as NoteOf<'view-started'>;
-        if (note.primary === replica.id && !this.starts.has(note.view)) {
+        if (note.primary === replica.id && !this.starts.has(viewKey(replica.epoch, note.view))) {
           const opNumber = replica.opNumber;
-          this.starts.set(note.view, { opNumber, last: opNumber > 0 ? replica.log.at(opNumber - 1) : null });
+          this.starts.set(viewKey(replica.epoch, note.view), {
+            opNumber,
+            last: opNumber > 0 ? replica.log.at(opNumber - 1) : null,
+          });
         }
       } else if (code === noteExecuted) {
         if (replica.status !== 'normal') {
@@ -229,10 +238,11 @@ export class ReplicaRolesChecker implements Checker {
         [replica.id],
         [opNumber],
       );
-    const primary = world.replicas[primaryOf(view, world.replicaCount)];
+    const primary = world.replicas[replica.primaryOfView(view)];
     if (
       opNumber === 0 ||
       primary === null ||
+      primary.epoch !== replica.epoch ||
       primary.id === replica.id ||
       primary.status !== 'normal' ||
       primary.view !== view
@@ -277,6 +287,7 @@ export class ReplicaRolesChecker implements Checker {
       new Map(this.starts),
       this.normalIn.slice(),
       this.checkedPrefixes.map((checked) => (checked === undefined ? undefined : { ...checked })),
+      this.epochOf.slice(),
     );
   }
 }

@@ -267,6 +267,25 @@ function paperFields(message: Message): [string, string][] {
         );
       return fields;
     }
+    case 'start_epoch':
+      return [
+        ['epoch', String(message.epoch)],
+        ['new group', message.members.join(', ')],
+        ['op-number', String(message.opNumber)],
+        ['commit-number', String(message.commitNumber)],
+        ['replica', String(message.replica)],
+      ];
+    case 'epoch_started':
+      return [
+        ['epoch', String(message.epoch)],
+        ['replica', String(message.replica)],
+      ];
+    case 'new_epoch':
+      return [
+        ['epoch', String(message.epoch)],
+        ['group', message.members.join(', ')],
+        ['replica', String(message.replica)],
+      ];
   }
 }
 

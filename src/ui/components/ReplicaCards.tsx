@@ -109,6 +109,9 @@ const ReplicaCard = memo(function ReplicaCard({
         <p className="numbers">crashed: everything in memory is lost; restart it to recover.</p>
       ) : (
         <p className="numbers">
+          {replica.epoch > 0 || replica.members.length < replicaCount ? (
+            <span title="§7: its epoch and the group of that epoch (the primary of view v is the group's v mod n-th member).">{`epoch ${replica.epoch}: group ${replica.members.join(' ')}`}</span>
+          ) : null}
           <span>{`view ${replica.view}`}</span>
           <span>{`op ${replica.opNumber}`}</span>
           <span>{`commit ${replica.commitNumber}`}</span>

@@ -10,7 +10,14 @@ import type { MessageRecord, TraceEvent, TraceReader } from '../../sim/trace.ts'
 import { nodeName } from '../format.ts';
 
 /** Statuses a note may move a replica to (anything else in an imported trace is ignored). */
-const knownStatuses: ReadonlySet<ReplicaStatus> = new Set(['normal', 'view-change', 'recovering']);
+const knownStatuses: ReadonlySet<ReplicaStatus> = new Set([
+  'normal',
+  'view-change',
+  'recovering',
+  'spare',
+  'leaving',
+  'retired',
+]);
 
 export interface StatusChange {
   readonly time: number;
