@@ -1,10 +1,13 @@
 import {
+  lazy,
+  Suspense,
   useEffect,
   useMemo,
   useRef,
   useState,
   type CSSProperties,
   type MouseEvent,
+  type ReactNode,
   type TouchEvent,
 } from 'react';
 import { session } from '../controller.ts';
@@ -32,12 +35,7 @@ import { ClusterView, InFlightList } from './ClusterView.tsx';
 import { Controls } from './Controls.tsx';
 // oxlint-disable-next-line import/no-unassigned-import -- the stylesheet is imported for its side effect
 import '../debug-views/debug-views.css';
-import { BranchesPanel } from '../branches/BranchesPanel.tsx';
-import { ExplorePanel } from '../debug-views/ExplorePanel.tsx';
-import { FuzzPanel } from '../debug-views/FuzzPanel.tsx';
-import { LinearizabilityView } from '../debug-views/LinearizabilityView.tsx';
 import { SpaceTimeDiagram } from '../debug-views/SpaceTime.tsx';
-import { StateDiff } from '../debug-views/StateDiff.tsx';
 import { ViolationPanel } from '../debug-views/ViolationPanel.tsx';
 import { FilteredEventLog } from '../debug-views/FilteredEventLog.tsx';
 import { DebugTrap } from './DebugTrap.tsx';
@@ -55,6 +53,25 @@ import { TourPanel } from '../tours/TourPanel.tsx';
 import { useTours } from '../tours/tour-store.ts';
 import { Splitter } from './Splitter.tsx';
 import { Tabs, type TabSpec } from './Tabs.tsx';
+
+// Tabs of the dock that the first screen does not show load when first opened: the first load
+// downloads and parses less (the bundle stays under its budget).
+const BranchesPanel = lazy(() =>
+  import('../branches/BranchesPanel.tsx').then((m) => ({ default: m.BranchesPanel })),
+);
+const ExplorePanel = lazy(() =>
+  import('../debug-views/ExplorePanel.tsx').then((m) => ({ default: m.ExplorePanel })),
+);
+const FuzzPanel = lazy(() => import('../debug-views/FuzzPanel.tsx').then((m) => ({ default: m.FuzzPanel })));
+const LinearizabilityView = lazy(() =>
+  import('../debug-views/LinearizabilityView.tsx').then((m) => ({ default: m.LinearizabilityView })),
+);
+const StateDiff = lazy(() => import('../debug-views/StateDiff.tsx').then((m) => ({ default: m.StateDiff })));
+
+/** A lazily loaded panel, with a line to read while it loads. */
+function Later({ children }: { readonly children: ReactNode }) {
+  return <Suspense fallback={<p className="muted">Loading…</p>}>{children}</Suspense>;
+}
 
 /** Whether Space, pressed on `target`, plays and pauses (everywhere but where it types or ticks). */
 export function spaceIsGlobal(target: EventTarget | null): boolean {
@@ -301,32 +318,52 @@ function dockTabSpecs(alert: DockTab | null, violations: number): TabSpec<DockTa
       id: 'linearizability',
       label: dockTabLabels.linearizability,
       title: 'The client history on a time axis, and whether it is linearizable.',
-      render: () => <LinearizabilityView />,
+      render: () => (
+        <Later>
+          <LinearizabilityView />
+        </Later>
+      ),
     },
     {
       id: 'state-diff',
       label: dockTabLabels['state-diff'],
       title: 'Compare two replicas, or one replica at two moments: logs, state machines, client tables.',
-      render: () => <StateDiff />,
+      render: () => (
+        <Later>
+          <StateDiff />
+        </Later>
+      ),
     },
     {
       id: 'fuzz',
       label: dockTabLabels.fuzz,
       title: 'Fuzz seeds in Web Workers and open a counterexample as a scenario.',
-      render: () => <FuzzPanel />,
+      render: () => (
+        <Later>
+          <FuzzPanel />
+        </Later>
+      ),
     },
     {
       id: 'explore',
       label: dockTabLabels.explore,
       title:
         'Explore from here: every choice the network could make from this moment, checked state by state.',
-      render: () => <ExplorePanel />,
+      render: () => (
+        <Later>
+          <ExplorePanel />
+        </Later>
+      ),
     },
     {
       id: 'branches',
       label: dockTabLabels.branches,
       title: 'Every future you tried: switch between branches, share one, compare two.',
-      render: () => <BranchesPanel />,
+      render: () => (
+        <Later>
+          <BranchesPanel />
+        </Later>
+      ),
     },
     {
       id: 'violation',
