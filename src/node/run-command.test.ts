@@ -110,3 +110,43 @@ describe('sim run', () => {
     }
   });
 });
+
+describe('sim run budgets', () => {
+  // Legal scenarios that never end: ten million requests, timers of 1 and 2 ms, a day of virtual time.
+  const endless = JSON.stringify({
+    version: 1,
+    replicas: 5,
+    clients: 3,
+    until: 86_400_000,
+    workload: { requestsPerClient: 10_000_000, keys: 3 },
+    timing: {
+      viewChangeTimeoutMs: 2,
+      heartbeatMs: 1,
+      prepareRetryMs: 1,
+      recoveryRetryMs: 1,
+      clientRetryMs: 1,
+    },
+  });
+
+  it('stops a run that passes its event budget with exit status 4 and a clear message', () => {
+    const cli = io({ 'endless.json': endless });
+    expect(runCommand(['endless.json', '--max-events', '20000'], cli)).toBe(4);
+    expect(cli.err).toMatch(
+      /^budget exhausted: the run passed 20000 events at \d+ ms of 86400000 \(raise --max-events/,
+    );
+    expect(cli.out).toBe('');
+  });
+
+  it('stops a run whose memory passes its budget', () => {
+    const cli = Object.assign(io({ 'endless.json': endless }), { heapUsed: () => 3 * 1024 * 1024 * 1024 });
+    expect(runCommand(['endless.json', '--max-heap-mb', '2048'], cli)).toBe(4);
+    expect(cli.err).toMatch(/budget exhausted: the run's memory passed 2048 MB at \d+ ms/);
+  });
+
+  it('leaves a run within its budgets alone, and refuses a budget that is not a whole number', () => {
+    expect(runCommand(['s.json', '--max-events', '100000'], io({ 's.json': good }))).toBe(0);
+    const bad = io({ 's.json': good });
+    expect(runCommand(['s.json', '--max-events', '0'], bad)).toBe(2);
+    expect(bad.err).toMatch(/--max-events must be an integer from 1 to/);
+  });
+});
