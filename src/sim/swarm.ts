@@ -182,7 +182,7 @@ function drawReconfigurations(
   }
   const widened = actions.map((action) => {
     if (action.type !== 'partition' || slots === replicas) return action;
-    const groups = action.groups.map((group) => [...group]);
+    const groups = action.groups.map((nodes) => [...nodes]);
     for (let spare = replicas; spare < slots; spare++) groups[rng.int(0, groups.length - 1)].push(spare);
     return { ...action, groups };
   });
