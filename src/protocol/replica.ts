@@ -738,7 +738,38 @@ export class Replica {
         });
       }
     }
-    if (lagging) this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+    if (lagging) {
+      this.askTheNextGroup(out);
+      this.deadlines.prepareRetry = now + this.config.timing.prepareRetryMs;
+    }
+  }
+
+  /**
+   * A primary whose backups stopped answering while a reconfiguration waits in its log: they may
+   * have committed it without us and retired (silent for good), so the group to ask is the new one.
+   * Its members answer an older epoch's prepare with start_epoch, and this replica moves on or
+   * retires instead of resending to the retired forever. Beyond the paper, which leaves a member
+   * cut off during the change to the operator.
+   */
+  private askTheNextGroup(out: Outbox): void {
+    for (let opNumber = this.commitNumber + 1; opNumber <= this.opNumber; opNumber++) {
+      const entry = this.log.at(opNumber - 1);
+      if (!isReconfigurationOp(entry.op)) continue;
+      const members = parseReconfiguration(entry.op, this.replicaCount);
+      if (typeof members === 'string') continue;
+      for (const replica of members)
+        if (!this.members.includes(replica))
+          out.send(replica, {
+            type: 'prepare',
+            crashVector: this.sentCrashVector,
+            epoch: this.sentEpoch,
+            view: this.view,
+            opNumber,
+            commitNumber: this.commitNumber,
+            entry,
+          });
+      return;
+    }
   }
 
   // ---------------------------------------------------------------- view change (§4.2)

@@ -196,4 +196,64 @@ describe('reconfiguration (§7)', () => {
     ).toThrow('actions[0].replicas[2]: 5 is beyond the 4 replica slots');
     expect(() => scenario({ replicas: 5, slots: 3 })).toThrow('slots: must be at least replicas (5), got 3');
   });
+  it('a primary cut off while its group shrank asks the new group, learns of the epoch and stops', () => {
+    // Swarm seed 69,276: the group 0 1 2 shrinks to [3] while replica 2, primary of its own view with
+    // the reconfiguration still uncommitted, sits in a partition. The others retire (silent for good);
+    // resending its prepares only to them, replica 2 never stopped (quiescence failed).
+    const s = parseScenario({
+      version: 1,
+      name: 'cut off during a shrink',
+      ...{
+        seed: 69276,
+        replicas: 3,
+        slots: 5,
+        clients: 3,
+        stateMachine: 'log',
+        network: { latencyMs: [14, 80], dropRate: 0.01, duplicateRate: 0.02 },
+        timing: {
+          heartbeatMs: 100,
+          viewChangeTimeoutMs: 500,
+          prepareRetryMs: 200,
+          recoveryRetryMs: 300,
+          clientRetryMs: 700,
+        },
+        workload: { requestsPerClient: 16, keys: 3 },
+        mutation: 'none',
+        recovery: 'crash-vectors',
+        until: 22688,
+        actions: [
+          { at: 59, type: 'timeout', replica: 0 },
+          { at: 385, type: 'reconfigure', client: 2, replicas: [3] },
+          { at: 1016, type: 'timeout', replica: 0 },
+          {
+            at: 1134,
+            type: 'partition',
+            groups: [
+              [2, 'c0', 'c2'],
+              [0, 1, 'c1', 3, 4],
+            ],
+          },
+          { at: 1375, type: 'network', dropRate: 0.05, duplicateRate: 0.3 },
+          { at: 1504, type: 'heal' },
+          { at: 1940, type: 'network', latencyMs: [6, 22] },
+          { at: 2606, type: 'drop', message: 'recovery_response', count: 1 },
+          {
+            at: 2723,
+            type: 'partition',
+            groups: [
+              [1, 'c2', 3, 4],
+              [0, 2],
+            ],
+          },
+          { at: 2768, type: 'network', latencyMs: [14, 80] },
+          { at: 2768, type: 'heal' },
+          { at: 2768, type: 'heal' },
+          { at: 2768, type: 'network', dropRate: 0, duplicateRate: 0 },
+        ],
+      },
+    });
+    const world = runClean(s);
+    expect(world.replicas[3]!.status).toBe('normal');
+    expect(world.replicas[2]!.status).not.toBe('normal');
+  });
 });
