@@ -1795,6 +1795,10 @@ export class Replica {
         config !== undefined &&
         config.members.includes(this.id) &&
         (this.status !== 'leaving' || message.epoch < this.epoch);
+      // The group moved on past that epoch: say where it is now. A replica still leaving an older
+      // epoch then retires, instead of waiting for confirmations from members that retired since.
+      if (this.hasState() && message.epoch < this.epoch && this.status !== 'leaving')
+        return out.send(message.replica, this.startEpochMessage());
       if (held)
         return out.send(message.replica, {
           type: 'epoch_started',

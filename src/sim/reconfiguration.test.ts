@@ -254,4 +254,48 @@ describe('reconfiguration (§7)', () => {
     expect(world.replicas[3]!.status).toBe('normal');
     expect(world.replicas[2]!.status).not.toBe('normal');
   });
+  it('a replica still leaving an epoch whose group moved on learns of the later epoch and retires', () => {
+    // Swarm seed 78,733: replica 2 leaves epoch 0 for the group 3 5 6 1 4, which then shrinks to [6];
+    // its confirmations could only come from members that retired since, and replica 6 answered its
+    // start_epoch for epoch 1 with epoch_started forever instead of naming epoch 2 (quiescence failed).
+    const s = parseScenario({
+      version: 1,
+      name: 'leaving while the group moved on',
+      seed: 78733,
+      replicas: 5,
+      slots: 7,
+      clients: 3,
+      stateMachine: 'kv',
+      network: { latencyMs: [14, 15], dropRate: 0, duplicateRate: 0.1 },
+      timing: {
+        heartbeatMs: 100,
+        viewChangeTimeoutMs: 500,
+        prepareRetryMs: 200,
+        recoveryRetryMs: 300,
+        clientRetryMs: 700,
+      },
+      workload: { requestsPerClient: 16, keys: 1 },
+      mutation: 'none',
+      recovery: 'crash-vectors',
+      until: 19630,
+      actions: [
+        { at: 433, type: 'cut', from: 3, to: 1 },
+        { at: 433, type: 'cut', from: 1, to: 3 },
+        { at: 760, type: 'mend', from: 3, to: 1 },
+        { at: 760, type: 'mend', from: 1, to: 3 },
+        { at: 2609, type: 'timeout', replica: 0 },
+        { at: 2731, type: 'reconfigure', client: 1, replicas: [3, 5, 6, 1, 4] },
+        { at: 2954, type: 'cut', from: 2, to: 3 },
+        { at: 3821, type: 'cut', from: 1, to: 0 },
+        { at: 3834, type: 'reconfigure', client: 1, replicas: [6] },
+        { at: 4197, type: 'mend', from: 2, to: 3 },
+        { at: 4530, type: 'mend', from: 1, to: 0 },
+        { at: 4530, type: 'heal' },
+        { at: 4530, type: 'network', dropRate: 0, duplicateRate: 0 },
+      ],
+    });
+    const world = runClean(s);
+    expect(world.replicas[6]!.status).toBe('normal');
+    expect(world.replicas[2]!.status).toBe('retired');
+  });
 });
