@@ -507,15 +507,7 @@ export class Replica {
       if (typeof members !== 'string')
         this.learnConfiguration(this.latestConfiguration.epoch + 1, members, opNumber);
     }
-    const prepare: PrepareMessage = {
-      type: 'prepare',
-      crashVector: this.sentCrashVector,
-      epoch: this.sentEpoch,
-      view: this.view,
-      opNumber,
-      commitNumber: this.commitNumber,
-      entry,
-    };
+    const prepare = this.prepareOf(opNumber, entry);
     for (const replica of this.members) if (replica !== this.id) out.send(replica, prepare);
     this.preparedSinceHeartbeat = true;
     if (this.deadlines.prepareRetry === Infinity)
@@ -726,16 +718,7 @@ export class Replica {
       lagging = true;
       const last = Math.min(this.opNumber, this.acks[replica] + prepareResendMax);
       for (let opNumber = this.acks[replica] + 1; opNumber <= last; opNumber++) {
-        const entry = this.log.at(opNumber - 1);
-        out.send(replica, {
-          type: 'prepare',
-          crashVector: this.sentCrashVector,
-          epoch: this.sentEpoch,
-          view: this.view,
-          opNumber,
-          commitNumber: this.commitNumber,
-          entry,
-        });
+        out.send(replica, this.prepareOf(opNumber, this.log.at(opNumber - 1)));
       }
     }
     if (lagging) {
@@ -758,18 +741,22 @@ export class Replica {
       const members = parseReconfiguration(entry.op, this.replicaCount);
       if (typeof members === 'string') continue;
       for (const replica of members)
-        if (!this.members.includes(replica))
-          out.send(replica, {
-            type: 'prepare',
-            crashVector: this.sentCrashVector,
-            epoch: this.sentEpoch,
-            view: this.view,
-            opNumber,
-            commitNumber: this.commitNumber,
-            entry,
-          });
+        if (!this.members.includes(replica)) out.send(replica, this.prepareOf(opNumber, entry));
       return;
     }
+  }
+
+  /** The Prepare for the entry at `opNumber`, as this primary sends it now (§4.1 step 3). */
+  private prepareOf(opNumber: number, entry: PrepareMessage['entry']): PrepareMessage {
+    return {
+      type: 'prepare',
+      crashVector: this.sentCrashVector,
+      epoch: this.sentEpoch,
+      view: this.view,
+      opNumber,
+      commitNumber: this.commitNumber,
+      entry,
+    };
   }
 
   // ---------------------------------------------------------------- view change (§4.2)
