@@ -123,17 +123,21 @@ export class EventQueue {
     const n = --this.count;
     if (n === 0) return;
     const last = heap[n];
-    let i = 0;
+    heap[this.siftDown(0, last, n)] = last;
+  }
+
+  /** Moves the hole at `i` down past children that come before `last`; returns where `last` belongs. */
+  private siftDown(i: number, last: number, n: number): number {
+    const heap = this.heap;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= n) break;
+      if (left >= n) return i;
       const right = left + 1;
       const child = right < n && this.before(heap[right], heap[left]) ? right : left;
-      if (!this.before(heap[child], last)) break;
+      if (!this.before(heap[child], last)) return i;
       heap[i] = heap[child];
       i = child;
     }
-    heap[i] = last;
   }
 
   /** Every queued event, in no particular order. */
@@ -201,16 +205,7 @@ export class EventQueue {
       heap[i] = heap[parent];
       i = parent;
     }
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && this.before(heap[right], heap[left]) ? right : left;
-      if (!this.before(heap[child], last)) break;
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = last;
+    heap[this.siftDown(i, last, n)] = last;
     return found;
   }
 
